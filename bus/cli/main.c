@@ -1,0 +1,44 @@
+/* roomctl: the moderator's and schema author's command. */
+#include <stdio.h>
+#include <string.h>
+#include <locale.h>
+
+#include <roomctl/roomctl.h>
+#include "commands.h"
+
+static const rc_command *const command_tables[] = { rc_schema_commands, rc_bus_commands };
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "Usage: roomctl COMMAND [ARGS…]\n\nCommands:\n");
+    for (gsize t = 0; t < G_N_ELEMENTS(command_tables); t++)
+        for (const rc_command *c = command_tables[t]; c->name; c++)
+            fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\nRun `roomctl COMMAND --help` for a command's options.\n");
+}
+
+static void log_to_stderr(roomctl_log_level level, const char *domain, const char *message,
+                          void *user_data)
+{
+    static const char *const names[] = { "error", "warning", "info", "debug" };
+    fprintf(stderr, "roomctl: %s: %s: %s\n", names[level], domain, message);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    roomctl_set_log_handler(log_to_stderr, NULL);
+    roomctl_set_log_level(ROOMCTL_LOG_WARNING);
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        print_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? RC_EXIT_USAGE : RC_EXIT_OK;
+    }
+    for (gsize t = 0; t < G_N_ELEMENTS(command_tables); t++)
+        for (const rc_command *c = command_tables[t]; c->name; c++)
+            if (!strcmp(c->name, argv[1]))
+                return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "roomctl: unknown command '%s'\n\n", argv[1]);
+    print_usage(stderr);
+    return RC_EXIT_USAGE;
+}

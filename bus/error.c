@@ -1,0 +1,26 @@
+#include <roomctl/error.h>
+
+G_DEFINE_QUARK(roomctl-error-quark, roomctl_error)
+
+const char *roomctl_strerror(int code)
+{
+    static const char *const text[] = {
+        [ROOMCTL_OK] = "no error",
+        [ROOMCTL_ERR_INVALID_ITEM] = "invalid control item",
+        [ROOMCTL_ERR_UNKNOWN_TYPE] = "unknown control type",
+        [ROOMCTL_ERR_SCHEMA] = "invalid schema",
+        [ROOMCTL_ERR_CONFIG] = "invalid configuration",
+        [ROOMCTL_ERR_IO] = "input/output error",
+        [ROOMCTL_ERR_PLUGIN] = "plugin error",
+        [ROOMCTL_ERR_CONNECTION] = "cannot connect to the XMPP server",
+        [ROOMCTL_ERR_AUTH] = "authentication failed",
+        [ROOMCTL_ERR_NOT_ALLOWED] = "not allowed",
+        [ROOMCTL_ERR_NOT_FOUND] = "not found",
+        [ROOMCTL_ERR_SERVER] = "server error",
+        [ROOMCTL_ERR_TIMEOUT] = "timed out",
+        [ROOMCTL_ERR_INSECURE] = "insecure file permissions",
+    };
+    if (code < 0 || (gsize)code >= G_N_ELEMENTS(text) || !text[code])
+        return "unknown error";
+    return text[code];
+}

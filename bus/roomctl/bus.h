@@ -1,0 +1,161 @@
+/* The bus: one XMPP connection, per-room PubSub nodes, join, state, publish.
+ *
+ * Each room has one PubSub node named "roomctl/ROOM_BARE_JID" on the PubSub
+ * service (by default "pubsub." + the account's domain).  A bus runs in a
+ * GMainContext: the host runs a GMainLoop (or calls the *_sync functions,
+ * which iterate the bus's context until the server answers).
+ */
+#ifndef ROOMCTL_BUS_H
+#define ROOMCTL_BUS_H
+
+#include <roomctl/item.h>
+#include <roomctl/host.h>
+
+G_BEGIN_DECLS
+
+typedef struct roomctl_bus roomctl_bus;   /* one XMPP connection */
+typedef struct roomctl_room roomctl_room; /* one joined room on a bus */
+
+typedef struct roomctl_bus_options {
+    const char *jid;            /* the account, bare or full (required) */
+    const char *password;       /* copied; NULL for anonymous login */
+    const char *host;           /* server host; NULL: the JID's domain */
+    guint16 port;               /* 0: 5222 */
+    const char *pubsub_service; /* NULL: "pubsub." + the JID's domain */
+    /* Local test servers only: allow a connection without TLS and plain
+     * authentication over it.  Off by default: TLS is required. */
+    gboolean allow_plaintext;
+    /* Tests only: do not verify the server's TLS certificate. */
+    gboolean trust_tls;
+    guint request_timeout_ms;   /* how long to wait for an IQ answer; 0: 10000 */
+} roomctl_bus_options;
+
+/*
+ * A new, unconnected bus.  @options and its strings are copied.  @registry
+ * validates incoming and outgoing items and must outlive the bus.  @context
+ * NULL means the default main context.  Free with roomctl_bus_free(), which
+ * disconnects.
+ */
+roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
+                             const roomctl_registry *registry, GMainContext *context);
+void roomctl_bus_free(roomctl_bus *bus);
+
+/* The bound full JID once connected, else NULL; owned by the bus. */
+const char *roomctl_bus_jid(const roomctl_bus *bus);
+const char *roomctl_bus_pubsub_service(const roomctl_bus *bus);
+gboolean roomctl_bus_is_connected(const roomctl_bus *bus);
+
+/* Called with error == NULL on success.  @error lives for the call only. */
+typedef void (*roomctl_done_fn)(roomctl_bus *bus, const GError *error, void *user_data);
+
+/* Connect and log in.  @done is called once.  Errors: ROOMCTL_ERR_CONNECTION,
+ * ROOMCTL_ERR_AUTH. */
+void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data);
+gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error);
+void roomctl_bus_disconnect(roomctl_bus *bus);
+
+/* Told of every connection change: connected (error NULL) or lost (error set). */
+typedef void (*roomctl_status_fn)(roomctl_bus *bus, gboolean connected,
+                                  const GError *error, void *user_data);
+void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data);
+
+/* "roomctl/" + the room's bare JID; free with g_free(). */
+char *roomctl_room_node_name(const char *room_jid);
+
+/* ---- Room clients ----------------------------------------------------------
+ * Join = subscribe (idempotent), fetch all current items, apply them as the
+ * room's state (item callbacks with is_replay = 1), then apply live events in
+ * the order the server sends them.  No item is applied twice. */
+
+typedef struct roomctl_room_callbacks {
+    /* A validated item; @item lives for the call (ref it to keep it). */
+    void (*item)(roomctl_room *room, const roomctl_item *item, void *user_data);
+    /* A state key was retracted. */
+    void (*reset)(roomctl_room *room, const char *type, const char *item_id, void *user_data);
+    /* All state was purged. */
+    void (*purge)(roomctl_room *room, void *user_data);
+    /* The node was deleted. */
+    void (*deleted)(roomctl_room *room, void *user_data);
+    /* An item was ignored: invalid, unknown type, or not from the service. */
+    void (*dropped)(roomctl_room *room, const char *item_id, const GError *why, void *user_data);
+    /* The initial sync finished (error NULL) or failed. */
+    void (*synced)(roomctl_room *room, const GError *error, void *user_data);
+} roomctl_room_callbacks;
+
+/*
+ * Join @room_jid (bare JID of the MUC room).  @callbacks is copied; any
+ * callback may be NULL.  @free_user_data is called with @user_data when the
+ * room is left or the bus freed.  The room belongs to the bus; it lives until
+ * roomctl_room_leave() or roomctl_bus_free().  Joining starts at once if the
+ * bus is connected, else when it connects.
+ */
+roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
+                               const roomctl_room_callbacks *callbacks,
+                               void *user_data, GDestroyNotify free_user_data);
+/* Join and hand every item, reset and purge to @host's plugins. */
+roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
+void roomctl_room_leave(roomctl_room *room);
+
+const char *roomctl_room_jid(const roomctl_room *room);
+gboolean roomctl_room_is_synced(const roomctl_room *room);
+/* The room's current state: items of state types by item id.  A new array
+ * of references (free with g_ptr_array_unref(); the items stay valid). */
+GPtrArray *roomctl_room_state(const roomctl_room *room);
+
+/* ---- Moderator and owner operations ---------------------------------------
+ * Each has a *_sync form that iterates the bus's context until the answer.
+ * Errors name what happened in a moderator's words: ROOMCTL_ERR_NOT_ALLOWED
+ * ("this account may not publish to room X"), ROOMCTL_ERR_NOT_FOUND ("room X
+ * has no roomctl node; run `roomctl room create X`"), ROOMCTL_ERR_SERVER,
+ * ROOMCTL_ERR_TIMEOUT, ROOMCTL_ERR_CONNECTION. */
+
+/* Validate @item against the registry and publish it under its item id. */
+void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
+                         roomctl_done_fn done, void *user_data);
+gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,
+                                  const roomctl_item *item, GError **error);
+gboolean roomctl_bus_retract_sync(roomctl_bus *bus, const char *room_jid,
+                                  const char *item_id, GError **error);
+gboolean roomctl_bus_purge_sync(roomctl_bus *bus, const char *room_jid, GError **error);
+
+typedef enum {
+    ROOMCTL_ACCESS_OPEN = 0, /* anyone may subscribe and read */
+    ROOMCTL_ACCESS_MEMBERS   /* only accounts with member affiliation or above */
+} roomctl_access;
+
+typedef enum {
+    ROOMCTL_AFFILIATION_NONE = 0,
+    ROOMCTL_AFFILIATION_MEMBER,
+    ROOMCTL_AFFILIATION_MODERATOR, /* PubSub "publisher" */
+    ROOMCTL_AFFILIATION_OWNER
+} roomctl_affiliation;
+
+/* What `roomctl room show` prints.  Free with roomctl_room_info_free(). */
+typedef struct roomctl_room_info {
+    char *room;            /* bare JID */
+    char *node;            /* PubSub node name */
+    GPtrArray *config;     /* "var=value" strings of the node configuration */
+    GHashTable *affiliations; /* bare JID (char*) -> roomctl_affiliation */
+    guint item_count;
+} roomctl_room_info;
+void roomctl_room_info_free(roomctl_room_info *info);
+
+/* Create the room's node (or reconfigure it when it exists): only publishers
+ * publish, items persist, max items, retractions notified, publisher
+ * exposed.  Returns the resulting configuration, or NULL with @error. */
+roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *room_jid,
+                                                roomctl_access access, GError **error);
+roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room_jid,
+                                              GError **error);
+gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
+                                     roomctl_affiliation affiliation, GError **error);
+
+/* Fetch and decode all items of the room's node.  Returns a new array of
+ * items (free with g_ptr_array_unref()); undecodable items are logged and
+ * skipped (their count in @dropped when not NULL). */
+GPtrArray *roomctl_bus_fetch_items_sync(roomctl_bus *bus, const char *room_jid,
+                                        guint *dropped, GError **error);
+
+G_END_DECLS
+
+#endif

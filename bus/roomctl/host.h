@@ -1,0 +1,69 @@
+/* The plugin host: loads handler plugins and dispatches items to them. */
+#ifndef ROOMCTL_HOST_H
+#define ROOMCTL_HOST_H
+
+#include <roomctl/schema.h>
+
+G_BEGIN_DECLS
+
+typedef struct roomctl_host roomctl_host;
+
+/* What one plugin's handler did with one item. */
+typedef struct roomctl_handler_result {
+    char *plugin;        /* the plugin's name */
+    gboolean ok;
+    char *reason;        /* why it failed; NULL when ok */
+    gint64 duration_us;  /* how long the handler ran */
+} roomctl_handler_result;
+
+/* The host keeps @registry (for the "type no schema defines" warning); it
+ * must outlive the host.  Free with roomctl_host_free(), which shuts the
+ * plugins down in reverse load order and unloads them. */
+roomctl_host *roomctl_host_new(const roomctl_registry *registry);
+void roomctl_host_free(roomctl_host *host);
+
+/* Directories searched, in order, for NAME.so.  Refused (ROOMCTL_ERR_INSECURE)
+ * when anyone but the owner can write the directory. */
+gboolean roomctl_host_add_plugin_dir(roomctl_host *host, const char *dir, GError **error);
+
+/*
+ * Load plugin @name (a name found in the plugin directories, or a path to a
+ * .so) and call its init with @config (its section; NULL for none).  Errors
+ * (ROOMCTL_ERR_PLUGIN or ROOMCTL_ERR_INSECURE) name the file and say why:
+ * dlopen's text, a missing descriptor, an ABI mismatch with both versions,
+ * or init's own reason.
+ */
+gboolean roomctl_host_load(roomctl_host *host, const char *name,
+                           const roomctl_config *config, GError **error);
+
+/* Names of the loaded plugins in load order; owned by the host. */
+GPtrArray *roomctl_host_plugins(const roomctl_host *host);
+
+/*
+ * Give @item to every matching handler, in load order.  A failing handler is
+ * logged with its plugin's name and reason; the others still run.  Returns
+ * the number of handlers that failed.  When @results is not NULL it receives
+ * a new array of roomctl_handler_result (free it with g_ptr_array_unref()).
+ */
+guint roomctl_host_dispatch(roomctl_host *host, const roomctl_item *item, GPtrArray **results);
+/* A state key of @room was retracted / the whole room state was purged. */
+void roomctl_host_reset(roomctl_host *host, const char *room, const char *type,
+                        const char *item_id);
+void roomctl_host_purge(roomctl_host *host, const char *room);
+
+/*
+ * The host's chat power hook, called by roomctl_host_set_chat_enabled() from
+ * plugins.  Return TRUE, or FALSE with @error set.  @free_user_data is called
+ * when the hook is replaced or the host freed.
+ */
+typedef gboolean (*roomctl_chat_power_fn)(gboolean enabled, const char *reason,
+                                          void *user_data, GError **error);
+void roomctl_host_set_chat_power_hook(roomctl_host *host, roomctl_chat_power_fn fn,
+                                      void *user_data, GDestroyNotify free_user_data);
+
+/* Warn about slow handlers: a handler running longer than @ms is logged. */
+void roomctl_host_set_slow_handler_ms(roomctl_host *host, guint ms);
+
+G_END_DECLS
+
+#endif

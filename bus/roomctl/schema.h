@@ -1,0 +1,63 @@
+/* Control types: schemas and the registry that holds them. */
+#ifndef ROOMCTL_SCHEMA_H
+#define ROOMCTL_SCHEMA_H
+
+#include <roomctl/error.h>
+
+G_BEGIN_DECLS
+
+/* One control type, loaded from one YAML file.  Immutable once loaded. */
+typedef struct roomctl_schema roomctl_schema;
+/* A set of schemas, looked up by type name and version. */
+typedef struct roomctl_registry roomctl_registry;
+
+typedef enum { ROOMCTL_KIND_STATE = 0, ROOMCTL_KIND_EVENT } roomctl_kind;
+
+/*
+ * Load and check one schema file.  On failure returns NULL and sets @error
+ * (ROOMCTL_ERR_SCHEMA, or ROOMCTL_ERR_IO) whose message holds every error of
+ * the file, one per line, as "FILE:LINE:COL: error: TEXT".
+ * The caller frees the schema with roomctl_schema_free().
+ */
+roomctl_schema *roomctl_schema_load_file(const char *path, GError **error);
+/* Same, from memory; @name stands for the file name in messages. */
+roomctl_schema *roomctl_schema_load_string(const char *name, const char *yaml, gssize len,
+                                           GError **error);
+void roomctl_schema_free(roomctl_schema *schema);
+
+/* Accessors; strings are owned by the schema. */
+const char *roomctl_schema_type(const roomctl_schema *schema);
+int roomctl_schema_version(const roomctl_schema *schema);
+roomctl_kind roomctl_schema_kind(const roomctl_schema *schema);
+const char *roomctl_schema_description(const roomctl_schema *schema);
+const char *roomctl_schema_file(const roomctl_schema *schema);
+/*
+ * A human description of the schema (fields, types, constraints, defaults,
+ * key), as `roomctl describe` prints it; with @json, a JSON object instead.
+ * The caller frees the string with g_free().
+ */
+char *roomctl_schema_describe(const roomctl_schema *schema, gboolean json);
+
+roomctl_registry *roomctl_registry_new(void);
+void roomctl_registry_free(roomctl_registry *registry);
+/*
+ * Load every *.yaml and *.yml file of @dir.  Files are loaded in name order;
+ * every broken file is reported (all messages in @error), the good ones are
+ * still added.  Returns FALSE when any file failed or when two files define the
+ * same type and version (ROOMCTL_ERR_SCHEMA, naming both files).
+ */
+gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error);
+gboolean roomctl_registry_load_file(roomctl_registry *registry, const char *path, GError **error);
+/* Add a loaded schema; the registry takes it (and frees it on failure). */
+gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema, GError **error);
+/* The schema of @type at @version, or at its highest version when @version
+ * is 0; NULL when none.  Owned by the registry. */
+const roomctl_schema *roomctl_registry_lookup(const roomctl_registry *registry,
+                                              const char *type, int version);
+/* All schemas sorted by type then version; free the array with
+ * g_ptr_array_unref() (the schemas stay the registry's). */
+GPtrArray *roomctl_registry_list(const roomctl_registry *registry);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages roomctl builds, tests and demos with, when any
+# is missing.  Needs root (or sudo) the first time only.
+set -euo pipefail
+
+packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libyaml-dev
+          libstrophe-dev libcmocka-dev prosody)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
