@@ -1,5 +1,194 @@
+/* `roomctl schema check|types|describe`: the schema author's commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include <roomctl/roomctl.h>
 #include "commands.h"
 
+static const char *const usage_text =
+    "Usage: roomctl schema check FILE…\n"
+    "       roomctl schema types [--schemas PATH] [--json]\n"
+    "       roomctl schema describe TYPE [--version N] [--schemas PATH] [--json]\n"
+    "\n"
+    "  check     check schema files; prints FILE:LINE:COL: error: … for each mistake\n"
+    "  types     list the control types of the schema path\n"
+    "  describe  show one type: fields, constraints, defaults, item id\n"
+    "\n"
+    "PATH is a list of directories separated by ':'.  The default is\n"
+    "$ROOMCTL_SCHEMA_PATH when set, else the installed schemas.\n";
+
+static char *opt_schemas;
+static gboolean opt_json;
+static int opt_version;
+
+static const GOptionEntry path_options[] = {
+    { "schemas", 's', 0, G_OPTION_ARG_STRING, &opt_schemas, "Schema directories (':'-separated)", "PATH" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON", NULL },
+    { "version", 0, 0, G_OPTION_ARG_INT, &opt_version, "Type version (default: the highest)", "N" },
+    { NULL }
+};
+
+/* Parse the options of a sub-verb; FALSE after printing the problem. */
+static gboolean parse_options(const char *verb, const char *args, int *argc, char ***argv,
+                              gboolean with_path)
+{
+    char *title = g_strdup_printf("schema %s %s", verb, args);
+    GOptionContext *context = g_option_context_new(title);
+    g_free(title);
+    if (with_path)
+        g_option_context_add_main_entries(context, path_options, NULL);
+    g_option_context_set_summary(context, usage_text);
+    GError *error = NULL;
+    gboolean ok = g_option_context_parse(context, argc, argv, &error);
+    if (!ok) {
+        fprintf(stderr, "roomctl schema %s: %s\n", verb, error->message);
+        g_error_free(error);
+    }
+    g_option_context_free(context);
+    return ok;
+}
+
+static int check(int argc, char **argv)
+{
+    if (!parse_options("check", "FILE…", &argc, &argv, FALSE))
+        return RC_EXIT_USAGE;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return RC_EXIT_USAGE;
+    }
+    /* One registry, so that two files of the same type and version are caught. */
+    roomctl_registry *registry = roomctl_registry_new();
+    int status = RC_EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        GError *error = NULL;
+        roomctl_schema *schema = roomctl_schema_load_file(argv[i], &error);
+        char *summary = schema ? g_strdup_printf("%s version %d, %s", roomctl_schema_type(schema),
+                                                 roomctl_schema_version(schema),
+                                                 roomctl_schema_kind(schema) == ROOMCTL_KIND_STATE
+                                                     ? "state" : "event")
+                               : NULL;
+        if (schema && roomctl_registry_add(registry, schema, &error))
+            printf("%s: ok (%s)\n", argv[i], summary);
+        if (error) {
+            fprintf(stderr, "%s\n", error->message);
+            if (status == RC_EXIT_OK)
+                status = rc_exit_code_for(error);
+            g_error_free(error);
+        }
+        g_free(summary);
+    }
+    roomctl_registry_free(registry);
+    return status;
+}
+
+/* The registry of --schemas or the default path; errors are printed and
+ * turned into *status, the good schemas are kept. */
+static roomctl_registry *load_registry(int *status)
+{
+    roomctl_registry *registry = roomctl_registry_new();
+    GError *error = NULL;
+    if (!roomctl_registry_load_path(registry, opt_schemas, &error)) {
+        fprintf(stderr, "%s\n", error->message);
+        *status = rc_exit_code_for(error);
+        g_error_free(error);
+    }
+    return registry;
+}
+
+static void print_json_list(GPtrArray *schemas)
+{
+    fputs("[", stdout);
+    for (guint i = 0; i < schemas->len; i++) {
+        char *json = roomctl_schema_describe(g_ptr_array_index(schemas, i), TRUE);
+        g_strchomp(json);
+        printf("%s%s", i ? ",\n " : "", json);
+        g_free(json);
+    }
+    fputs("]\n", stdout);
+}
+
+static int types(int argc, char **argv)
+{
+    if (!parse_options("types", "", &argc, &argv, TRUE))
+        return RC_EXIT_USAGE;
+    if (argc > 1) {
+        fprintf(stderr, "roomctl schema types: unexpected argument '%s'\n", argv[1]);
+        return RC_EXIT_USAGE;
+    }
+    int status = RC_EXIT_OK;
+    roomctl_registry *registry = load_registry(&status);
+    GPtrArray *all = roomctl_registry_list(registry);
+    if (opt_json) {
+        print_json_list(all);
+    } else {
+        int width = 4;
+        for (guint i = 0; i < all->len; i++)
+            width = MAX(width, (int)strlen(roomctl_schema_type(g_ptr_array_index(all, i))));
+        for (guint i = 0; i < all->len; i++) {
+            const roomctl_schema *s = g_ptr_array_index(all, i);
+            printf("%-*s  %3d  %-5s  %s\n", width, roomctl_schema_type(s), roomctl_schema_version(s),
+                   roomctl_schema_kind(s) == ROOMCTL_KIND_STATE ? "state" : "event",
+                   roomctl_schema_description(s) ? roomctl_schema_description(s) : "");
+        }
+    }
+    g_ptr_array_unref(all);
+    roomctl_registry_free(registry);
+    return status;
+}
+
+static int describe(int argc, char **argv)
+{
+    if (!parse_options("describe", "TYPE", &argc, &argv, TRUE))
+        return RC_EXIT_USAGE;
+    if (argc != 2) {
+        fputs(usage_text, stderr);
+        return RC_EXIT_USAGE;
+    }
+    int status = RC_EXIT_OK;
+    roomctl_registry *registry = load_registry(&status);
+    const roomctl_schema *schema = roomctl_registry_lookup(registry, argv[1], opt_version);
+    if (schema) {
+        char *text = roomctl_schema_describe(schema, opt_json);
+        fputs(text, stdout);
+        g_free(text);
+    } else {
+        GPtrArray *all = roomctl_registry_list(registry);
+        GString *known = g_string_new(NULL);
+        for (guint i = 0; i < all->len; i++)
+            g_string_append_printf(known, "%s%s", i ? ", " : "",
+                                   roomctl_schema_type(g_ptr_array_index(all, i)));
+        if (opt_version)
+            fprintf(stderr, "roomctl: unknown control type '%s' version %d (known: %s)\n",
+                    argv[1], opt_version, known->str);
+        else
+            fprintf(stderr, "roomctl: unknown control type '%s' (known: %s)\n", argv[1], known->str);
+        g_string_free(known, TRUE);
+        g_ptr_array_unref(all);
+        status = RC_EXIT_INVALID;
+    }
+    roomctl_registry_free(registry);
+    return status;
+}
+
+static int schema_command(int argc, char **argv)
+{
+    static const rc_command verbs[] = {
+        { "check", NULL, check },
+        { "types", NULL, types },
+        { "describe", NULL, describe },
+    };
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? RC_EXIT_USAGE : RC_EXIT_OK;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(verbs); i++)
+        if (!strcmp(verbs[i].name, argv[1]))
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "roomctl schema: unknown command '%s'\n\n%s", argv[1], usage_text);
+    return RC_EXIT_USAGE;
+}
+
 const rc_command rc_schema_commands[] = {
+    { "schema", "check schema files, list and describe control types", schema_command },
     { NULL, NULL, NULL }
 };

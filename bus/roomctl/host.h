@@ -28,7 +28,8 @@ gboolean roomctl_host_add_plugin_dir(roomctl_host *host, const char *dir, GError
 
 /*
  * Load plugin @name (a name found in the plugin directories, or a path to a
- * .so) and call its init with @config (its section; NULL for none).  Errors
+ * .so) and call its init with @config (its section; NULL for none).  @config
+ * must outlive the host: plugins may keep pointers into it.  Errors
  * (ROOMCTL_ERR_PLUGIN or ROOMCTL_ERR_INSECURE) name the file and say why:
  * dlopen's text, a missing descriptor, an ABI mismatch with both versions,
  * or init's own reason.
@@ -43,7 +44,8 @@ GPtrArray *roomctl_host_plugins(const roomctl_host *host);
  * Give @item to every matching handler, in load order.  A failing handler is
  * logged with its plugin's name and reason; the others still run.  Returns
  * the number of handlers that failed.  When @results is not NULL it receives
- * a new array of roomctl_handler_result (free it with g_ptr_array_unref()).
+ * a new array of roomctl_handler_result, one per handler that ran, in the
+ * order they ran (free it with g_ptr_array_unref()).
  */
 guint roomctl_host_dispatch(roomctl_host *host, const roomctl_item *item, GPtrArray **results);
 /* A state key of @room was retracted / the whole room state was purged. */
@@ -61,7 +63,8 @@ typedef gboolean (*roomctl_chat_power_fn)(gboolean enabled, const char *reason,
 void roomctl_host_set_chat_power_hook(roomctl_host *host, roomctl_chat_power_fn fn,
                                       void *user_data, GDestroyNotify free_user_data);
 
-/* Warn about slow handlers: a handler running longer than @ms is logged. */
+/* Warn about slow handlers: a handler running longer than @ms is logged.
+ * The default is 1000 ms; 0 turns the warning off. */
 void roomctl_host_set_slow_handler_ms(roomctl_host *host, guint ms);
 
 G_END_DECLS

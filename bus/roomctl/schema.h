@@ -48,6 +48,16 @@ void roomctl_registry_free(roomctl_registry *registry);
  */
 gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error);
 gboolean roomctl_registry_load_file(roomctl_registry *registry, const char *path, GError **error);
+/*
+ * Load every directory of @path, a list separated by ':' (empty entries are
+ * skipped), as roomctl_registry_load_dir() does; all errors are collected.
+ * @path NULL means roomctl_registry_default_path().
+ */
+gboolean roomctl_registry_load_path(roomctl_registry *registry, const char *path,
+                                    GError **error);
+/* $ROOMCTL_SCHEMA_PATH when set and not empty, else the installed schema
+ * directory.  Static or the environment's; do not free. */
+const char *roomctl_registry_default_path(void);
 /* Add a loaded schema; the registry takes it (and frees it on failure). */
 gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema, GError **error);
 /* The schema of @type at @version, or at its highest version when @version

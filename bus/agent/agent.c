@@ -1,0 +1,284 @@
+#include "agent.h"
+#include "agent_log.h"
+#include "chat_power.h"
+
+/* Back-off between connection attempts, doubled each time up to the max. */
+#define RETRY_FIRST_MS 500
+#define RETRY_MAX_MS 30000
+
+struct rc_agent {
+    const rc_agent_config *config; /* the caller's */
+    roomctl_registry *registry;
+    roomctl_host *host;
+    roomctl_bus *bus;
+    GPtrArray *rooms;          /* roomctl_room *, owned by the bus */
+    rc_agent_fatal_fn fatal;
+    void *fatal_data;
+    guint retry_source;
+    guint retry_ms;
+    guint connects;            /* successful logins so far */
+    gboolean was_connected;
+    guint64 applied, replayed, dropped, handler_failures, reconnects;
+};
+
+static gboolean load_schemas(rc_agent *agent, GError **error)
+{
+    /* No schema_dirs: $ROOMCTL_SCHEMA_PATH, else the installed schemas. */
+    if (agent->config->schema_dirs->len == 0 &&
+        !roomctl_registry_load_path(agent->registry, NULL, error))
+        return FALSE;
+    for (guint i = 0; i < agent->config->schema_dirs->len; i++) {
+        const char *dir = agent->config->schema_dirs->pdata[i];
+        if (!roomctl_registry_load_dir(agent->registry, dir, error))
+            return FALSE;
+        rc_agent_log(ROOMCTL_LOG_DEBUG, "schemas loaded from %s", dir);
+    }
+    GPtrArray *types = roomctl_registry_list(agent->registry);
+    guint count = types->len;
+    g_ptr_array_unref(types);
+    if (count == 0) {
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG,
+                    "%s: error: no schema found in schema_dirs; expected *.yaml control types",
+                    agent->config->file);
+        return FALSE;
+    }
+    rc_agent_log(ROOMCTL_LOG_INFO, "%u control types loaded", count);
+    return TRUE;
+}
+
+static gboolean load_plugins(rc_agent *agent, GError **error)
+{
+    const rc_agent_config *config = agent->config;
+    roomctl_host_set_chat_power_hook(agent->host, rc_agent_chat_power,
+                                     config->chat_state_file, NULL);
+    for (guint i = 0; i < config->plugin_dirs->len; i++)
+        if (!roomctl_host_add_plugin_dir(agent->host, config->plugin_dirs->pdata[i], error))
+            return FALSE;
+    for (guint i = 0; i < config->plugins->len; i++) {
+        const rc_agent_plugin_conf *p = &g_array_index(config->plugins, rc_agent_plugin_conf, i);
+        if (!roomctl_host_load(agent->host, p->name, p->section, error))
+            return FALSE;
+        rc_agent_log(ROOMCTL_LOG_INFO, "plugin %s loaded", p->name);
+    }
+    if (config->plugins->len == 0)
+        rc_agent_log(ROOMCTL_LOG_WARNING, "no plugins configured: items are only logged");
+    return TRUE;
+}
+
+/* ---- Room callbacks ------------------------------------------------------ */
+
+static void on_item(roomctl_room *room, const roomctl_item *item, void *user_data)
+{
+    rc_agent *agent = user_data;
+    gboolean replay = roomctl_item_is_replay(item);
+    guint failed = roomctl_host_dispatch(agent->host, item, NULL);
+    if (replay)
+        agent->replayed++;
+    else
+        agent->applied++;
+    agent->handler_failures += failed;
+    const char *publisher = roomctl_item_publisher(item);
+    rc_agent_log(replay ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_INFO, "%s: %s %s%s%s%s",
+                 roomctl_room_jid(room), replay ? "replayed" : "applied", roomctl_item_id(item),
+                 publisher ? " from " : "", publisher ? publisher : "",
+                 failed ? " (a handler failed)" : "");
+}
+
+static void on_reset(roomctl_room *room, const char *type, const char *item_id, void *user_data)
+{
+    rc_agent *agent = user_data;
+    rc_agent_log(ROOMCTL_LOG_INFO, "%s: %s retracted", roomctl_room_jid(room), item_id);
+    roomctl_host_reset(agent->host, roomctl_room_jid(room), type, item_id);
+}
+
+static void on_purge(roomctl_room *room, void *user_data)
+{
+    rc_agent *agent = user_data;
+    rc_agent_log(ROOMCTL_LOG_INFO, "%s: all state purged", roomctl_room_jid(room));
+    roomctl_host_purge(agent->host, roomctl_room_jid(room));
+}
+
+static void on_deleted(roomctl_room *room, void *user_data)
+{
+    rc_agent *agent = user_data;
+    rc_agent_log(ROOMCTL_LOG_WARNING, "%s: the room's roomctl node was deleted; state purged",
+                 roomctl_room_jid(room));
+    roomctl_host_purge(agent->host, roomctl_room_jid(room));
+}
+
+static void on_dropped(roomctl_room *room, const char *item_id, const GError *why,
+                       void *user_data)
+{
+    rc_agent *agent = user_data;
+    agent->dropped++;
+    rc_agent_log(ROOMCTL_LOG_WARNING, "%s: ignored item %s: %s", roomctl_room_jid(room),
+                 item_id ? item_id : "(no id)", why ? why->message : "no reason given");
+}
+
+static void on_synced(roomctl_room *room, const GError *error, void *user_data)
+{
+    if (error) {
+        rc_agent_log(ROOMCTL_LOG_ERROR, "%s: cannot join: %s", roomctl_room_jid(room),
+                     error->message);
+        return;
+    }
+    GPtrArray *state = roomctl_room_state(room);
+    rc_agent_log(ROOMCTL_LOG_INFO, "%s: joined, %u state items", roomctl_room_jid(room),
+                 state->len);
+    g_ptr_array_unref(state);
+}
+
+static const roomctl_room_callbacks room_callbacks = {
+    .item = on_item, .reset = on_reset, .purge = on_purge, .deleted = on_deleted,
+    .dropped = on_dropped, .synced = on_synced,
+};
+
+/* ---- Connection ---------------------------------------------------------- */
+
+static void connect_now(rc_agent *agent);
+
+static gboolean retry_cb(gpointer user_data)
+{
+    rc_agent *agent = user_data;
+    agent->retry_source = 0;
+    connect_now(agent);
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule_retry(rc_agent *agent)
+{
+    if (agent->retry_source)
+        return;
+    agent->retry_ms = agent->retry_ms ? MIN(agent->retry_ms * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+    rc_agent_log(ROOMCTL_LOG_INFO, "connecting again in %.1f s", agent->retry_ms / 1000.0);
+    agent->retry_source = g_timeout_add(agent->retry_ms, retry_cb, agent);
+}
+
+static void on_connected(roomctl_bus *bus, const GError *error, void *user_data)
+{
+    rc_agent *agent = user_data;
+    if (!error)
+        return; /* on_status reports it */
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_AUTH)) {
+        if (agent->fatal)
+            agent->fatal(error, agent->fatal_data);
+        return;
+    }
+    rc_agent_log(ROOMCTL_LOG_WARNING, "cannot connect: %s", error->message);
+    schedule_retry(agent);
+}
+
+static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
+                      void *user_data)
+{
+    rc_agent *agent = user_data;
+    if (connected) {
+        if (agent->connects++ > 0)
+            agent->reconnects++;
+        agent->retry_ms = 0;
+        agent->was_connected = TRUE;
+        rc_agent_log(ROOMCTL_LOG_INFO, "connected as %s (PubSub service %s)",
+                     roomctl_bus_jid(bus), roomctl_bus_pubsub_service(bus));
+        return;
+    }
+    rc_agent_log(ROOMCTL_LOG_WARNING, "connection lost: %s",
+                 error ? error->message : "disconnected");
+    if (agent->was_connected) {
+        agent->was_connected = FALSE;
+        schedule_retry(agent);
+    }
+}
+
+static void connect_now(rc_agent *agent)
+{
+    if (roomctl_bus_is_connected(agent->bus))
+        return;
+    rc_agent_log(ROOMCTL_LOG_INFO, "connecting to %s as %s",
+                 agent->config->host ? agent->config->host : "the JID's domain",
+                 agent->config->jid);
+    roomctl_bus_connect(agent->bus, on_connected, agent);
+}
+
+/* ---- Life cycle ---------------------------------------------------------- */
+
+rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
+                       void *user_data, GError **error)
+{
+    rc_agent *agent = g_new0(rc_agent, 1);
+    agent->config = config;
+    agent->fatal = fatal;
+    agent->fatal_data = user_data;
+    agent->rooms = g_ptr_array_new();
+    agent->registry = roomctl_registry_new();
+    agent->host = roomctl_host_new(agent->registry);
+    if (!load_schemas(agent, error) || !load_plugins(agent, error)) {
+        rc_agent_free(agent);
+        return NULL;
+    }
+    roomctl_bus_options options = {
+        .jid = config->jid,
+        .password = config->password,
+        .host = config->host,
+        .port = config->port,
+        .pubsub_service = config->pubsub_service,
+        .allow_plaintext = config->allow_plaintext,
+    };
+    agent->bus = roomctl_bus_new(&options, agent->registry, NULL);
+    roomctl_bus_set_status_callback(agent->bus, on_status, agent);
+    return agent;
+}
+
+void rc_agent_start(rc_agent *agent)
+{
+    for (guint i = 0; i < agent->config->rooms->len; i++)
+        g_ptr_array_add(agent->rooms,
+                        roomctl_bus_join(agent->bus, agent->config->rooms->pdata[i],
+                                         &room_callbacks, agent, NULL));
+    connect_now(agent);
+}
+
+void rc_agent_free(rc_agent *agent)
+{
+    if (!agent)
+        return;
+    if (agent->retry_source)
+        g_source_remove(agent->retry_source);
+    /* The bus goes first: no item may reach a plugin being shut down. */
+    if (agent->bus)
+        roomctl_bus_free(agent->bus);
+    g_ptr_array_unref(agent->rooms);
+    roomctl_host_free(agent->host);
+    roomctl_registry_free(agent->registry);
+    g_free(agent);
+}
+
+char *rc_agent_describe(const rc_agent *agent)
+{
+    GString *out = g_string_new(NULL);
+    if (roomctl_bus_is_connected(agent->bus))
+        g_string_append_printf(out, "connected as %s, PubSub service %s\n",
+                               roomctl_bus_jid(agent->bus),
+                               roomctl_bus_pubsub_service(agent->bus));
+    else
+        g_string_append_printf(out, "not connected (account %s)\n", agent->config->jid);
+    for (guint i = 0; i < agent->rooms->len; i++) {
+        const roomctl_room *room = agent->rooms->pdata[i];
+        GPtrArray *state = roomctl_room_state(room);
+        g_string_append_printf(out, "room %s: %s, %u state items\n", roomctl_room_jid(room),
+                               roomctl_room_is_synced(room) ? "joined" : "joining", state->len);
+        for (guint j = 0; j < state->len; j++)
+            g_string_append_printf(out, "  %s\n", roomctl_item_id(state->pdata[j]));
+        g_ptr_array_unref(state);
+    }
+    GPtrArray *plugins = roomctl_host_plugins(agent->host);
+    g_string_append(out, "plugins:");
+    for (guint i = 0; i < plugins->len; i++)
+        g_string_append_printf(out, " %s", (const char *)plugins->pdata[i]);
+    g_string_append_printf(out, "\nitems applied %" G_GUINT64_FORMAT ", replayed %"
+                           G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
+                           ", handler failures %" G_GUINT64_FORMAT ", reconnects %"
+                           G_GUINT64_FORMAT "\n",
+                           agent->applied, agent->replayed, agent->dropped,
+                           agent->handler_failures, agent->reconnects);
+    return g_string_free(out, FALSE);
+}

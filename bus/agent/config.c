@@ -1,0 +1,468 @@
+#include "config.h"
+#include "password.h"
+
+#include <string.h>
+
+/* The keys each mapping of the agent configuration accepts. */
+static const char *const top_keys[] = { "account", "server", "room", "rooms", "schema_dirs",
+                                        "plugin_dirs", "plugins", "log_level",
+                                        "chat_state_file", NULL };
+static const char *const account_keys[] = { "jid", "password_file", "password_env", NULL };
+static const char *const server_keys[] = { "host", "port", "pubsub_service",
+                                           "allow_plaintext", NULL };
+static const char *const plugin_keys[] = { "name", "config", NULL };
+static const char *const level_names[] = { "error", "warning", "info", "debug", NULL };
+
+/* One load: the config being filled and every error found so far. */
+typedef struct loader {
+    rc_agent_config *config;
+    GString *errors;
+    char *base_dir;
+} loader;
+
+static void fail(loader *l, const roomctl_config *node, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void fail(loader *l, const roomctl_config *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (l->errors->len)
+        g_string_append_c(l->errors, '\n');
+    g_string_append_printf(l->errors, "%s: error: %s",
+                           node ? roomctl_config_location(node) : l->config->file, text);
+    g_free(text);
+}
+
+const char *rc_agent_log_level_name(roomctl_log_level level)
+{
+    return level <= ROOMCTL_LOG_DEBUG ? level_names[level] : "debug";
+}
+
+gboolean rc_agent_log_level_parse(const char *text, roomctl_log_level *out)
+{
+    for (int i = 0; level_names[i]; i++)
+        if (!g_strcmp0(text, level_names[i])) {
+            *out = (roomctl_log_level)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+static const char *kind_name(const roomctl_config *node)
+{
+    switch (roomctl_config_kind_of(node)) {
+    case ROOMCTL_CONFIG_MAPPING: return "a mapping";
+    case ROOMCTL_CONFIG_LIST: return "a list";
+    default: return "a text value";
+    }
+}
+
+/* The closest allowed key to a misspelt one, or NULL when none is close. */
+static const char *closest_key(const char *key, const char *const *allowed)
+{
+    const char *best = NULL;
+    gsize best_distance = 3; /* farther than two edits is no typo */
+    gsize n = strlen(key);
+    for (int i = 0; allowed[i]; i++) {
+        gsize m = strlen(allowed[i]);
+        /* Levenshtein distance with two rows. */
+        gsize *prev = g_new(gsize, m + 1), *cur = g_new(gsize, m + 1);
+        for (gsize j = 0; j <= m; j++)
+            prev[j] = j;
+        for (gsize a = 1; a <= n; a++) {
+            cur[0] = a;
+            for (gsize b = 1; b <= m; b++) {
+                gsize sub = prev[b - 1] + (key[a - 1] != allowed[i][b - 1]);
+                cur[b] = MIN(sub, MIN(prev[b] + 1, cur[b - 1] + 1));
+            }
+            gsize *t = prev; prev = cur; cur = t;
+        }
+        if (prev[m] < best_distance) {
+            best_distance = prev[m];
+            best = allowed[i];
+        }
+        g_free(prev);
+        g_free(cur);
+    }
+    return best;
+}
+
+/* Refuse keys of mapping @node that are not in @allowed. */
+static void check_keys(loader *l, const roomctl_config *node, const char *where,
+                       const char *const *allowed)
+{
+    for (gsize i = 0; i < roomctl_config_length(node); i++) {
+        const char *key = NULL;
+        const roomctl_config *child = roomctl_config_at(node, i, &key);
+        if (g_strv_contains(allowed, key))
+            continue;
+        if (!strcmp(key, "password") && g_strv_contains(allowed, "password_file")) {
+            fail(l, child, "'password' is not accepted here: keep the password out of "
+                           "configurations and command lines; use password_file (a file "
+                           "only you can read) or password_env (an environment variable)");
+            continue;
+        }
+        const char *near = closest_key(key, allowed);
+        char *expected = g_strjoinv(", ", (char **)allowed);
+        if (near)
+            fail(l, child, "unknown key '%s' in %s (did you mean '%s'?); expected one of: %s",
+                 key, where, near, expected);
+        else
+            fail(l, child, "unknown key '%s' in %s; expected one of: %s", key, where, expected);
+        g_free(expected);
+    }
+}
+
+/* The mapping at @key of @parent, NULL when absent or not a mapping. */
+static const roomctl_config *mapping_at(loader *l, const roomctl_config *parent,
+                                        const char *key, const char *const *allowed)
+{
+    const roomctl_config *node = roomctl_config_child(parent, key);
+    if (!node)
+        return NULL;
+    if (roomctl_config_kind_of(node) != ROOMCTL_CONFIG_MAPPING) {
+        fail(l, node, "'%s' must be a mapping, got %s", key, kind_name(node));
+        return NULL;
+    }
+    check_keys(l, node, key, allowed);
+    return node;
+}
+
+/* The text at @key of @parent; NULL when absent or not a non-empty scalar. */
+static const char *scalar_at(loader *l, const roomctl_config *parent, const char *key)
+{
+    const roomctl_config *node = parent ? roomctl_config_child(parent, key) : NULL;
+    if (!node)
+        return NULL;
+    const char *text = roomctl_config_scalar(node);
+    if (!text) {
+        fail(l, node, "'%s' must be a text value, got %s", key, kind_name(node));
+        return NULL;
+    }
+    if (!*text) {
+        fail(l, node, "'%s' is empty; expected a value", key);
+        return NULL;
+    }
+    return text;
+}
+
+static char *resolve_path(loader *l, const char *path)
+{
+    char *expanded = g_str_has_prefix(path, "~/")
+                         ? g_build_filename(g_get_home_dir(), path + 2, NULL)
+                         : g_strdup(path);
+    if (g_path_is_absolute(expanded))
+        return expanded;
+    char *full = g_build_filename(l->base_dir, expanded, NULL);
+    g_free(expanded);
+    return full;
+}
+
+/* A room or account JID: "local@domain" (rooms need the local part). */
+static gboolean jid_looks_valid(const char *jid, gboolean need_local, gboolean allow_resource)
+{
+    if (!g_utf8_validate(jid, -1, NULL) || strpbrk(jid, " \t\r\n'\"<>&"))
+        return FALSE;
+    const char *at = strchr(jid, '@');
+    const char *slash = strchr(jid, '/');
+    if (slash && (!allow_resource || slash[1] == '\0'))
+        return FALSE;
+    if (at && slash && slash < at)
+        return FALSE;
+    if (at && (at == jid || at[1] == '\0' || at[1] == '/' || strchr(at + 1, '@')))
+        return FALSE;
+    if (need_local && !at)
+        return FALSE;
+    return *jid && *jid != '/';
+}
+
+static void load_account(loader *l, const roomctl_config *root)
+{
+    const roomctl_config *account = mapping_at(l, root, "account", account_keys);
+    if (!account) {
+        if (!roomctl_config_child(root, "account"))
+            fail(l, root, "missing 'account'; expected a mapping with jid and "
+                          "password_file or password_env");
+        return;
+    }
+    const char *jid = scalar_at(l, account, "jid");
+    if (!jid) {
+        if (!roomctl_config_child(account, "jid"))
+            fail(l, account, "missing 'jid' in account; expected the agent's account, "
+                             "e.g. screen1@example.org/lobby");
+        return;
+    }
+    if (!jid_looks_valid(jid, FALSE, TRUE)) {
+        fail(l, roomctl_config_child(account, "jid"),
+             "'%s' is not a valid JID; expected user@domain or user@domain/resource", jid);
+        return;
+    }
+    l->config->jid = g_strdup(jid);
+
+    const char *file = scalar_at(l, account, "password_file");
+    const char *env = scalar_at(l, account, "password_env");
+    const roomctl_config *where = roomctl_config_child(account, file ? "password_file"
+                                                                     : "password_env");
+    if (file && env) {
+        fail(l, where, "give password_file or password_env, not both");
+        return;
+    }
+    if (!file && !env) {
+        if (strchr(jid, '@') && !roomctl_config_child(account, "password_file") &&
+            !roomctl_config_child(account, "password_env"))
+            fail(l, account, "missing password_file or password_env in account; "
+                             "the password is never given on the command line");
+        return; /* a domain-only JID logs in anonymously */
+    }
+    GError *error = NULL;
+    if (file) {
+        char *path = resolve_path(l, file);
+        l->config->password = rc_password_read_file(path, &error);
+        g_free(path);
+    } else {
+        l->config->password = rc_password_from_env(env, &error);
+    }
+    if (!l->config->password) {
+        fail(l, where, "%s", error->message);
+        g_error_free(error);
+    }
+}
+
+static void load_server(loader *l, const roomctl_config *root)
+{
+    const roomctl_config *server = mapping_at(l, root, "server", server_keys);
+    if (!server)
+        return;
+    const char *host = scalar_at(l, server, "host");
+    if (host)
+        l->config->host = g_strdup(host);
+    const char *pubsub = scalar_at(l, server, "pubsub_service");
+    if (pubsub) {
+        if (!jid_looks_valid(pubsub, FALSE, FALSE) || strchr(pubsub, '@'))
+            fail(l, roomctl_config_child(server, "pubsub_service"),
+                 "'%s' is not a service address; expected a domain such as pubsub.example.org",
+                 pubsub);
+        else
+            l->config->pubsub_service = g_strdup(pubsub);
+    }
+    int64_t port = 0;
+    int rc = roomctl_config_get_int(server, "port", &port);
+    if (rc == ROOMCTL_PLUGIN_ETYPE || (rc == ROOMCTL_PLUGIN_OK && (port < 1 || port > 65535)))
+        fail(l, roomctl_config_child(server, "port"),
+             "'port' must be a number from 1 to 65535");
+    else if (rc == ROOMCTL_PLUGIN_OK)
+        l->config->port = (guint16)port;
+    int plain = 0;
+    rc = roomctl_config_get_bool(server, "allow_plaintext", &plain);
+    if (rc == ROOMCTL_PLUGIN_ETYPE)
+        fail(l, roomctl_config_child(server, "allow_plaintext"),
+             "'allow_plaintext' must be true or false");
+    else if (rc == ROOMCTL_PLUGIN_OK)
+        l->config->allow_plaintext = plain != 0;
+}
+
+/* A list of texts at @key (one text alone counts as a list of one), each
+ * kept when @check (if any) accepts it; paths are resolved. */
+static void load_text_list(loader *l, const roomctl_config *root, const char *key,
+                           const char *what, GPtrArray *out,
+                           gboolean (*check)(loader *, const roomctl_config *, const char *),
+                           gboolean is_path)
+{
+    const roomctl_config *node = roomctl_config_child(root, key);
+    if (!node)
+        return;
+    gsize count = roomctl_config_kind_of(node) == ROOMCTL_CONFIG_LIST
+                      ? roomctl_config_length(node) : 1;
+    if (roomctl_config_kind_of(node) == ROOMCTL_CONFIG_MAPPING) {
+        fail(l, node, "'%s' must be a list of %s, got a mapping", key, what);
+        return;
+    }
+    if (count == 0)
+        fail(l, node, "'%s' is an empty list; expected at least one %s", key, what);
+    for (gsize i = 0; i < count; i++) {
+        const roomctl_config *entry = roomctl_config_kind_of(node) == ROOMCTL_CONFIG_LIST
+                                          ? roomctl_config_at(node, i, NULL) : node;
+        const char *text = roomctl_config_scalar(entry);
+        if (!text || !*text) {
+            fail(l, entry, "expected %s in '%s', got %s", what, key,
+                 text ? "an empty value" : kind_name(entry));
+            continue;
+        }
+        if (check && !check(l, entry, text))
+            continue;
+        g_ptr_array_add(out, is_path ? resolve_path(l, text) : g_strdup(text));
+    }
+}
+
+static gboolean check_room(loader *l, const roomctl_config *node, const char *text)
+{
+    if (jid_looks_valid(text, TRUE, FALSE))
+        return TRUE;
+    fail(l, node, "'%s' is not a room address; expected the room's bare JID, "
+                  "e.g. lobby@conference.example.org", text);
+    return FALSE;
+}
+
+static void load_rooms(loader *l, const roomctl_config *root)
+{
+    const roomctl_config *room = roomctl_config_child(root, "room");
+    const roomctl_config *rooms = roomctl_config_child(root, "rooms");
+    if (room && rooms) {
+        fail(l, rooms, "give 'room' or 'rooms', not both");
+        return;
+    }
+    if (!room && !rooms) {
+        fail(l, root, "missing 'room' (or 'rooms'); expected the bare JID of the room "
+                      "to follow, e.g. room: lobby@conference.example.org");
+        return;
+    }
+    if (room && roomctl_config_kind_of(room) != ROOMCTL_CONFIG_SCALAR) {
+        fail(l, room, "'room' must be one room address, got %s; use 'rooms' for a list",
+             kind_name(room));
+        return;
+    }
+    load_text_list(l, root, room ? "room" : "rooms", "room address", l->config->rooms,
+                   check_room, FALSE);
+}
+
+static void load_plugin(loader *l, const roomctl_config *entry)
+{
+    rc_agent_plugin_conf plugin = { NULL, NULL };
+    const char *name = roomctl_config_scalar(entry);
+    if (roomctl_config_kind_of(entry) == ROOMCTL_CONFIG_MAPPING) {
+        check_keys(l, entry, "a plugin entry", plugin_keys);
+        name = scalar_at(l, entry, "name");
+        if (!name && !roomctl_config_child(entry, "name"))
+            fail(l, entry, "missing 'name' in plugin entry; expected e.g. name: ui-state");
+        plugin.section = roomctl_config_child(entry, "config");
+        if (plugin.section && roomctl_config_kind_of(plugin.section) != ROOMCTL_CONFIG_MAPPING) {
+            fail(l, plugin.section, "'config' must be a mapping (the plugin's settings), got %s",
+                 kind_name(plugin.section));
+            return;
+        }
+    } else if (!name || !*name) {
+        fail(l, entry, "expected a plugin: a name or a mapping with name and config, got %s",
+             name ? "an empty value" : kind_name(entry));
+        return;
+    }
+    if (!name)
+        return;
+    for (guint i = 0; i < l->config->plugins->len; i++)
+        if (!strcmp(g_array_index(l->config->plugins, rc_agent_plugin_conf, i).name, name)) {
+            fail(l, entry, "plugin '%s' is listed twice", name);
+            return;
+        }
+    plugin.name = strchr(name, '/') ? resolve_path(l, name) : g_strdup(name);
+    g_array_append_val(l->config->plugins, plugin);
+}
+
+static void load_plugins(loader *l, const roomctl_config *root)
+{
+    const roomctl_config *plugins = roomctl_config_child(root, "plugins");
+    if (!plugins)
+        return;
+    if (roomctl_config_kind_of(plugins) != ROOMCTL_CONFIG_LIST) {
+        fail(l, plugins, "'plugins' must be a list of {name, config} entries, got %s",
+             kind_name(plugins));
+        return;
+    }
+    for (gsize i = 0; i < roomctl_config_length(plugins); i++)
+        load_plugin(l, roomctl_config_at(plugins, i, NULL));
+}
+
+static void load_misc(loader *l, const roomctl_config *root)
+{
+    const char *level = scalar_at(l, root, "log_level");
+    if (level && !rc_agent_log_level_parse(level, &l->config->log_level))
+        fail(l, roomctl_config_child(root, "log_level"),
+             "unknown log_level '%s'; expected error, warning, info or debug", level);
+    const char *chat = scalar_at(l, root, "chat_state_file");
+    if (chat)
+        l->config->chat_state_file = resolve_path(l, chat);
+}
+
+static void plugin_conf_clear(gpointer data)
+{
+    g_free(((rc_agent_plugin_conf *)data)->name);
+}
+
+static rc_agent_config *load_tree(const char *name, roomctl_config *tree,
+                                  const char *default_schema_dir,
+                                  const char *default_plugin_dir, GError **error)
+{
+    rc_agent_config *config = g_new0(rc_agent_config, 1);
+    config->file = g_strdup(name);
+    config->tree = tree;
+    config->log_level = ROOMCTL_LOG_INFO;
+    config->rooms = g_ptr_array_new_with_free_func(g_free);
+    config->schema_dirs = g_ptr_array_new_with_free_func(g_free);
+    config->plugin_dirs = g_ptr_array_new_with_free_func(g_free);
+    config->plugins = g_array_new(FALSE, TRUE, sizeof(rc_agent_plugin_conf));
+    g_array_set_clear_func(config->plugins, plugin_conf_clear);
+
+    loader l = { config, g_string_new(NULL), g_path_get_dirname(name) };
+    if (roomctl_config_kind_of(tree) != ROOMCTL_CONFIG_MAPPING) {
+        fail(&l, tree, "expected a mapping with account, server, room, schema_dirs, "
+                       "plugin_dirs and plugins, got %s", kind_name(tree));
+    } else {
+        check_keys(&l, tree, "the agent configuration", top_keys);
+        load_account(&l, tree);
+        load_server(&l, tree);
+        load_rooms(&l, tree);
+        load_text_list(&l, tree, "schema_dirs", "folder", config->schema_dirs, NULL, TRUE);
+        load_text_list(&l, tree, "plugin_dirs", "folder", config->plugin_dirs, NULL, TRUE);
+        load_plugins(&l, tree);
+        load_misc(&l, tree);
+    }
+    if (config->schema_dirs->len == 0 && default_schema_dir &&
+        !roomctl_config_child(tree, "schema_dirs"))
+        g_ptr_array_add(config->schema_dirs, g_strdup(default_schema_dir));
+    if (config->plugin_dirs->len == 0 && default_plugin_dir &&
+        !roomctl_config_child(tree, "plugin_dirs"))
+        g_ptr_array_add(config->plugin_dirs, g_strdup(default_plugin_dir));
+
+    g_free(l.base_dir);
+    if (l.errors->len) {
+        g_set_error_literal(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG, l.errors->str);
+        g_string_free(l.errors, TRUE);
+        rc_agent_config_free(config);
+        return NULL;
+    }
+    g_string_free(l.errors, TRUE);
+    return config;
+}
+
+rc_agent_config *rc_agent_config_load(const char *path, const char *default_schema_dir,
+                                      const char *default_plugin_dir, GError **error)
+{
+    roomctl_config *tree = roomctl_config_load_file(path, error);
+    return tree ? load_tree(path, tree, default_schema_dir, default_plugin_dir, error) : NULL;
+}
+
+rc_agent_config *rc_agent_config_load_string(const char *name, const char *yaml,
+                                             const char *default_schema_dir,
+                                             const char *default_plugin_dir, GError **error)
+{
+    roomctl_config *tree = roomctl_config_load_string(name, yaml, -1, error);
+    return tree ? load_tree(name, tree, default_schema_dir, default_plugin_dir, error) : NULL;
+}
+
+void rc_agent_config_free(rc_agent_config *config)
+{
+    if (!config)
+        return;
+    g_free(config->file);
+    g_free(config->jid);
+    rc_password_free(config->password);
+    g_free(config->host);
+    g_free(config->pubsub_service);
+    g_ptr_array_unref(config->rooms);
+    g_ptr_array_unref(config->schema_dirs);
+    g_ptr_array_unref(config->plugin_dirs);
+    g_array_unref(config->plugins);
+    g_free(config->chat_state_file);
+    roomctl_config_free(config->tree);
+    g_free(config);
+}

@@ -1,0 +1,55 @@
+/* roomctl-agent's YAML configuration (see examples/agent.yaml). */
+#ifndef RC_AGENT_CONFIG_H
+#define RC_AGENT_CONFIG_H
+
+#include <roomctl/roomctl.h>
+
+G_BEGIN_DECLS
+
+/* One entry of `plugins:`, in the order the agent loads them. */
+typedef struct rc_agent_plugin_conf {
+    char *name;                    /* a name in plugin_dirs, or a path to a .so */
+    const roomctl_config *section; /* its `config:`; owned by the tree; NULL for none */
+} rc_agent_plugin_conf;
+
+typedef struct rc_agent_config {
+    char *file;                 /* the file it was read from */
+    roomctl_config *tree;       /* the parsed YAML; plugin sections point into it */
+    char *jid;
+    char *password;             /* from password_file or password_env; NULL: anonymous */
+    char *host;                 /* NULL: the JID's domain */
+    guint16 port;               /* 0: 5222 */
+    char *pubsub_service;       /* NULL: "pubsub." + the JID's domain */
+    gboolean allow_plaintext;   /* local test servers only */
+    GPtrArray *rooms;           /* bare room JIDs (char *), at least one */
+    GPtrArray *schema_dirs;     /* resolved against the config file's folder; empty:
+                                 * $ROOMCTL_SCHEMA_PATH or the installed schemas */
+    GPtrArray *plugin_dirs;
+    GArray *plugins;            /* rc_agent_plugin_conf */
+    roomctl_log_level log_level;
+    char *chat_state_file;      /* NULL: none */
+} rc_agent_config;
+
+/*
+ * Read and check the agent configuration in @path.  Relative paths in it are
+ * taken from the file's folder.  On failure returns NULL and sets @error
+ * (ROOMCTL_ERR_CONFIG, or the password file's error) whose message lists
+ * every error of the file, one per line, as "FILE:LINE:COL: error: TEXT".
+ * @default_schema_dir and @default_plugin_dir (may be NULL) are used when
+ * the file names none.  Free with rc_agent_config_free().
+ */
+rc_agent_config *rc_agent_config_load(const char *path, const char *default_schema_dir,
+                                      const char *default_plugin_dir, GError **error);
+/* Same from memory; @name stands for the file (messages, relative paths). */
+rc_agent_config *rc_agent_config_load_string(const char *name, const char *yaml,
+                                             const char *default_schema_dir,
+                                             const char *default_plugin_dir, GError **error);
+void rc_agent_config_free(rc_agent_config *config);
+
+/* "error", "warning", "info", "debug". */
+const char *rc_agent_log_level_name(roomctl_log_level level);
+gboolean rc_agent_log_level_parse(const char *text, roomctl_log_level *out);
+
+G_END_DECLS
+
+#endif

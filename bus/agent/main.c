@@ -1,0 +1,133 @@
+/* roomctl-agent: a ready room client for headless screens, kiosks, tests and
+ * the demo.  Follows the rooms its configuration names and hands every
+ * validated control item to the configured plugins. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <locale.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "agent.h"
+#include "agent_log.h"
+#include "cli/exit_codes.h"
+
+#ifndef ROOMCTL_PLUGINDIR
+#define ROOMCTL_PLUGINDIR NULL
+#endif
+
+typedef struct run {
+    GMainLoop *loop;
+    rc_agent *agent;
+    int status;
+} run;
+
+static gboolean on_stop_signal(gpointer user_data)
+{
+    run *r = user_data;
+    rc_agent_log(ROOMCTL_LOG_INFO, "stopping");
+    g_main_loop_quit(r->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_report_signal(gpointer user_data)
+{
+    run *r = user_data;
+    char *text = rc_agent_describe(r->agent);
+    fprintf(stderr, "---- roomctl-agent[%d] state ----\n%s----\n", (int)getpid(), text);
+    fflush(stderr);
+    g_free(text);
+    return G_SOURCE_CONTINUE;
+}
+
+static void on_fatal(const GError *error, void *user_data)
+{
+    run *r = user_data;
+    rc_agent_log(ROOMCTL_LOG_ERROR, "%s", error->message);
+    r->status = rc_exit_code_for(error);
+    g_main_loop_quit(r->loop);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    char *config_path = NULL;
+    char *level_text = NULL;
+    gboolean check_only = FALSE;
+    GOptionEntry entries[] = {
+        { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+          "The agent configuration (YAML; see examples/agent.yaml)", "FILE" },
+        { "log-level", 'l', 0, G_OPTION_ARG_STRING, &level_text,
+          "error, warning, info or debug (overrides the file's log_level)", "LEVEL" },
+        { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
+          "Check the configuration, load schemas and plugins, then exit", NULL },
+        { NULL }
+    };
+    GOptionContext *context = g_option_context_new("- follow roomctl rooms and run plugins");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_description(context,
+        "The password comes from the file's account.password_file (readable by its owner\n"
+        "only) or account.password_env, never from the command line.\n"
+        "Signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 prints state and counters.\n"
+        "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
+        "3 bad configuration or schema, 5 cannot log in (as for roomctl).\n");
+    GError *error = NULL;
+    if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 1 || !config_path) {
+        fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE\n",
+                error ? error->message
+                      : argc > 1 ? "unexpected argument" : "--config FILE is required");
+        g_clear_error(&error);
+        g_option_context_free(context);
+        return RC_EXIT_USAGE;
+    }
+    g_option_context_free(context);
+
+    roomctl_log_level level = ROOMCTL_LOG_INFO;
+    if (level_text && !rc_agent_log_level_parse(level_text, &level)) {
+        fprintf(stderr, "roomctl-agent: unknown --log-level '%s'; expected error, warning, "
+                        "info or debug\n", level_text);
+        return RC_EXIT_USAGE;
+    }
+    rc_agent_log_init(level);
+    rc_agent_config *config = rc_agent_config_load(config_path, NULL,
+                                                   ROOMCTL_PLUGINDIR, &error);
+    if (!config) {
+        fprintf(stderr, "%s\n", error->message);
+        int status = rc_exit_code_for(error);
+        g_error_free(error);
+        return status;
+    }
+    if (!level_text)
+        roomctl_set_log_level(config->log_level);
+
+    run r = { g_main_loop_new(NULL, FALSE), NULL, EXIT_SUCCESS };
+    r.agent = rc_agent_new(config, on_fatal, &r, &error);
+    if (!r.agent) {
+        rc_agent_log(ROOMCTL_LOG_ERROR, "%s", error->message);
+        int status = rc_exit_code_for(error);
+        g_error_free(error);
+        rc_agent_config_free(config);
+        g_main_loop_unref(r.loop);
+        return status;
+    }
+    if (check_only) {
+        rc_agent_log(ROOMCTL_LOG_INFO, "configuration %s is valid", config_path);
+    } else {
+        guint sources[] = {
+            g_unix_signal_add(SIGINT, on_stop_signal, &r),
+            g_unix_signal_add(SIGTERM, on_stop_signal, &r),
+            g_unix_signal_add(SIGUSR1, on_report_signal, &r),
+        };
+        rc_agent_start(r.agent);
+        g_main_loop_run(r.loop);
+        for (gsize i = 0; i < G_N_ELEMENTS(sources); i++)
+            g_source_remove(sources[i]);
+    }
+    rc_agent_free(r.agent);
+    rc_agent_config_free(config);
+    g_main_loop_unref(r.loop);
+    g_free(config_path);
+    g_free(level_text);
+    if (r.status == EXIT_SUCCESS)
+        rc_agent_log(ROOMCTL_LOG_INFO, "stopped");
+    return r.status;
+}

@@ -1,0 +1,59 @@
+/* What the bus commands of `roomctl` share: the connection options (with
+ * their ROOMCTL_* environment fallbacks), the schema registry, the connected
+ * bus, argument checks and error reporting. */
+#ifndef RC_CLI_CONN_H
+#define RC_CLI_CONN_H
+
+#include <roomctl/roomctl.h>
+#include "exit_codes.h"
+
+G_BEGIN_DECLS
+
+typedef struct rc_cli_conn {
+    /* Filled by the options (NULL/0 when not given). */
+    char *jid;
+    char *password_file;
+    char *host;
+    int port;
+    char *pubsub;
+    gboolean allow_plaintext;
+    char **schema_dirs;
+    /* Made by rc_cli_conn_load_schemas() / rc_cli_conn_connect(). */
+    roomctl_registry *registry;
+    roomctl_bus *bus;
+} rc_cli_conn;
+
+/*
+ * A GOptionContext for `roomctl @command`, with @parameters as the usage
+ * line ("ROOM ITEM_ID"), @summary below it, the command's own @entries
+ * (may be NULL) and, when @conn is given, the connection options filling it.
+ */
+GOptionContext *rc_cli_context(const char *command, const char *parameters,
+                               const char *summary, const GOptionEntry *entries,
+                               rc_cli_conn *conn);
+
+/*
+ * Parse the command line and check that between @min and @max arguments
+ * remain (argv[1..]).  Returns -1 when the command may go on, else the exit
+ * code to return (after printing the error and usage).  Frees @context.
+ */
+int rc_cli_parse(GOptionContext *context, int *argc, char ***argv, int min, int max);
+
+/* Load the schemas of --schemas, else of $ROOMCTL_SCHEMA_PATH (folders
+ * separated by ':'), else of the installed folder. */
+gboolean rc_cli_conn_load_schemas(rc_cli_conn *conn, GError **error);
+/* Load the schemas, fill in the environment's settings and log in. */
+gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error);
+/* Disconnect and free everything the options and calls filled in. */
+void rc_cli_conn_clear(rc_cli_conn *conn);
+
+/* Print "roomctl COMMAND: MESSAGE" on stderr, free @error and return its
+ * exit code (see exit_codes.h). */
+int rc_cli_fail(const char *command, GError *error);
+
+/* A usage error: as rc_cli_fail() for a G_OPTION_ERROR. */
+int rc_cli_usage_error(const char *command, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,140 @@
+#include "cli_print.h"
+#include "../../plugins/common/common.h"
+
+#include <string.h>
+
+static const char *const affiliation_names[] = {
+    [ROOMCTL_AFFILIATION_NONE] = "none",
+    [ROOMCTL_AFFILIATION_MEMBER] = "member",
+    [ROOMCTL_AFFILIATION_MODERATOR] = "moderator",
+    [ROOMCTL_AFFILIATION_OWNER] = "owner",
+};
+
+const char *rc_cli_affiliation_name(roomctl_affiliation affiliation)
+{
+    return affiliation <= ROOMCTL_AFFILIATION_OWNER ? affiliation_names[affiliation] : "none";
+}
+
+static void append_text_value(GString *out, const roomctl_value *value)
+{
+    switch (roomctl_value_type(value)) {
+    case ROOMCTL_FIELD_LIST:
+        g_string_append_c(out, '[');
+        for (size_t i = 0; i < roomctl_value_list_length(value); i++) {
+            if (i)
+                g_string_append(out, ", ");
+            append_text_value(out, roomctl_value_list_at(value, i));
+        }
+        g_string_append_c(out, ']');
+        break;
+    case ROOMCTL_FIELD_BYTES: {
+        size_t len = 0;
+        roomctl_value_bytes(value, &len);
+        g_string_append_printf(out, "(%zu bytes)", len);
+        break;
+    }
+    default:
+        g_string_append(out, roomctl_value_text(value));
+    }
+}
+
+static void append_json_item(GString *out, const roomctl_item *item)
+{
+    const char *publisher = roomctl_item_publisher(item);
+    const char *room = roomctl_item_room(item);
+    g_string_append(out, "{\"id\": ");
+    rc_json_string(out, roomctl_item_id(item));
+    g_string_append(out, ", \"type\": ");
+    rc_json_string(out, roomctl_item_type(item));
+    g_string_append_printf(out, ", \"version\": %d, \"publisher\": ",
+                           roomctl_item_schema_version(item));
+    rc_json_string(out, publisher);
+    g_string_append(out, ", \"room\": ");
+    rc_json_string(out, room);
+    g_string_append_printf(out, ", \"replay\": %s, \"fields\": ",
+                           roomctl_item_is_replay(item) ? "true" : "false");
+    rc_json_fields(out, item);
+    g_string_append_c(out, '}');
+}
+
+void rc_cli_print_item(FILE *out, const roomctl_item *item, gboolean json)
+{
+    GString *text = g_string_new(NULL);
+    if (json) {
+        append_json_item(text, item);
+        g_string_append_c(text, '\n');
+    } else {
+        const char *publisher = roomctl_item_publisher(item);
+        g_string_append_printf(text, "%s  (%s v%d%s%s)\n", roomctl_item_id(item),
+                               roomctl_item_type(item), roomctl_item_schema_version(item),
+                               publisher ? ", from " : "", publisher ? publisher : "");
+        for (size_t i = 0; i < roomctl_item_field_count(item); i++) {
+            const roomctl_value *value = roomctl_item_field_at(item, i);
+            if (!value)
+                continue;
+            g_string_append_printf(text, "    %s = ", roomctl_item_field_name(item, i));
+            append_text_value(text, value);
+            g_string_append_c(text, '\n');
+        }
+    }
+    fputs(text->str, out);
+    g_string_free(text, TRUE);
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void rc_cli_print_room_info(FILE *out, const roomctl_room_info *info, gboolean json)
+{
+    GPtrArray *jids = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer jid;
+    g_hash_table_iter_init(&iter, info->affiliations);
+    while (g_hash_table_iter_next(&iter, &jid, NULL))
+        g_ptr_array_add(jids, jid);
+    g_ptr_array_sort(jids, compare_strings);
+    GString *text = g_string_new(NULL);
+    if (json) {
+        g_string_append(text, "{\"room\": ");
+        rc_json_string(text, info->room);
+        g_string_append(text, ", \"node\": ");
+        rc_json_string(text, info->node);
+        g_string_append(text, ", \"config\": {");
+        for (guint i = 0; info->config && i < info->config->len; i++) {
+            const char *entry = info->config->pdata[i];
+            const char *eq = strchr(entry, '=');
+            char *var = g_strndup(entry, eq ? (gsize)(eq - entry) : strlen(entry));
+            g_string_append(text, i ? ", " : "");
+            rc_json_string(text, var);
+            g_string_append(text, ": ");
+            rc_json_string(text, eq ? eq + 1 : "");
+            g_free(var);
+        }
+        g_string_append(text, "}, \"affiliations\": {");
+        for (guint i = 0; i < jids->len; i++) {
+            g_string_append(text, i ? ", " : "");
+            rc_json_string(text, jids->pdata[i]);
+            g_string_append(text, ": ");
+            rc_json_string(text, rc_cli_affiliation_name(GPOINTER_TO_INT(
+                g_hash_table_lookup(info->affiliations, jids->pdata[i]))));
+        }
+        g_string_append_printf(text, "}, \"items\": %u}\n", info->item_count);
+    } else {
+        g_string_append_printf(text, "room %s\nnode %s\nconfiguration:\n", info->room,
+                               info->node);
+        for (guint i = 0; info->config && i < info->config->len; i++)
+            g_string_append_printf(text, "    %s\n", (const char *)info->config->pdata[i]);
+        g_string_append(text, "affiliations:\n");
+        for (guint i = 0; i < jids->len; i++)
+            g_string_append_printf(text, "    %s %s\n", (const char *)jids->pdata[i],
+                                   rc_cli_affiliation_name(GPOINTER_TO_INT(
+                                       g_hash_table_lookup(info->affiliations,
+                                                           jids->pdata[i]))));
+        g_string_append_printf(text, "items: %u\n", info->item_count);
+    }
+    fputs(text->str, out);
+    g_string_free(text, TRUE);
+    g_ptr_array_unref(jids);
+}

@@ -1,0 +1,22 @@
+/* How the bus commands of `roomctl` show items and rooms: text for people,
+ * JSON (one object per line for streams) for scripts. */
+#ifndef RC_CLI_PRINT_H
+#define RC_CLI_PRINT_H
+
+#include <stdio.h>
+#include <roomctl/roomctl.h>
+
+G_BEGIN_DECLS
+
+/* An item as an indented block of "field = value" lines, or as one JSON
+ * object {"id","type","version","publisher","room","replay","fields"}
+ * (bytes as {"size","sha256"}). */
+void rc_cli_print_item(FILE *out, const roomctl_item *item, gboolean json);
+/* A room's node: configuration, affiliations and item count. */
+void rc_cli_print_room_info(FILE *out, const roomctl_room_info *info, gboolean json);
+/* "moderator", "member", "owner", "none". */
+const char *rc_cli_affiliation_name(roomctl_affiliation affiliation);
+
+G_END_DECLS
+
+#endif

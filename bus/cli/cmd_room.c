@@ -1,0 +1,142 @@
+/* roomctl room create|grant|show: the room owner's commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_bus.h"
+#include "cli_conn.h"
+#include "cli_print.h"
+
+static int room_create(int argc, char **argv)
+{
+    rc_cli_conn conn = { 0 };
+    char *access_text = NULL;
+    gboolean json = FALSE;
+    const GOptionEntry entries[] = {
+        { "access", 'a', 0, G_OPTION_ARG_STRING, &access_text,
+          "Who may subscribe: open (default) or members", "open|members" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the configuration as JSON", NULL },
+        { NULL }
+    };
+    GOptionContext *context = rc_cli_context("room create", "ROOM",
+        "Create the control node of ROOM (a MUC room's bare JID), or reconfigure it:\n"
+        "only moderators publish, items persist, retractions are notified.\n"
+        "Safe to run again.  Prints the resulting configuration.", entries, &conn);
+    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    roomctl_access access = ROOMCTL_ACCESS_OPEN;
+    if (status < 0 && access_text) {
+        if (!strcmp(access_text, "members"))
+            access = ROOMCTL_ACCESS_MEMBERS;
+        else if (strcmp(access_text, "open"))
+            status = rc_cli_usage_error("room create", "unknown --access '%s'; expected open "
+                                        "or members", access_text);
+    }
+    GError *error = NULL;
+    if (status < 0) {
+        roomctl_room_info *info = NULL;
+        if (rc_cli_conn_connect(&conn, &error) &&
+            (info = roomctl_bus_room_create_sync(conn.bus, argv[1], access, &error))) {
+            rc_cli_print_room_info(stdout, info, json);
+            roomctl_room_info_free(info);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room create", error);
+        }
+    }
+    g_free(access_text);
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
+static gboolean parse_affiliation(const char *text, roomctl_affiliation *out)
+{
+    for (int a = ROOMCTL_AFFILIATION_NONE; a <= ROOMCTL_AFFILIATION_OWNER; a++)
+        if (!strcmp(text, rc_cli_affiliation_name(a))) {
+            *out = a;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+static int room_grant(int argc, char **argv)
+{
+    rc_cli_conn conn = { 0 };
+    GOptionContext *context = rc_cli_context("room grant", "ROOM JID moderator|member|none",
+        "Give JID a role in ROOM's control node: moderator (may publish), member\n"
+        "(may subscribe to a members-only room) or none (remove the right).",
+        NULL, &conn);
+    int status = rc_cli_parse(context, &argc, &argv, 3, 3);
+    roomctl_affiliation affiliation = ROOMCTL_AFFILIATION_NONE;
+    if (status < 0 && (!parse_affiliation(argv[3], &affiliation) ||
+                       affiliation == ROOMCTL_AFFILIATION_OWNER))
+        status = rc_cli_usage_error("room grant", "unknown role '%s'; expected moderator, "
+                                    "member or none", argv[3]);
+    GError *error = NULL;
+    if (status < 0) {
+        if (rc_cli_conn_connect(&conn, &error) &&
+            roomctl_bus_room_grant_sync(conn.bus, argv[1], argv[2], affiliation, &error)) {
+            printf("%s is now %s of %s\n", argv[2], rc_cli_affiliation_name(affiliation),
+                   argv[1]);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room grant", error);
+        }
+    }
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
+static int room_show(int argc, char **argv)
+{
+    rc_cli_conn conn = { 0 };
+    gboolean json = FALSE;
+    const GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { NULL }
+    };
+    GOptionContext *context = rc_cli_context("room show", "ROOM",
+        "Print the configuration, affiliations and item count of ROOM's control node.",
+        entries, &conn);
+    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    GError *error = NULL;
+    if (status < 0) {
+        roomctl_room_info *info = NULL;
+        if (rc_cli_conn_connect(&conn, &error) &&
+            (info = roomctl_bus_room_show_sync(conn.bus, argv[1], &error))) {
+            rc_cli_print_room_info(stdout, info, json);
+            roomctl_room_info_free(info);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room show", error);
+        }
+    }
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
+static const struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} room_commands[] = {
+    { "create", "Create or reconfigure ROOM's control node", room_create },
+    { "grant", "Make JID a moderator or member of ROOM, or remove it", room_grant },
+    { "show", "Print ROOM's node configuration, affiliations and item count", room_show },
+};
+
+int rc_cmd_room(int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : NULL;
+    for (gsize i = 0; sub && i < G_N_ELEMENTS(room_commands); i++)
+        if (!strcmp(sub, room_commands[i].name))
+            return room_commands[i].run(argc - 1, argv + 1);
+    gboolean help = sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h") ||
+                            !strcmp(sub, "help"));
+    FILE *out = help ? stdout : stderr;
+    if (sub && !help)
+        fprintf(out, "roomctl room: unknown subcommand '%s'\n\n", sub);
+    fprintf(out, "Usage: roomctl room SUBCOMMAND [OPTION…]\n\nSubcommands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(room_commands); i++)
+        fprintf(out, "  %-8s %s\n", room_commands[i].name, room_commands[i].summary);
+    fprintf(out, "\nRun `roomctl room SUBCOMMAND --help` for its options.\n");
+    return help ? RC_EXIT_OK : RC_EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+/* Internal: the plugin host's structures, shared by host.c (loading),
+ * dispatch.c (handlers) and plugin_api.c (what plugins call). */
+#ifndef RC_HOST_PRIVATE_H
+#define RC_HOST_PRIVATE_H
+
+#include <roomctl/host.h>
+#include <roomctl/config.h>
+
+G_BEGIN_DECLS
+
+/* One registered handler; owned by its plugin. */
+typedef struct rc_handler {
+    roomctl_plugin *plugin;  /* not owned */
+    char *types;             /* the pattern as registered: "ui.button", "ui.*", "*" */
+    char *prefix;            /* "ui." for "ui.*", "" for "*", NULL for an exact type */
+    roomctl_handle_fn handle;
+    roomctl_reset_fn reset;
+    roomctl_purge_fn purge;
+    void *user_data;
+    void (*free_user_data)(void *user_data);
+} rc_handler;
+
+struct roomctl_plugin {
+    roomctl_host *host;      /* not owned */
+    char *path;              /* the file it was loaded from */
+    char *name;              /* the descriptor's name */
+    char *log_domain;        /* "plugin:NAME" */
+    void *dl;                /* dlopen() handle */
+    const roomctl_plugin_descriptor *descriptor; /* inside dl */
+    roomctl_config *own_config;   /* the empty section made when none was given */
+    const roomctl_config *config; /* the section given to init; not owned unless == own_config */
+    gboolean in_init;        /* handlers may only be added during init */
+    char *init_error;        /* set by roomctl_plugin_set_error() */
+    void *data;
+    void (*free_data)(void *data);
+    GPtrArray *handlers;     /* rc_handler*, owned, in registration order */
+};
+
+struct roomctl_result {
+    char *reason;            /* set by roomctl_result_fail(); owned */
+};
+
+struct roomctl_host {
+    const roomctl_registry *registry; /* not owned; may be NULL */
+    GPtrArray *dirs;         /* char*, owned: plugin directories in search order */
+    GPtrArray *plugins;      /* roomctl_plugin*, owned, in load order */
+    GPtrArray *names;        /* const char* into plugins, for roomctl_host_plugins() */
+    roomctl_chat_power_fn chat_power;
+    void *chat_power_data;
+    GDestroyNotify chat_power_free;
+    guint slow_handler_ms;   /* 0: no slow handler warning */
+};
+
+/* Log domain of the host's own messages. */
+#define RC_HOST_LOG_DOMAIN "host"
+/* Handlers slower than this are logged unless the host says otherwise. */
+#define RC_HOST_DEFAULT_SLOW_MS 1000
+
+/* dispatch.c: check @def and make a handler from it (strings copied); NULL
+ * with a reason in @why (free with g_free()) when @def is not valid. */
+rc_handler *rc_handler_new(roomctl_plugin *plugin, const roomctl_handler_def *def, char **why);
+/* Free a handler, calling its free_user_data. */
+void rc_handler_free(gpointer handler);
+/* TRUE when the handler's pattern matches @type. */
+gboolean rc_handler_matches(const rc_handler *handler, const char *type);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The roomctl demo (README's first command).  As root on a fresh Debian:
+# installs what is missing, builds into build-demo/, starts a throwaway
+# Prosody on 127.0.0.1, creates a room, starts three agents (alice, bob,
+# carol) with the shipped plugins, plays examples/moderator-script.sh, prints
+# what each client now shows, and stops everything.  Safe to re-run; its
+# files are in _demo/ (kept for a look; removed at the next run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+build=${BUILDDIR:-$top/build-demo}
+work=$top/_demo
+clients=(alice bob carol)
+
+say() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+# ---- everything started below is stopped on any exit -----------------------
+pids=()
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  exec 3>&- 2>/dev/null || true   # EOF on its stdin stops rc-test-prosody too
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [ "$status" -ne 0 ] || echo "demo: everything stopped"
+  if [ "$status" -ne 0 ]; then
+    echo "demo: failed (exit $status); logs are in $work/" >&2
+    tail -n 5 "$work"/*.log 2>/dev/null >&2 || true
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Wait up to $3 seconds for file $1 to contain $2.
+wait_for() {
+  local deadline=$((SECONDS + ${3:-20}))
+  until grep -qF -- "$2" "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || die "timed out waiting for '$2' in $1"
+    sleep 0.1
+  done
+}
+
+say "Dependencies and build ($build)"
+tests/install-deps.sh
+[ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
+ninja -C "$build" >/dev/null || ninja -C "$build"
+roomctl=$build/bus/roomctl
+agent=$build/bus/roomctl-agent
+prosody=$build/tests/harness/rc-test-prosody
+[ -x "$prosody" ] || prosody=$(find "$build" -name rc-test-prosody -type f -perm -u+x | head -n1)
+[ -x "$prosody" ] || die "rc-test-prosody was not built"
+
+rm -rf "$work"
+mkdir -p "$work"
+chmod 700 "$work"
+
+say "A throwaway Prosody on 127.0.0.1"
+mkfifo "$work/prosody.stdin"
+accounts=(--account moderator:pw-moderator)
+for c in "${clients[@]}"; do accounts+=(--account "$c:pw-$c"); done
+"$prosody" "${accounts[@]}" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
+pids+=($!)
+exec 3>"$work/prosody.stdin"
+wait_for "$work/prosody.out" "port=" 30
+read -r line <"$work/prosody.out"
+port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$line")
+domain=$(sed -n 's/.*domain=\([^ ]*\).*/\1/p' <<<"$line")
+pubsub=$(sed -n 's/.*pubsub=\([^ ]*\).*/\1/p' <<<"$line")
+muc=$(sed -n 's/.*muc=\([^ ]*\).*/\1/p' <<<"$line")
+echo "$line"
+room=demo@$muc
+
+for a in moderator "${clients[@]}"; do
+  (umask 077; echo "pw-$a" >"$work/$a.pw")
+done
+export ROOMCTL=$roomctl ROOMCTL_JID=moderator@$domain ROOMCTL_PASSWORD_FILE=$work/moderator.pw
+export ROOMCTL_HOST=127.0.0.1 ROOMCTL_PORT=$port ROOMCTL_PUBSUB=$pubsub ROOMCTL_ALLOW_PLAINTEXT=1
+export ROOMCTL_SCHEMA_PATH=$top/schemas
+
+say "Create the room's control node"
+echo "\$ roomctl room create $room"
+"$roomctl" room create "$room"
+
+say "Three clients join: ${clients[*]}"
+for c in "${clients[@]}"; do
+  mkdir -p "$work/$c"
+  sed -e "s|@JID@|$c@$domain/screen|" -e "s|@PASSWORD_FILE@|$work/$c.pw|" \
+      -e "s|@PORT@|$port|" -e "s|@ROOM@|$room|" -e "s|@SCHEMA_DIR@|$top/schemas|" \
+      -e "s|@PLUGIN_DIR@|$build/plugins|" -e "s|@STATE_DIR@|$work/$c|" \
+      -e "s|pubsub.localhost|$pubsub|" examples/agent.yaml >"$work/$c.yaml"
+  "$agent" --config "$work/$c.yaml" 2>"$work/$c.log" &
+  pids+=($!)
+done
+for c in "${clients[@]}"; do
+  wait_for "$work/$c.log" "$room: joined" 20
+  echo "$c joined $room"
+done
+
+say "The moderator's script (examples/moderator-script.sh)"
+examples/moderator-script.sh "$room"
+
+# The last step reaches every client before we look.
+for c in "${clients[@]}"; do
+  wait_for "$work/$c/chat.json" '"enabled"' 20
+  wait_for "$work/$c/audit.jsonl" '"Questions and answers"' 20
+done
+
+say "What each client shows now"
+for c in "${clients[@]}"; do
+  printf '\n\033[1m-- %s (%s) --\033[0m\n' "$c" "$c@$domain/screen"
+  echo "ui-state ($c/ui.json):"; sed 's/^/    /' "$work/$c/ui.json"
+  echo "slideshow ($c/slides.json):"; sed 's/^/    /' "$work/$c/slides.json"
+  echo "cached slide images: $(cd "$work/$c/slides" && ls | tr '\n' ' ')"
+  echo "chat (the agent's chat hook, $c/chat.json):"; sed 's/^/    /' "$work/$c/chat.json"
+  echo "notices seen (audit trail, $c/audit.jsonl):"
+  grep '"type":"room.notice"' "$work/$c/audit.jsonl" | sed 's/.*"text":\("[^"]*"\).*/    \1/'
+  echo "chat changes seen: $(grep -c '"type":"chat.power"' "$work/$c/audit.jsonl")," \
+       "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
+done
+
+say "Done: stopping the agents and Prosody (files kept in _demo/)"

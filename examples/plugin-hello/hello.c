@@ -1,0 +1,72 @@
+/*
+ * hello: the smallest complete roomctl handler plugin.  Copy it to start
+ * your own.  It greets every control item the bus hands it, counts them, and
+ * says goodbye with the count when the host stops.
+ *
+ * Build it out of tree (see README.md):
+ *   cc -shared -fPIC -fvisibility=hidden -o hello.so hello.c $(pkg-config --cflags roomctl-plugin)
+ *
+ * Configuration (the plugin's section of the agent's config, all optional):
+ *   greeting: "hello"      what to say
+ *   types: "*"             which control types to greet ("ui.*", "room.notice", ...)
+ */
+#include <roomctl/plugin.h>
+
+#include <stdlib.h>
+
+/* What the plugin keeps between calls: given to the host with
+ * roomctl_plugin_set_data(), freed by the host at unload. */
+typedef struct {
+    const char *greeting; /* owned by the config, which lives until shutdown */
+    unsigned long count;
+} hello_state;
+
+/* Called with each validated item of a matching type.  @item lives for this
+ * call only: copy what you need (or roomctl_item_ref() it). */
+static int hello_handle(roomctl_plugin *plugin, const roomctl_item *item,
+                        roomctl_result *result, void *user_data)
+{
+    hello_state *state = user_data;
+    (void)result; /* only needed to say why an item failed */
+    const char *publisher = roomctl_item_publisher(item);
+    state->count++;
+    roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "%s, %s %s from %s (%zu fields%s)",
+                       state->greeting, roomctl_item_type(item), roomctl_item_id(item),
+                       publisher ? publisher : "someone", roomctl_item_field_count(item),
+                       roomctl_item_is_replay(item) ? ", replayed state" : "");
+    /* A text field, read with a typed accessor. */
+    const char *text = NULL;
+    if (roomctl_item_get_string(item, "text", &text) == ROOMCTL_PLUGIN_OK)
+        roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "it says: %s", text);
+    return 0; /* or roomctl_result_fail(result, "why"); return -1; */
+}
+
+static int hello_init(roomctl_plugin *plugin, const roomctl_config *config)
+{
+    hello_state *state = calloc(1, sizeof *state);
+    if (!state) {
+        roomctl_plugin_set_error(plugin, "out of memory");
+        return -1;
+    }
+    state->greeting = roomctl_config_get_string(config, "greeting", "hello");
+    roomctl_plugin_set_data(plugin, state, free);
+
+    roomctl_handler_def def = {
+        .types = roomctl_config_get_string(config, "types", "*"), /* copied by the host */
+        .handle = hello_handle,
+        .user_data = state, /* freed with the plugin data, so no free_user_data */
+    };
+    if (roomctl_plugin_add_handler(plugin, &def) != ROOMCTL_PLUGIN_OK) {
+        roomctl_plugin_set_error(plugin, "cannot handle types '%s'", def.types);
+        return -1;
+    }
+    return 0;
+}
+
+static void hello_shutdown(roomctl_plugin *plugin)
+{
+    const hello_state *state = roomctl_plugin_get_data(plugin);
+    roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "goodbye after %lu items", state->count);
+}
+
+ROOMCTL_PLUGIN_DEFINE("hello", "1.0", "Greets every control item", hello_init, hello_shutdown);

@@ -1,0 +1,76 @@
+/* Helpers shared by the shipped plugins (a static library linked into each):
+ * JSON output, atomic file writes and the per-room state document. */
+#ifndef RC_PLUGIN_COMMON_H
+#define RC_PLUGIN_COMMON_H
+
+#include <roomctl/plugin.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Append @s as a quoted JSON string (null when @s is NULL). */
+void rc_json_string(GString *out, const char *s);
+/* Append a value: string, url, jid and timestamp as strings, int and number
+ * as numbers, bool as true/false, list as an array, bytes as
+ * {"size": N, "sha256": "HEX"} (the bytes themselves are not repeated). */
+void rc_json_value(GString *out, const roomctl_value *value);
+/* Append an object of the item's set fields, in schema order. */
+void rc_json_fields(GString *out, const roomctl_item *item);
+
+/* ---- Files ----------------------------------------------------------------- */
+
+/* Replace @path with @data at once (temporary file + rename): a reader sees
+ * the old or the new content, never a part. */
+gboolean rc_write_atomic(const char *path, const char *data, gssize len, GError **error);
+/* The SHA-256 of @data as lowercase hex; free with g_free(). */
+char *rc_sha256_hex(const guint8 *data, gsize len);
+
+/* ---- Items ----------------------------------------------------------------- */
+
+/* The key part of a state item id ("send" of "ui.button:send"); the whole id
+ * when it does not start with "TYPE:".  Points into @item_id. */
+const char *rc_item_key(const char *type, const char *item_id);
+
+/* ---- The state document ---------------------------------------------------- *
+ * What ui-state and slideshow write: room -> section -> key -> JSON value,
+ * written as one JSON object with sorted keys.  Items without a room are
+ * kept under the room "". */
+typedef struct rc_state_doc rc_state_doc;
+
+/* A document written to @path (copied).  Free with rc_state_doc_free(). */
+rc_state_doc *rc_state_doc_new(const char *path);
+/* For init: the document of the plugin's required option `file` (@what says
+ * what the file holds), written empty at once so that a reader starts from a
+ * known state.  NULL after roomctl_plugin_set_error(). */
+rc_state_doc *rc_state_doc_open(roomctl_plugin *plugin, const roomctl_config *config,
+                                const char *what);
+void rc_state_doc_free(void *doc);
+/* Set a key to @json (a complete JSON value; taken, freed with g_free()). */
+void rc_state_doc_set(rc_state_doc *doc, const char *room, const char *section,
+                      const char *key, char *json);
+/* Remove one key (@section NULL: from every section); TRUE when one was. */
+gboolean rc_state_doc_remove(rc_state_doc *doc, const char *room, const char *section,
+                             const char *key);
+/* Forget everything of @room. */
+void rc_state_doc_purge(rc_state_doc *doc, const char *room);
+/* Write the document to its file, atomically. */
+gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error);
+/* The same from a handler: on failure say why in @result, or in the plugin's
+ * log when @result is NULL (reset and purge have no result). */
+gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
+                           roomctl_result *result);
+const char *rc_state_doc_path(const rc_state_doc *doc);
+
+/* ---- Configuration --------------------------------------------------------- */
+
+/* The plugin's required string option @key, or NULL after
+ * roomctl_plugin_set_error() with a message naming the option and saying
+ * @what it is for. */
+const char *rc_option_require(roomctl_plugin *plugin, const roomctl_config *config,
+                              const char *key, const char *what);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,342 @@
+#include "c2_fixture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+static const char *env_path(const char *name)
+{
+    const char *value = g_getenv(name);
+    if (!value || !*value)
+        fail_msg("%s is not set: run this test through meson test", name);
+    return value;
+}
+
+/* Read one line from @fd within @seconds; NULL on timeout or EOF. */
+static char *read_line(int fd, double seconds)
+{
+    GString *line = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    for (;;) {
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            break;
+        char c;
+        if (read(fd, &c, 1) != 1)
+            break;
+        if (c == '\n')
+            return g_string_free(line, FALSE);
+        g_string_append_c(line, c);
+    }
+    g_string_free(line, TRUE);
+    return NULL;
+}
+
+static char *field_of(const char *line, const char *key)
+{
+    char *needle = g_strconcat(key, "=", NULL);
+    const char *at = strstr(line, needle);
+    char *value = at ? g_strndup(at + strlen(needle), strcspn(at + strlen(needle), " ")) : NULL;
+    g_free(needle);
+    return value;
+}
+
+c2_server *c2_server_start(const char *const *accounts)
+{
+    c2_server *server = g_new0(c2_server, 1);
+    server->dir = g_dir_make_tmp("rc-c2-XXXXXX", NULL);
+    assert_non_null(server->dir);
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(argv, g_strdup(env_path("RC_TEST_PROSODY")));
+    GPtrArray *names = g_ptr_array_new();
+    g_ptr_array_add(names, (gpointer)C2_MODERATOR);
+    for (const char *const *a = accounts; a && *a; a++)
+        g_ptr_array_add(names, (gpointer)*a);
+    for (guint i = 0; i < names->len; i++) {
+        g_ptr_array_add(argv, g_strdup("--account"));
+        g_ptr_array_add(argv, g_strdup_printf("%s:pw-%s", (char *)names->pdata[i],
+                                              (char *)names->pdata[i]));
+    }
+    g_ptr_array_add(argv, NULL);
+    int out_fd = -1;
+    GError *error = NULL;
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                  NULL, NULL, &server->pid, &server->stdin_fd, &out_fd, NULL,
+                                  &error))
+        fail_msg("cannot start rc-test-prosody: %s", error->message);
+    char *line = read_line(out_fd, 30);
+    close(out_fd);
+    if (!line)
+        fail_msg("rc-test-prosody printed no port=… line within 30 s (its log is above)");
+    char *port = field_of(line, "port");
+    server->port = port ? atoi(port) : 0;
+    server->domain = field_of(line, "domain");
+    server->pubsub = field_of(line, "pubsub");
+    server->muc = field_of(line, "muc");
+    if (!server->port || !server->domain || !server->pubsub || !server->muc)
+        fail_msg("cannot read rc-test-prosody's line: '%s'", line);
+    g_free(port);
+    g_free(line);
+    for (guint i = 0; i < names->len; i++)
+        g_free(c2_password_file(server, names->pdata[i]));
+    g_ptr_array_unref(names);
+    g_ptr_array_unref(argv);
+    return server;
+}
+
+static void remove_tree(const char *path)
+{
+    GDir *dir = g_dir_open(path, 0, NULL);
+    for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+        char *child = g_build_filename(path, entry, NULL);
+        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree(child);
+        else
+            g_remove(child);
+        g_free(child);
+    }
+    if (dir)
+        g_dir_close(dir);
+    g_rmdir(path);
+}
+
+/* Wait for @pid up to @seconds; its wait status, or -1 when it still runs. */
+static int wait_pid(GPid pid, double seconds)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    do {
+        int status = 0;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r < 0)
+            return -1;
+        g_usleep(20000);
+    } while (g_get_monotonic_time() < deadline);
+    return -1;
+}
+
+void c2_server_stop(c2_server *server)
+{
+    if (!server)
+        return;
+    kill(server->pid, SIGTERM);
+    close(server->stdin_fd);
+    if (wait_pid(server->pid, 10) == -1) {
+        kill(server->pid, SIGKILL);
+        wait_pid(server->pid, 5);
+    }
+    g_spawn_close_pid(server->pid);
+    if (!g_getenv("RC_TEST_KEEP"))
+        remove_tree(server->dir);
+    g_free(server->dir);
+    g_free(server->domain);
+    g_free(server->pubsub);
+    g_free(server->muc);
+    g_free(server);
+}
+
+char *c2_jid(const c2_server *server, const char *name)
+{
+    return g_strdup_printf("%s@%s", name, server->domain);
+}
+
+char *c2_room(const c2_server *server, const char *name)
+{
+    return g_strdup_printf("%s@%s", name, server->muc);
+}
+
+char *c2_password_file(const c2_server *server, const char *name)
+{
+    char *path = g_strdup_printf("%s/%s.pw", server->dir, name);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        char *password = g_strdup_printf("pw-%s\n", name);
+        assert_true(g_file_set_contents(path, password, -1, NULL));
+        assert_int_equal(g_chmod(path, 0600), 0);
+        g_free(password);
+    }
+    return path;
+}
+
+int c2_roomctl(const c2_server *server, const char *account, char **out, char **err, ...)
+{
+    GPtrArray *args = g_ptr_array_new();
+    va_list ap;
+    va_start(ap, err);
+    for (const char *arg; (arg = va_arg(ap, const char *));)
+        g_ptr_array_add(args, (gpointer)arg);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    int status = c2_roomctlv(server, account, out, err, (const char *const *)args->pdata);
+    g_ptr_array_unref(args);
+    return status;
+}
+
+int c2_roomctlv(const c2_server *server, const char *account, char **out, char **err,
+                const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)env_path("ROOMCTL_BIN"));
+    for (const char *const *arg = args; *arg; arg++)
+        g_ptr_array_add(argv, (gpointer)*arg);
+    g_ptr_array_add(argv, NULL);
+
+    char **envp = g_get_environ();
+    char *jid = c2_jid(server, account);
+    char *password_file = c2_password_file(server, account);
+    char *port = g_strdup_printf("%d", server->port);
+    envp = g_environ_setenv(envp, "ROOMCTL_JID", jid, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PASSWORD_FILE", password_file, TRUE);
+    envp = g_environ_unsetenv(envp, "ROOMCTL_PASSWORD");
+    envp = g_environ_setenv(envp, "ROOMCTL_HOST", "127.0.0.1", TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PORT", port, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
+    char *o = NULL, *e = NULL;
+    int status = 0;
+    GError *error = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &o, &e,
+                      &status, &error))
+        fail_msg("cannot run roomctl: %s", error->message);
+    if (g_getenv("RC_TEST_VERBOSE"))
+        fprintf(stderr, "$ roomctl %s … -> %d\n%s%s", (char *)argv->pdata[1],
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1, o, e);
+    if (out)
+        *out = o;
+    else
+        g_free(o);
+    if (err)
+        *err = e;
+    else
+        g_free(e);
+    g_strfreev(envp);
+    g_free(jid);
+    g_free(password_file);
+    g_free(port);
+    g_ptr_array_unref(argv);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char *agent_file(const c2_server *server, const char *name, const char *suffix)
+{
+    return g_strdup_printf("%s/%s.%s", server->dir, name, suffix);
+}
+
+c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *const *rooms)
+{
+    c2_agent *agent = g_new0(c2_agent, 1);
+    agent->name = g_strdup(name);
+    agent->config = agent_file(server, name, "yaml");
+    agent->log = agent_file(server, name, "log");
+    agent->ui_file = agent_file(server, name, "ui.json");
+    agent->audit_file = agent_file(server, name, "audit.jsonl");
+    agent->chat_file = agent_file(server, name, "chat.json");
+    char *password_file = c2_password_file(server, name);
+    GString *yaml = g_string_new(NULL);
+    g_string_append_printf(yaml,
+        "# written by tests/c2_fixture.c\n"
+        "account:\n  jid: %s@%s/agent\n  password_file: %s\n"
+        "server:\n  host: 127.0.0.1\n  port: %d\n  pubsub_service: %s\n"
+        "  allow_plaintext: true\n"
+        "rooms:\n",
+        name, server->domain, password_file, server->port, server->pubsub);
+    for (const char *const *room = rooms; *room; room++)
+        g_string_append_printf(yaml, "  - %s\n", *room);
+    g_string_append_printf(yaml,
+        "schema_dirs: [%s]\nplugin_dirs: [%s]\n"
+        "plugins:\n"
+        "  - name: ui-state\n    config: {file: %s}\n"
+        "  - name: audit\n    config: {file: %s}\n"
+        "chat_state_file: %s\nlog_level: debug\n",
+        env_path("RC_SCHEMA_DIR"), env_path("RC_PLUGIN_DIR"), agent->ui_file,
+        agent->audit_file, agent->chat_file);
+    assert_true(g_file_set_contents(agent->config, yaml->str, -1, NULL));
+    g_string_free(yaml, TRUE);
+    g_free(password_file);
+
+    int log_fd = open(agent->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(log_fd >= 0);
+    const char *argv[] = { env_path("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
+    GError *error = NULL;
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                          NULL, -1, log_fd, log_fd, NULL, NULL, 0, &agent->pid,
+                                          NULL, NULL, NULL, &error))
+        fail_msg("cannot start roomctl-agent: %s", error->message);
+    close(log_fd);
+    for (const char *const *room = rooms; *room; room++) {
+        char *joined = g_strdup_printf("%s: joined", *room);
+        if (!c2_wait_for(agent->log, joined, 15)) {
+            char *log = NULL;
+            g_file_get_contents(agent->log, &log, NULL, NULL);
+            fail_msg("agent %s did not join %s within 15 s; its log:\n%s", name, *room, log);
+        }
+        g_free(joined);
+    }
+    return agent;
+}
+
+void c2_agent_stop(c2_agent *agent)
+{
+    if (!agent)
+        return;
+    kill(agent->pid, SIGTERM);
+    int status = wait_pid(agent->pid, 10);
+    if (status == -1) {
+        kill(agent->pid, SIGKILL);
+        wait_pid(agent->pid, 5);
+    }
+    g_spawn_close_pid(agent->pid);
+    char *name = agent->name;
+    gboolean clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    gboolean stopped = c2_contains(agent->log, "stopped");
+    g_free(agent->config);
+    g_free(agent->log);
+    g_free(agent->ui_file);
+    g_free(agent->audit_file);
+    g_free(agent->chat_file);
+    g_free(agent);
+    if (!clean || !stopped)
+        fail_msg("agent %s did not stop cleanly on SIGTERM (wait status %d)", name, status);
+    g_free(name);
+}
+
+gboolean c2_contains(const char *path, const char *needle)
+{
+    return c2_count(path, needle) > 0;
+}
+
+guint c2_count(const char *path, const char *needle)
+{
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    guint count = 0;
+    for (const char *at = text; (at = strstr(at, needle)); at += strlen(needle))
+        count++;
+    g_free(text);
+    return count;
+}
+
+gboolean c2_wait_for(const char *path, const char *needle, double seconds)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    do {
+        if (c2_contains(path, needle))
+            return TRUE;
+        g_usleep(25000);
+    } while (g_get_monotonic_time() < deadline);
+    return c2_contains(path, needle);
+}

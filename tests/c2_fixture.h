@@ -1,0 +1,67 @@
+/* Fixture of the agent and CLI integration tests: a throwaway Prosody (the
+ * rc-test-prosody harness), `roomctl` runs, roomctl-agent processes, and
+ * bounded waits on the files their plugins write.  Paths of the built
+ * binaries come from the environment that tests/meson.build sets. */
+#ifndef C2_FIXTURE_H
+#define C2_FIXTURE_H
+
+#include <glib.h>
+#include <sys/types.h>
+
+/* Accounts the fixture creates, all with password "pw-" + name. */
+#define C2_MODERATOR "moderator"
+
+typedef struct c2_server {
+    GPid pid;
+    int port;
+    char *dir;       /* the fixture's temporary folder (configs, logs, files) */
+    char *domain;    /* "localhost" */
+    char *pubsub;    /* "pubsub.localhost" */
+    char *muc;       /* "conference.localhost" */
+    int stdin_fd;    /* closing it stops the harness too */
+} c2_server;
+
+/* Start Prosody with the moderator and @accounts (NULL-terminated names).
+ * Fails the test (cmocka) when it does not come up. */
+c2_server *c2_server_start(const char *const *accounts);
+void c2_server_stop(c2_server *server);
+
+/* name@domain, and a mode-0600 password file for it; g_free() both. */
+char *c2_jid(const c2_server *server, const char *name);
+char *c2_password_file(const c2_server *server, const char *name);
+/* A room's bare JID on the MUC service: g_free(). */
+char *c2_room(const c2_server *server, const char *name);
+
+/* Run `roomctl ARGS…` (NULL-terminated) as @account; returns the exit
+ * status and fills @out / @err (g_free; may be NULL to drop). */
+int c2_roomctl(const c2_server *server, const char *account, char **out, char **err, ...)
+    G_GNUC_NULL_TERMINATED;
+/* The same with the arguments in a NULL-terminated array. */
+int c2_roomctlv(const c2_server *server, const char *account, char **out, char **err,
+                const char *const *args);
+
+typedef struct c2_agent {
+    GPid pid;
+    char *name;
+    char *config;    /* its YAML file */
+    char *log;       /* its stderr */
+    char *ui_file;   /* ui-state's file */
+    char *audit_file;
+    char *chat_file;
+} c2_agent;
+
+/* Start roomctl-agent as account @name following @rooms (NULL-terminated),
+ * with the ui-state and audit plugins writing to files named after @name,
+ * and wait until it has joined every room. */
+c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *const *rooms);
+/* SIGTERM, wait, assert a clean exit; frees the agent. */
+void c2_agent_stop(c2_agent *agent);
+
+/* Wait up to @seconds until @path contains @needle; TRUE when it did. */
+gboolean c2_wait_for(const char *path, const char *needle, double seconds);
+/* Whether @path contains @needle now. */
+gboolean c2_contains(const char *path, const char *needle);
+/* The number of occurrences of @needle in @path now. */
+guint c2_count(const char *path, const char *needle);
+
+#endif

@@ -1,0 +1,100 @@
+/* rc-test-prosody: start a throwaway Prosody for shell tests and the demo.
+ *
+ *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
+ *                   [--dir DIR] [--persistent] [--keep]
+ *
+ * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
+ * muc=conference.localhost", then stays in the foreground until SIGTERM,
+ * SIGINT, or end of input on a piped stdin; then stops Prosody and removes
+ * the folder (unless --keep). */
+#include "prosody.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+static gboolean quit(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean stdin_ready(gint fd, GIOCondition condition, gpointer loop)
+{
+    char buf[256];
+    if (read(fd, buf, sizeof buf) > 0)
+        return G_SOURCE_CONTINUE;
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+/* Only a pipe or socket says "the caller went away" by its end; a terminal
+ * or /dev/null (a background job's stdin) does not. */
+static gboolean stdin_is_pipe(void)
+{
+    struct stat st;
+    return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+int main(int argc, char **argv)
+{
+    g_auto(GStrv) accounts = NULL;
+    g_auto(GStrv) admins = NULL;
+    g_autofree char *dir = NULL;
+    gboolean persistent = FALSE, keep = FALSE;
+    GOptionEntry entries[] = {
+        { "account", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &accounts,
+          "Create account USER@localhost (repeat)", "USER:PASSWORD" },
+        { "admin", 0, 0, G_OPTION_ARG_STRING_ARRAY, &admins,
+          "Make USER a PubSub service admin (repeat; default: the first account)", "USER" },
+        { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir,
+          "Server folder (default: a new temporary folder)", "DIR" },
+        { "persistent", 0, 0, G_OPTION_ARG_NONE, &persistent,
+          "Keep PubSub nodes and items on disk (survive a restart)", NULL },
+        { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Do not remove the folder at the end", NULL },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        fprintf(stderr, "rc-test-prosody: %s\n", error->message);
+        return 2;
+    }
+
+    char *first_admin[2] = { NULL, NULL };
+    if (!admins && accounts && accounts[0])
+        first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
+    rc_prosody_options options = {
+        .dir = dir, .persistent = persistent, .keep = keep,
+        .pubsub_admins = admins ? (const char *const *)admins
+                                : (const char *const *)first_admin,
+    };
+    rc_prosody *server = rc_prosody_start(&options, &error);
+    if (!server) {
+        fprintf(stderr, "rc-test-prosody: %s\n", error->message);
+        return 1;
+    }
+    if (!rc_prosody_add_accounts(server, (const char *const *)accounts, &error)) {
+        fprintf(stderr, "rc-test-prosody: %s\n", error->message);
+        rc_prosody_free(server);
+        return 1;
+    }
+    printf("port=%u dir=%s domain=%s pubsub=%s muc=%s\n", rc_prosody_port(server),
+           rc_prosody_dir(server), RC_PROSODY_DOMAIN, RC_PROSODY_PUBSUB, RC_PROSODY_MUC);
+    fflush(stdout);
+
+    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, quit, loop);
+    g_unix_signal_add(SIGINT, quit, loop);
+    if (stdin_is_pipe())
+        g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, loop);
+    g_main_loop_run(loop);
+    g_main_loop_unref(loop);
+    rc_prosody_free(server);
+    g_free(first_admin[0]);
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* Test harness: a throwaway Prosody on 127.0.0.1 for integration tests.
+ *
+ * Each server lives in its own temporary folder (config, data, log) and
+ * listens on a free loopback port.  Servers still running at exit, or when
+ * the test process dies, are stopped: the child gets SIGKILL when its parent
+ * dies, and an atexit hook stops the rest and removes their folders. */
+#ifndef RC_TEST_PROSODY_H
+#define RC_TEST_PROSODY_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define RC_PROSODY_DOMAIN "localhost"
+#define RC_PROSODY_PUBSUB "pubsub.localhost"
+#define RC_PROSODY_MUC "conference.localhost"
+
+typedef struct rc_prosody rc_prosody;
+
+typedef struct rc_prosody_options {
+    const char *dir;        /* NULL: a new temporary folder */
+    gboolean persistent;    /* PubSub on disk (survives a restart); default memory */
+    gboolean keep;          /* do not remove the folder when freed */
+    /* Accounts that administer the PubSub service ("owner" of every node),
+     * as user names of RC_PROSODY_DOMAIN; NULL-terminated, may be NULL. */
+    const char *const *pubsub_admins;
+} rc_prosody_options;
+
+/* Write the configuration and start the server; returns once its client
+ * port accepts connections.  NULL with @error when it did not come up (the
+ * error holds the end of its log).  Free with rc_prosody_free(). */
+rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error);
+/* Stop the server (if running) and remove its folder unless kept. */
+void rc_prosody_free(rc_prosody *server);
+
+/* Register USER@localhost with @password (prosodyctl; works while running). */
+gboolean rc_prosody_add_account(rc_prosody *server, const char *user, const char *password,
+                                GError **error);
+/* Same for "user:password" strings, NULL-terminated. */
+gboolean rc_prosody_add_accounts(rc_prosody *server, const char *const *accounts,
+                                 GError **error);
+
+/* SIGTERM, then SIGKILL after a few seconds. */
+void rc_prosody_stop(rc_prosody *server);
+/* SIGKILL at once: a crash, for fault tests. */
+void rc_prosody_kill(rc_prosody *server);
+/* Start again on the same port and folder (after stop or kill). */
+gboolean rc_prosody_restart(rc_prosody *server, GError **error);
+gboolean rc_prosody_is_running(const rc_prosody *server);
+
+guint16 rc_prosody_port(const rc_prosody *server);
+const char *rc_prosody_dir(const rc_prosody *server); /* owned by the server */
+/* "user@localhost"; free with g_free(). */
+char *rc_prosody_jid(const char *user);
+
+/* The server's log so far; free with g_free(). */
+char *rc_prosody_log(const rc_prosody *server);
+/* Print the last @max_lines lines of the log to stderr (0: all), headed by
+ * @why; tests call it when they fail. */
+void rc_prosody_dump_log(const rc_prosody *server, const char *why, guint max_lines);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,310 @@
+/* roomctl-agent and `roomctl` against a real Prosody: what a moderator
+ * publishes reaches every agent's plugins with the right typed values, late
+ * joiners get the state, retract and purge reach the plugins, invalid items
+ * are refused or ignored with a reason, and rooms stay apart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "c2_fixture.h"
+#include "c2_raw_xmpp.h"
+
+#define WAIT 10.0 /* seconds any change may take to reach a plugin */
+
+static const char *const accounts[] = { "screen1", "screen2", "screen3", "late", "outsider",
+                                        NULL };
+
+static int group_setup(void **state)
+{
+    *state = c2_server_start(accounts);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    c2_server_stop(*state);
+    return 0;
+}
+
+/* A room with a fresh control node, the moderator its owner. */
+static char *make_room(c2_server *server, const char *name)
+{
+    char *room = c2_room(server, name);
+    char *out = NULL, *err = NULL;
+    int status = c2_roomctl(server, C2_MODERATOR, &out, &err, "room", "create", room, NULL);
+    if (status != 0)
+        fail_msg("roomctl room create %s: exit %d\n%s%s", room, status, out, err);
+    g_free(out);
+    g_free(err);
+    return room;
+}
+
+/* roomctl publish ROOM ARGS… (NULL-terminated) must succeed. */
+static void publish_ok(c2_server *server, const char *room, ...)
+{
+    GPtrArray *args = g_ptr_array_new();
+    g_ptr_array_add(args, "publish");
+    g_ptr_array_add(args, (gpointer)room);
+    va_list ap;
+    va_start(ap, room);
+    for (const char *arg; (arg = va_arg(ap, const char *));)
+        g_ptr_array_add(args, (gpointer)arg);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    char *out = NULL, *err = NULL;
+    int status = c2_roomctlv(server, C2_MODERATOR, &out, &err,
+                             (const char *const *)args->pdata);
+    if (status != 0)
+        fail_msg("roomctl publish %s %s: exit %d\n%s%s", room, (char *)args->pdata[2], status,
+                 out, err);
+    g_ptr_array_unref(args);
+    g_free(out);
+    g_free(err);
+}
+
+static void expect_in(const char *path, const char *needle)
+{
+    if (!c2_wait_for(path, needle, WAIT)) {
+        char *text = NULL;
+        g_file_get_contents(path, &text, NULL, NULL);
+        fail_msg("expected within %.0f s in %s:\n  %s\nit holds:\n%s", WAIT, path, needle,
+                 text ? text : "(no file)");
+    }
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void test_publish_reaches_three_agents(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "publish");
+    const char *rooms[] = { room, NULL };
+    c2_agent *agents[3] = {
+        c2_agent_start(server, "screen1", rooms),
+        c2_agent_start(server, "screen2", rooms),
+        c2_agent_start(server, "screen3", rooms),
+    };
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    publish_ok(server, room, "slideshow.slide", "deck=intro", "index=2", "total=5",
+               "caption=Hello & <welcome>", "image_url=https://example.org/2.png", NULL);
+    for (int i = 0; i < 3; i++) {
+        expect_in(agents[i]->ui_file, "\"send\": {\"enabled\":false,\"visible\":true}");
+        expect_in(agents[i]->audit_file,
+                  "\"id\":\"ui.button:send\",\"publisher\":\"moderator@localhost\","
+                  "\"replay\":false,\"fields\":{\"button\":\"send\",\"enabled\":false,"
+                  "\"visible\":true}");
+        /* Typed: the int is a JSON number, the text round-trips XML specials. */
+        expect_in(agents[i]->audit_file, "\"index\":2,");
+        expect_in(agents[i]->audit_file, "\"total\":5");
+        expect_in(agents[i]->audit_file, "\"caption\":\"Hello & <welcome>\"");
+    }
+    /* Applied once each, and SIGUSR1 reports the counters. */
+    assert_int_equal(c2_count(agents[0]->audit_file, "\"id\":\"ui.button:send\""), 1);
+    kill(agents[0]->pid, SIGUSR1);
+    expect_in(agents[0]->log, "items applied 2, replayed 0, dropped 0");
+    for (int i = 0; i < 3; i++)
+        c2_agent_stop(agents[i]);
+    g_free(room);
+}
+
+static void test_late_joiner_gets_full_state(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "late");
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    publish_ok(server, room, "ui.button", "button=raise-hand", "visible=false", NULL);
+    /* The same key again replaces the old state on the server. */
+    publish_ok(server, room, "ui.button", "button=send", "enabled=true", "visible=false", NULL);
+    const char *rooms[] = { room, NULL };
+    c2_agent *agent = c2_agent_start(server, "late", rooms);
+    expect_in(agent->ui_file, "\"send\": {\"enabled\":true,\"visible\":false}");
+    expect_in(agent->ui_file, "\"raise-hand\": {\"enabled\":true,\"visible\":false}");
+    expect_in(agent->audit_file, "\"replay\":true");
+    assert_int_equal(c2_count(agent->audit_file, "\"id\":\"ui.button:send\""), 1);
+    /* Live items still arrive after the replay. */
+    publish_ok(server, room, "ui.button", "button=mic", "enabled=false", NULL);
+    expect_in(agent->ui_file, "\"mic\": {\"enabled\":false,\"visible\":true}");
+    c2_agent_stop(agent);
+    g_free(room);
+}
+
+static void test_retract_and_purge_reach_plugins(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "retract");
+    const char *rooms[] = { room, NULL };
+    c2_agent *agent = c2_agent_start(server, "screen1", rooms);
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    publish_ok(server, room, "ui.button", "button=mic", "enabled=false", NULL);
+    expect_in(agent->ui_file, "\"mic\": {");
+
+    char *out = NULL;
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "retract", room,
+                                "ui.button:send", NULL), 0);
+    g_free(out);
+    expect_in(agent->audit_file, "\"event\":\"reset\"");
+    expect_in(agent->audit_file, "\"id\":\"ui.button:send\"");
+    assert_false(c2_contains(agent->ui_file, "\"send\""));
+    assert_true(c2_contains(agent->ui_file, "\"mic\""));
+
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "purge", room, NULL), 0);
+    g_free(out);
+    expect_in(agent->audit_file, "\"event\":\"purge\"");
+    assert_false(c2_contains(agent->ui_file, "\"mic\""));
+    c2_agent_stop(agent);
+
+    /* After the purge, the room's state is empty for a new client too. */
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "state", room, NULL), 0);
+    assert_non_null(strstr(out, "0 items"));
+    g_free(out);
+    g_free(room);
+}
+
+static void test_invalid_items(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "invalid");
+    const char *rooms[] = { room, NULL };
+    c2_agent *agent = c2_agent_start(server, "screen2", rooms);
+
+    /* roomctl refuses it before sending: exit 3 and the field's problem. */
+    char *out = NULL, *err = NULL;
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, &err, "publish", room,
+                                "slideshow.slide", "deck=intro", "index=three", NULL), 3);
+    if (!strstr(err, "field 'index'") || !strstr(err, "three"))
+        fail_msg("roomctl publish's message should name the field and value:\n%s", err);
+    g_free(out);
+    g_free(err);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "publish", room,
+                                "no.such.type", "a=b", NULL), 3);
+    assert_non_null(strstr(err, "no.such.type"));
+    g_free(err);
+
+    /* Published raw by another client, agents ignore it with the reason. */
+    char *jid = c2_jid(server, C2_MODERATOR);
+    char *node = g_strdup_printf("roomctl/%s", room);
+    char *why = NULL;
+    if (!c2_raw_publish(server->port, jid, "pw-" C2_MODERATOR, server->pubsub, node,
+                        "slideshow.slide:intro",
+                        "<control xmlns='urn:roomctl:0' type='slideshow.slide' version='1'>"
+                        "<deck>intro</deck><index>three</index></control>", &why))
+        fail_msg("raw publish failed: %s", why);
+    expect_in(agent->log, "ignored item slideshow.slide:intro: ");
+    expect_in(agent->log, "three");
+    /* A valid item after it still goes through; the invalid one never did. */
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    expect_in(agent->audit_file, "\"id\":\"ui.button:send\"");
+    assert_false(c2_contains(agent->audit_file, "slideshow.slide"));
+    kill(agent->pid, SIGUSR1);
+    expect_in(agent->log, "dropped 1");
+    c2_agent_stop(agent);
+    g_free(jid);
+    g_free(node);
+    g_free(room);
+}
+
+static void test_rooms_are_apart(void **state)
+{
+    c2_server *server = *state;
+    char *room_a = make_room(server, "apart-a");
+    char *room_b = make_room(server, "apart-b");
+    const char *rooms_a[] = { room_a, NULL };
+    const char *rooms_b[] = { room_b, NULL };
+    const char *rooms_both[] = { room_a, room_b, NULL };
+    c2_agent *a = c2_agent_start(server, "screen1", rooms_a);
+    c2_agent *b = c2_agent_start(server, "screen2", rooms_b);
+    c2_agent *both = c2_agent_start(server, "screen3", rooms_both);
+    publish_ok(server, room_a, "ui.button", "button=only-a", "enabled=false", NULL);
+    publish_ok(server, room_b, "ui.button", "button=only-b", "enabled=false", NULL);
+    expect_in(a->ui_file, "\"only-a\"");
+    expect_in(b->ui_file, "\"only-b\"");
+    expect_in(both->ui_file, "\"only-a\"");
+    expect_in(both->ui_file, "\"only-b\"");
+    /* Each room's items were delivered before the other's marker arrived. */
+    assert_false(c2_contains(a->ui_file, "only-b"));
+    assert_false(c2_contains(b->ui_file, "only-a"));
+    c2_agent_stop(a);
+    c2_agent_stop(b);
+    c2_agent_stop(both);
+    g_free(room_a);
+    g_free(room_b);
+}
+
+static void test_cli_commands_and_exit_codes(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "cli");
+    char *out = NULL, *err = NULL;
+
+    /* Idempotent create; show and state as JSON. */
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "create", room,
+                                NULL), 0);
+    g_free(out);
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "show", room,
+                                "--json", NULL), 0);
+    assert_non_null(strstr(out, "\"items\": 1"));
+    assert_non_null(strstr(out, "\"moderator@localhost\": \"owner\""));
+    g_free(out);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "state", room, "--json",
+                                NULL), 0);
+    assert_non_null(strstr(out, "\"fields\": {\"button\":\"send\",\"enabled\":false"));
+    g_free(out);
+
+    /* --dry-run prints the XML and sends nothing. */
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "publish", "--dry-run",
+                                room, "ui.button", "button=mic", NULL), 0);
+    assert_non_null(strstr(out, "<control xmlns=\"urn:roomctl:0\""));
+    g_free(out);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "state", room, NULL), 0);
+    assert_null(strstr(out, "ui.button:mic"));
+    g_free(out);
+
+    /* Not allowed: exit 4, until granted. */
+    assert_int_equal(c2_roomctl(server, "outsider", NULL, &err, "publish", room, "ui.button",
+                                "button=send", NULL), 4);
+    assert_non_null(strstr(err, "may not publish"));
+    g_free(err);
+    char *outsider = c2_jid(server, "outsider");
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "grant", room,
+                                outsider, "moderator", NULL), 0);
+    g_free(out);
+    assert_int_equal(c2_roomctl(server, "outsider", &out, NULL, "publish", room, "ui.button",
+                                "button=send", NULL), 0);
+    g_free(out);
+    g_free(outsider);
+
+    /* No node: exit 7 with the fix in the message. */
+    char *nowhere = c2_room(server, "nowhere");
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "publish", nowhere,
+                                "ui.button", "button=send", NULL), 7);
+    assert_non_null(strstr(err, "roomctl room create"));
+    g_free(err);
+    g_free(nowhere);
+
+    /* Usage errors: exit 2. */
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "retract", room, NULL), 2);
+    assert_non_null(strstr(err, "missing arguments"));
+    g_free(err);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "room", "grant", room,
+                                "x@localhost", "boss", NULL), 2);
+    assert_non_null(strstr(err, "unknown role 'boss'; expected moderator, member or none"));
+    g_free(err);
+    g_free(room);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_publish_reaches_three_agents),
+        cmocka_unit_test(test_late_joiner_gets_full_state),
+        cmocka_unit_test(test_retract_and_purge_reach_plugins),
+        cmocka_unit_test(test_invalid_items),
+        cmocka_unit_test(test_rooms_are_apart),
+        cmocka_unit_test(test_cli_commands_and_exit_codes),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

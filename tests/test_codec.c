@@ -1,0 +1,563 @@
+/* Items and the wire codec (bus/item*.c, bus/codec.c): decoding with every
+ * class of broken item and the exact error text, encoding, round trips,
+ * builder, assignments, YAML item files and the SDK accessors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include <roomctl/roomctl.h>
+#include "codec.h"
+
+#define CONTROL(type, body) \
+    "<control xmlns='urn:roomctl:0' type='" type "' version='1'>" body "</control>"
+
+/* A type with every field type, for round trips. */
+static const char *const all_types =
+    "type: test.all\n"
+    "version: 1\n"
+    "kind: state\n"
+    "key: [name, n]\n"
+    "fields:\n"
+    "  name: {type: string, required: true}\n"
+    "  n: {type: int, required: true, min: -5, max: 1000}\n"
+    "  ratio: {type: number, min: 0, max: 1}\n"
+    "  flag: {type: bool, default: false}\n"
+    "  link: {type: url, schemes: [https, xmpp]}\n"
+    "  who: {type: jid}\n"
+    "  blob: {type: bytes, max_bytes: 16}\n"
+    "  when: {type: timestamp}\n"
+    "  tags: {type: list, items: {type: string, max_length: 5}, max_items: 3, default: [x]}\n"
+    "  numbers: {type: list, items: {type: int}, required: true}\n"
+    "  pair: {type: list, items: {type: int}, min_items: 2}\n";
+
+static const char *const lenient =
+    "type: test.lenient\nversion: 1\nkind: event\nunknown_fields: ignore\n"
+    "fields:\n  a: {type: string}\n";
+
+static roomctl_registry *registry;
+
+static int setup(void **state)
+{
+    GError *error = NULL;
+    registry = roomctl_registry_new();
+    if (!roomctl_registry_load_dir(registry, g_getenv("ROOMCTL_TEST_SCHEMAS"), &error))
+        fail_msg("%s", error->message);
+    roomctl_schema *schema = roomctl_schema_load_string("all.yaml", all_types, -1, &error);
+    assert_non_null(schema);
+    assert_true(roomctl_registry_add(registry, schema, &error));
+    schema = roomctl_schema_load_string("lenient.yaml", lenient, -1, &error);
+    assert_true(roomctl_registry_add(registry, schema, &error));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    roomctl_registry_free(registry);
+    return 0;
+}
+
+static roomctl_item *decode(const char *xml, const char *id)
+{
+    GError *error = NULL;
+    roomctl_item *item = roomctl_item_decode_xml(registry, xml, id, &error);
+    if (!item)
+        fail_msg("unexpected error: %s", error->message);
+    return item;
+}
+
+static void assert_decode_error(const char *xml, const char *id, int code, const char *expected)
+{
+    GError *error = NULL;
+    roomctl_item *item = roomctl_item_decode_xml(registry, xml, id, &error);
+    assert_null(item);
+    assert_non_null(error);
+    assert_string_equal(error->message, expected);
+    assert_int_equal(error->code, code);
+    g_error_free(error);
+}
+
+#define assert_invalid(xml, expected) \
+    assert_decode_error(xml, NULL, ROOMCTL_ERR_INVALID_ITEM, expected)
+
+static roomctl_item *build(const char *type, ...)
+{
+    GPtrArray *args = g_ptr_array_new();
+    va_list ap;
+    va_start(ap, type);
+    for (const char *a; (a = va_arg(ap, const char *));)
+        g_ptr_array_add(args, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    GError *error = NULL;
+    roomctl_item *item = roomctl_item_new_from_assignments(registry, type,
+                                                           (const char *const *)args->pdata, &error);
+    g_ptr_array_free(args, TRUE);
+    if (!item)
+        fail_msg("unexpected error: %s", error->message);
+    return item;
+}
+
+static void assert_build_error(const char *type, const char *assignment, const char *expected)
+{
+    const char *args[] = { assignment, NULL };
+    GError *error = NULL;
+    assert_null(roomctl_item_new_from_assignments(registry, type, args, &error));
+    assert_non_null(error);
+    assert_string_equal(error->message, expected);
+    g_error_free(error);
+}
+
+/* Encode, decode again, and check the result equals @item. */
+static void assert_round_trip(const roomctl_item *item)
+{
+    char *xml = roomctl_item_encode_xml(item);
+    assert_non_null(xml);
+    roomctl_item *back = decode(xml, roomctl_item_id(item));
+    assert_true(rc_item_equal(item, back));
+    char *again = roomctl_item_encode_xml(back);
+    assert_string_equal(xml, again);
+    g_free(again);
+    g_free(xml);
+    roomctl_item_unref(back);
+}
+
+/* ---- Decoding -------------------------------------------------------------------- */
+
+static void test_decode_button(void **state)
+{
+    roomctl_item *item = decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"),
+                                "ui.button:send");
+    assert_string_equal(roomctl_item_type(item), "ui.button");
+    assert_int_equal(roomctl_item_schema_version(item), 1);
+    assert_string_equal(roomctl_item_id(item), "ui.button:send");
+    assert_true(roomctl_item_is_state(item));
+    assert_false(roomctl_item_is_replay(item));
+    assert_null(roomctl_item_room(item));
+    assert_null(roomctl_item_publisher(item));
+    assert_int_equal(roomctl_item_field_count(item), 3);
+    assert_string_equal(roomctl_item_field_name(item, 2), "visible");
+    assert_null(roomctl_item_field_name(item, 3));
+
+    const char *button;
+    assert_int_equal(roomctl_item_get_string(item, "button", &button), ROOMCTL_PLUGIN_OK);
+    assert_string_equal(button, "send");
+    int enabled = -1, visible = -1;
+    assert_int_equal(roomctl_item_get_bool(item, "enabled", &enabled), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(enabled, 0);
+    assert_int_equal(roomctl_item_get_bool(item, "visible", &visible), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(visible, 1); /* the default */
+    assert_true(roomctl_item_has(item, "visible"));
+    assert_string_equal(roomctl_value_text(roomctl_item_field_at(item, 1)), "false");
+
+    int64_t n;
+    assert_int_equal(roomctl_item_get_int(item, "button", &n), ROOMCTL_PLUGIN_ETYPE);
+    assert_int_equal(roomctl_item_get_int(item, "colour", &n), ROOMCTL_PLUGIN_ENOFIELD);
+    assert_null(roomctl_item_get(item, "colour"));
+
+    /* Without an id the decoder derives it. */
+    roomctl_item *derived = decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"), NULL);
+    assert_true(rc_item_equal(item, derived));
+    roomctl_item_unref(derived);
+
+    assert_ptr_equal(roomctl_item_ref(item), item);
+    roomctl_item_unref(item);
+    rc_item_set_origin(item, "room@conference.localhost", "mod@localhost", TRUE);
+    rc_item_set_origin(item, "room@conference.localhost", "mod@localhost", TRUE);
+    assert_string_equal(roomctl_item_room(item), "room@conference.localhost");
+    assert_string_equal(roomctl_item_publisher(item), "mod@localhost");
+    assert_true(roomctl_item_is_replay(item));
+    roomctl_item_unref(item);
+}
+
+static void test_wrong_type_of_value(void **state)
+{
+    assert_invalid(CONTROL("slideshow.slide", "<deck>intro</deck><index>three</index>"),
+                   "slideshow.slide: field 'index': expected int, got 'three'");
+    assert_invalid(CONTROL("ui.button", "<button>send</button><enabled>yes</enabled>"),
+                   "ui.button: field 'enabled': expected true or false, got 'yes'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><ratio>0x1</ratio>"),
+                   "test.all: field 'ratio': expected number, got '0x1'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><who>not a jid</who>"),
+                   "test.all: field 'who': expected a JID like user@example.org, got 'not a jid'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><when>2024-13-01T00:00:00Z</when>"),
+                   "test.all: field 'when': expected an RFC 3339 timestamp like "
+                   "2024-05-01T12:00:00Z, got '2024-13-01T00:00:00Z'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><when>2024-01-01 10:00</when>"),
+                   "test.all: field 'when': expected an RFC 3339 timestamp like "
+                   "2024-05-01T12:00:00Z, got '2024-01-01 10:00'");
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image_url>ftp://x/y</image_url>"),
+                   "slideshow.slide: field 'image_url': URL scheme 'ftp' is not allowed (allowed: https, http)");
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image_url>no url</image_url>"),
+                   "slideshow.slide: field 'image_url': expected a URL, got 'no url'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>99999999999999999999</n>"),
+                   "test.all: field 'n': expected int, got '99999999999999999999'");
+}
+
+static void test_missing_required(void **state)
+{
+    assert_invalid(CONTROL("slideshow.slide", "<index>2</index>"),
+                   "slideshow.slide: missing required field 'deck'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n>"),
+                   "test.all: missing required field 'numbers'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><numbers>1</numbers><pair>1</pair>"),
+                   "test.all: field 'pair': too few items: 1, at least 2");
+}
+
+static void test_out_of_range(void **state)
+{
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>0</index>"),
+                   "slideshow.slide: field 'index': 0 is below the minimum 1");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1001</n>"),
+                   "test.all: field 'n': 1001 is above the maximum 1000");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><ratio>1.5</ratio>"),
+                   "test.all: field 'ratio': 1.5 is above the maximum 1");
+    assert_invalid(CONTROL("room.notice", "<text>hi</text><level>loud</level>"),
+                   "room.notice: field 'level': 'loud' is not one of: info, warning, alert");
+    assert_invalid(CONTROL("ui.button", "<button>Send!</button>"),
+                   "ui.button: field 'button': 'Send!' does not match the pattern '^[a-z][a-z0-9_-]{0,31}$'");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><numbers>1</numbers>"
+                           "<tags>a</tags><tags>b</tags><tags>c</tags><tags>d</tags>"),
+                   "test.all: field 'tags': too many items: 4, at most 3");
+}
+
+static void test_too_long(void **state)
+{
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 500; i++)
+        g_string_append(text, "é"); /* lengths count characters, not bytes */
+    char *xml = g_strdup_printf(CONTROL("room.notice", "<text>%s</text>"), text->str);
+    roomctl_item *item = decode(xml, "n1");
+    roomctl_item_unref(item);
+    g_free(xml);
+    g_string_append_c(text, 'x');
+    xml = g_strdup_printf(CONTROL("room.notice", "<text>%s</text>"), text->str);
+    assert_invalid(xml, "room.notice: field 'text': too long: 501 characters, at most 500");
+    g_free(xml);
+    g_string_free(text, TRUE);
+    assert_invalid(CONTROL("room.notice", "<text></text>"),
+                   "room.notice: field 'text': too short: 0 characters, at least 1");
+}
+
+static void test_bytes(void **state)
+{
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>abc!</image>"),
+                   "slideshow.slide: field 'image': expected base64, got 'abc!'");
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>QUJD=</image>"),
+                   "slideshow.slide: field 'image': expected base64, got 'QUJD='");
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>aGVsbG8=</image>"),
+                   "slideshow.slide: field 'image': data is not of an allowed media type "
+                   "(image/png, image/jpeg, image/gif, image/webp)");
+    assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><blob>AAAAAAAAAAAAAAAAAAAAAAAA</blob>"),
+                   "test.all: field 'blob': too large: 18 bytes, at most 16");
+
+    /* The largest image allowed passes, one byte more does not. */
+    gsize size = 512 * 1024;
+    guint8 *png = g_malloc0(size + 1);
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    char *b64 = g_base64_encode(png, size);
+    char *xml = g_strdup_printf(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>%s</image>"), b64);
+    roomctl_item *item = decode(xml, NULL);
+    const uint8_t *data;
+    size_t len;
+    assert_int_equal(roomctl_item_get_bytes(item, "image", &data, &len), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(len, size);
+    assert_memory_equal(data, png, size);
+    roomctl_item_unref(item);
+    g_free(xml);
+    g_free(b64);
+    b64 = g_base64_encode(png, size + 1);
+    xml = g_strdup_printf(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>%s</image>"), b64);
+    assert_invalid(xml, "slideshow.slide: field 'image': too large: 524289 bytes, at most 524288");
+    g_free(xml);
+    g_free(b64);
+    g_free(png);
+}
+
+static void test_unknown_field(void **state)
+{
+    assert_invalid(CONTROL("ui.button", "<button>send</button><colour>red</colour>"),
+                   "ui.button: unknown field 'colour'");
+    /* A field element of another namespace is not our field. */
+    assert_invalid(CONTROL("ui.button", "<button>send</button><enabled xmlns='urn:x'>true</enabled>"),
+                   "ui.button: unknown field 'enabled'");
+    roomctl_item *item = decode(CONTROL("test.lenient", "<a>x</a><future>1</future>"), "e1");
+    assert_string_equal(roomctl_value_string(roomctl_item_get(item, "a")), "x");
+    assert_int_equal(roomctl_item_field_count(item), 1);
+    roomctl_item_unref(item);
+}
+
+static void test_wrong_envelope(void **state)
+{
+    assert_invalid("<control xmlns='urn:other' type='ui.button' version='1'/>",
+                   "expected <control xmlns='urn:roomctl:0'>, got <control xmlns='urn:other'>");
+    assert_invalid("<ctrl xmlns='urn:roomctl:0' type='ui.button' version='1'/>",
+                   "expected <control xmlns='urn:roomctl:0'>, got <ctrl xmlns='urn:roomctl:0'>");
+    assert_invalid("<control xmlns='urn:roomctl:0' version='1'/>", "<control> has no 'type' attribute");
+    assert_invalid("<control xmlns='urn:roomctl:0' type='ui.button'/>",
+                   "ui.button: <control> has no 'version' attribute");
+    assert_invalid("<control xmlns='urn:roomctl:0' type='ui.button' version='one'/>",
+                   "ui.button: bad version 'one'");
+    assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.slider' version='1'/>", NULL,
+                        ROOMCTL_ERR_UNKNOWN_TYPE, "unknown control type 'ui.slider'");
+    assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.button' version='2'/>", NULL,
+                        ROOMCTL_ERR_UNKNOWN_TYPE, "ui.button: unknown version 2 (known up to 1)");
+    assert_invalid("<control xmlns='urn:roomctl:0' type='ui.button' version='1'><button>a</button>",
+                   "not well-formed XML");
+    assert_invalid(CONTROL("ui.button", "<button>a<b>x</b></button>"),
+                   "ui.button: field 'button': expected text, got <b>");
+    assert_invalid(CONTROL("ui.button", "stray<button>a</button>"),
+                   "ui.button: unexpected text in <control>");
+}
+
+static void test_duplicate_field(void **state)
+{
+    assert_invalid(CONTROL("ui.button", "<button>send</button><enabled>true</enabled><enabled>false</enabled>"),
+                   "ui.button: field 'enabled' is given more than once");
+}
+
+static void test_item_ids(void **state)
+{
+    assert_decode_error(CONTROL("ui.button", "<button>send</button>"), "ui.button:attach",
+                        ROOMCTL_ERR_INVALID_ITEM,
+                        "ui.button: item id 'ui.button:attach' does not match the item's key "
+                        "(expected 'ui.button:send')");
+    roomctl_item *item = build("chat.power", "enabled=false", NULL);
+    assert_string_equal(roomctl_item_id(item), "chat.power");
+    roomctl_item_unref(item);
+    /* Key values are escaped, ints are written canonically. */
+    item = build("test.all", "name=a:b%c", "n=007", "numbers=1", NULL);
+    assert_string_equal(roomctl_item_id(item), "test.all:a%3Ab%25c:7");
+    assert_round_trip(item);
+    roomctl_item_unref(item);
+    /* Events: the given id, else a fresh one each time. */
+    roomctl_item *a = build("room.notice", "text=hi", NULL);
+    roomctl_item *b = build("room.notice", "text=hi", NULL);
+    assert_false(roomctl_item_is_state(a));
+    assert_string_not_equal(roomctl_item_id(a), roomctl_item_id(b));
+    assert_int_equal(strlen(roomctl_item_id(a)), 36);
+    roomctl_item_unref(a);
+    roomctl_item_unref(b);
+    item = decode(CONTROL("room.notice", "<text>hi</text>"), "ev-42");
+    assert_string_equal(roomctl_item_id(item), "ev-42");
+    roomctl_item_unref(item);
+}
+
+/* ---- Encoding and round trips ------------------------------------------------ */
+
+static void test_special_characters_round_trip(void **state)
+{
+    const char *caption = "a & b < c > d ' \" é 日本 🎉\ttab\nline ]]>";
+    char *assignment = g_strconcat("caption=", caption, NULL);
+    roomctl_item *item = build("slideshow.slide", "deck=intro", "index=2", assignment, NULL);
+    g_free(assignment);
+    char *xml = roomctl_item_encode_xml(item);
+    roomctl_item *back = decode(xml, NULL);
+    const char *text;
+    assert_int_equal(roomctl_item_get_string(back, "caption", &text), ROOMCTL_PLUGIN_OK);
+    assert_string_equal(text, caption);
+    assert_true(rc_item_equal(item, back));
+    g_free(xml);
+    roomctl_item_unref(back);
+    roomctl_item_unref(item);
+
+    /* Entities and character references written by another encoder. */
+    item = decode(CONTROL("slideshow.slide", "<deck>intro</deck><index>2</index>"
+                          "<caption>&lt;&amp;&gt;&apos;&quot;&#233;&#x65E5;</caption>"), NULL);
+    assert_string_equal(roomctl_value_string(roomctl_item_get(item, "caption")), "<&>'\"é日");
+    roomctl_item_unref(item);
+}
+
+static void test_encode_exact(void **state)
+{
+    roomctl_item *item = build("ui.button", "button=send", "enabled=false", NULL);
+    char *xml = roomctl_item_encode_xml(item);
+    /* Defaulted fields are not written. */
+    assert_string_equal(xml, "<control xmlns=\"urn:roomctl:0\" type=\"ui.button\" version=\"1\">"
+                             "<button>send</button><enabled>false</enabled></control>");
+    g_free(xml);
+
+    xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+    xmpp_stanza_t *control = rc_item_encode_stanza(item, ctx);
+    assert_string_equal(xmpp_stanza_get_ns(control), ROOMCTL_NS);
+    roomctl_item *back = rc_item_decode_stanza(registry, control, "ui.button:send", NULL);
+    assert_non_null(back);
+    assert_true(rc_item_equal(item, back));
+    roomctl_item_unref(back);
+    xmpp_stanza_release(control);
+    xmpp_ctx_free(ctx);
+    roomctl_item_unref(item);
+}
+
+static void test_all_types_round_trip(void **state)
+{
+    roomctl_item *item = build("test.all", "name=x", "n=-5", "ratio=0.25", "flag=true",
+                               "link=xmpp:room@conference.localhost?join", "who=mod@localhost/phone",
+                               "blob=AAEC/w==", "when=2024-05-01T12:00:00.5+02:00",
+                               "tags=a", "tags=b<&", "numbers=3", "numbers=-1", NULL);
+    assert_round_trip(item);
+
+    double ratio;
+    assert_int_equal(roomctl_item_get_number(item, "ratio", &ratio), ROOMCTL_PLUGIN_OK);
+    assert_true(ratio == 0.25);
+    assert_int_equal(roomctl_item_get_number(item, "n", &ratio), ROOMCTL_PLUGIN_OK);
+    assert_true(ratio == -5.0);
+    int64_t when;
+    assert_int_equal(roomctl_item_get_timestamp(item, "when", &when), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(when, G_GINT64_CONSTANT(1714557600500000));
+    const char *text;
+    assert_int_equal(roomctl_item_get_string(item, "when", &text), ROOMCTL_PLUGIN_OK);
+    assert_string_equal(text, "2024-05-01T12:00:00.5+02:00");
+    assert_int_equal(roomctl_item_get_string(item, "who", &text), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(roomctl_item_get_string(item, "n", &text), ROOMCTL_PLUGIN_ETYPE);
+    const uint8_t *data;
+    size_t len;
+    assert_int_equal(roomctl_item_get_bytes(item, "blob", &data, &len), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(len, 4);
+    assert_memory_equal(data, "\x00\x01\x02\xff", 4);
+
+    const roomctl_value *tags = roomctl_item_get(item, "tags");
+    assert_int_equal(roomctl_value_type(tags), ROOMCTL_FIELD_LIST);
+    assert_null(roomctl_value_text(tags));
+    assert_int_equal(roomctl_value_list_length(tags), 2);
+    assert_string_equal(roomctl_value_string(roomctl_value_list_at(tags, 1)), "b<&");
+    assert_null(roomctl_value_list_at(tags, 2));
+    const roomctl_value *numbers = roomctl_item_get(item, "numbers");
+    assert_int_equal(roomctl_value_int(roomctl_value_list_at(numbers, 1)), -1);
+
+    const roomctl_value *blob = roomctl_item_get(item, "blob");
+    assert_string_equal(roomctl_value_text(blob), "AAEC/w==");
+    assert_non_null(roomctl_value_bytes(blob, &len));
+    assert_null(roomctl_value_bytes(tags, &len));
+    assert_int_equal(len, 0);
+    assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")), when);
+    assert_int_equal(roomctl_value_bool(roomctl_item_get(item, "flag")), 1);
+    assert_true(roomctl_value_number(roomctl_item_get(item, "ratio")) == 0.25);
+    roomctl_item_unref(item);
+
+    /* List defaults apply when no element is given; unset optional fields are unset. */
+    item = build("test.all", "name=y", "n=1", "numbers=5", NULL);
+    tags = roomctl_item_get(item, "tags");
+    assert_int_equal(roomctl_value_list_length(tags), 1);
+    assert_string_equal(roomctl_value_text(roomctl_value_list_at(tags, 0)), "x");
+    assert_false(roomctl_item_has(item, "ratio"));
+    assert_null(roomctl_item_field_at(item, 2));
+    assert_int_equal(roomctl_item_get_number(item, "ratio", &ratio), ROOMCTL_PLUGIN_ENOFIELD);
+    assert_round_trip(item);
+    roomctl_item_unref(item);
+}
+
+/* ---- Builder, assignments, YAML -------------------------------------------------- */
+
+static void test_builder_errors(void **state)
+{
+    GError *error = NULL;
+    assert_null(roomctl_item_builder_new(registry, "ui.slider", 0, &error));
+    assert_string_equal(error->message, "unknown control type 'ui.slider'");
+    assert_int_equal(error->code, ROOMCTL_ERR_UNKNOWN_TYPE);
+    g_clear_error(&error);
+
+    roomctl_item_builder *b = roomctl_item_builder_new(registry, "ui.button", 1, &error);
+    assert_false(roomctl_item_builder_set(b, "colour", "red", &error));
+    assert_string_equal(error->message, "ui.button: unknown field 'colour'");
+    g_clear_error(&error);
+    assert_true(roomctl_item_builder_set(b, "enabled", "true", &error));
+    assert_false(roomctl_item_builder_set(b, "enabled", "false", &error));
+    assert_string_equal(error->message, "ui.button: field 'enabled' is given more than once");
+    g_clear_error(&error);
+    assert_false(roomctl_item_builder_set_bytes(b, "button", (const guint8 *)"x", 1, &error));
+    assert_string_equal(error->message, "ui.button: field 'button': expected string, got bytes");
+    g_clear_error(&error);
+    assert_false(roomctl_item_builder_set(b, "button", "a\001b", &error));
+    assert_string_equal(error->message, "ui.button: field 'button': control character U+0001 is not allowed");
+    g_clear_error(&error);
+    assert_null(roomctl_item_builder_finish(b, &error));
+    assert_string_equal(error->message, "ui.button: missing required field 'button'");
+    g_clear_error(&error);
+
+    b = roomctl_item_builder_new(registry, "test.all", 0, &error);
+    assert_true(roomctl_item_builder_set_bytes(b, "blob", (const guint8 *)"\0\1", 2, &error));
+    roomctl_item_builder_free(b);
+
+    assert_build_error("ui.button", "enabled", "ui.button: expected field=value, got 'enabled'");
+    assert_build_error("room.notice", "text=a\rb", "room.notice: field 'text': control character U+000D is not allowed");
+    assert_build_error("room.notice", "text=\xff", "room.notice: field 'text': invalid UTF-8");
+}
+
+static void test_bytes_from_file(void **state)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), "rc-test-slide.gif", NULL);
+    assert_true(g_file_set_contents(path, "GIF89a-fake", -1, NULL));
+    char *assignment = g_strconcat("image=@", path, NULL);
+    roomctl_item *item = build("slideshow.slide", "deck=d", "index=1", assignment, NULL);
+    const uint8_t *data;
+    size_t len;
+    assert_int_equal(roomctl_item_get_bytes(item, "image", &data, &len), ROOMCTL_PLUGIN_OK);
+    assert_int_equal(len, 11);
+    roomctl_item_unref(item);
+    g_free(assignment);
+    g_unlink(path);
+    g_free(path);
+}
+
+static void test_load_yaml(void **state)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), "rc-test-item.yaml", NULL);
+    assert_true(g_file_set_contents(path, "type: test.all\nname: z\nn: 3\n"
+                                          "numbers: [1, 2]\nflag: true\n", -1, NULL));
+    GError *error = NULL;
+    roomctl_item *item = roomctl_item_load_yaml(registry, path, &error);
+    assert_non_null(item);
+    assert_string_equal(roomctl_item_id(item), "test.all:z:3");
+    assert_int_equal(roomctl_value_list_length(roomctl_item_get(item, "numbers")), 2);
+    roomctl_item_unref(item);
+
+    assert_true(g_file_set_contents(path, "type: ui.button\nversion: 1\nbutton: send\nenabled: yes\n", -1, NULL));
+    assert_null(roomctl_item_load_yaml(registry, path, &error));
+    char *expected = g_strdup_printf("%s:4:10: error: ui.button: field 'enabled': expected true "
+                                     "or false, got 'yes'", path);
+    assert_string_equal(error->message, expected);
+    g_free(expected);
+    g_clear_error(&error);
+
+    assert_true(g_file_set_contents(path, "type: ui.buton\nbutton: send\n", -1, NULL));
+    assert_null(roomctl_item_load_yaml(registry, path, &error));
+    expected = g_strdup_printf("%s:1:7: error: unknown control type 'ui.buton'", path);
+    assert_string_equal(error->message, expected);
+    g_free(expected);
+    g_clear_error(&error);
+
+    assert_true(g_file_set_contents(path, "type: ui.button\nenabled: false\n", -1, NULL));
+    assert_null(roomctl_item_load_yaml(registry, path, &error));
+    expected = g_strdup_printf("%s:1:1: error: ui.button: missing required field 'button'", path);
+    assert_string_equal(error->message, expected);
+    g_free(expected);
+    g_clear_error(&error);
+    g_unlink(path);
+    g_free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_button),
+        cmocka_unit_test(test_wrong_type_of_value),
+        cmocka_unit_test(test_missing_required),
+        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_too_long),
+        cmocka_unit_test(test_bytes),
+        cmocka_unit_test(test_unknown_field),
+        cmocka_unit_test(test_wrong_envelope),
+        cmocka_unit_test(test_duplicate_field),
+        cmocka_unit_test(test_item_ids),
+        cmocka_unit_test(test_special_characters_round_trip),
+        cmocka_unit_test(test_encode_exact),
+        cmocka_unit_test(test_all_types_round_trip),
+        cmocka_unit_test(test_builder_errors),
+        cmocka_unit_test(test_bytes_from_file),
+        cmocka_unit_test(test_load_yaml),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
