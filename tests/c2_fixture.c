@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,76 +22,28 @@ static const char *env_path(const char *name)
     return value;
 }
 
-/* Read one line from @fd within @seconds; NULL on timeout or EOF. */
-static char *read_line(int fd, double seconds)
-{
-    GString *line = g_string_new(NULL);
-    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
-    for (;;) {
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-            break;
-        char c;
-        if (read(fd, &c, 1) != 1)
-            break;
-        if (c == '\n')
-            return g_string_free(line, FALSE);
-        g_string_append_c(line, c);
-    }
-    g_string_free(line, TRUE);
-    return NULL;
-}
-
-static char *field_of(const char *line, const char *key)
-{
-    char *needle = g_strconcat(key, "=", NULL);
-    const char *at = strstr(line, needle);
-    char *value = at ? g_strndup(at + strlen(needle), strcspn(at + strlen(needle), " ")) : NULL;
-    g_free(needle);
-    return value;
-}
-
 c2_server *c2_server_start(const char *const *accounts)
 {
     c2_server *server = g_new0(c2_server, 1);
     server->dir = g_dir_make_tmp("rc-c2-XXXXXX", NULL);
     assert_non_null(server->dir);
-    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(argv, g_strdup(env_path("RC_TEST_PROSODY")));
-    GPtrArray *names = g_ptr_array_new();
-    g_ptr_array_add(names, (gpointer)C2_MODERATOR);
-    for (const char *const *a = accounts; a && *a; a++)
-        g_ptr_array_add(names, (gpointer)*a);
-    for (guint i = 0; i < names->len; i++) {
-        g_ptr_array_add(argv, g_strdup("--account"));
-        g_ptr_array_add(argv, g_strdup_printf("%s:pw-%s", (char *)names->pdata[i],
-                                              (char *)names->pdata[i]));
-    }
-    g_ptr_array_add(argv, NULL);
-    int out_fd = -1;
+    server->domain = RC_PROSODY_DOMAIN;
+    server->pubsub = RC_PROSODY_PUBSUB;
+    server->muc = RC_PROSODY_MUC;
+    rc_prosody_options options = { 0 };
     GError *error = NULL;
-    if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                  NULL, NULL, &server->pid, &server->stdin_fd, &out_fd, NULL,
-                                  &error))
-        fail_msg("cannot start rc-test-prosody: %s", error->message);
-    char *line = read_line(out_fd, 30);
-    close(out_fd);
-    if (!line)
-        fail_msg("rc-test-prosody printed no port=… line within 30 s (its log is above)");
-    char *port = field_of(line, "port");
-    server->port = port ? atoi(port) : 0;
-    server->domain = field_of(line, "domain");
-    server->pubsub = field_of(line, "pubsub");
-    server->muc = field_of(line, "muc");
-    if (!server->port || !server->domain || !server->pubsub || !server->muc)
-        fail_msg("cannot read rc-test-prosody's line: '%s'", line);
-    g_free(port);
-    g_free(line);
-    for (guint i = 0; i < names->len; i++)
-        g_free(c2_password_file(server, names->pdata[i]));
-    g_ptr_array_unref(names);
-    g_ptr_array_unref(argv);
+    server->prosody = rc_prosody_start(&options, &error);
+    if (!server->prosody)
+        fail_msg("cannot start Prosody: %s", error->message);
+    server->port = rc_prosody_port(server->prosody);
+    GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_MODERATOR, C2_MODERATOR));
+    for (const char *const *a = accounts; a && *a; a++)
+        g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", *a, *a));
+    g_ptr_array_add(list, NULL);
+    if (!rc_prosody_add_accounts(server->prosody, (const char *const *)list->pdata, &error))
+        fail_msg("cannot create the test accounts: %s", error->message);
+    g_ptr_array_unref(list);
     return server;
 }
 
@@ -132,20 +83,31 @@ void c2_server_stop(c2_server *server)
 {
     if (!server)
         return;
-    kill(server->pid, SIGTERM);
-    close(server->stdin_fd);
-    if (wait_pid(server->pid, 10) == -1) {
-        kill(server->pid, SIGKILL);
-        wait_pid(server->pid, 5);
-    }
-    g_spawn_close_pid(server->pid);
+    rc_prosody_free(server->prosody);
     if (!g_getenv("RC_TEST_KEEP"))
         remove_tree(server->dir);
     g_free(server->dir);
-    g_free(server->domain);
-    g_free(server->pubsub);
-    g_free(server->muc);
     g_free(server);
+}
+
+void c2_fail(const c2_server *server, const char *message)
+{
+    GDir *dir = g_dir_open(server->dir, 0, NULL);
+    for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+        if (!g_str_has_suffix(entry, ".log"))
+            continue;
+        char *path = g_build_filename(server->dir, entry, NULL);
+        char *text = NULL;
+        if (g_file_get_contents(path, &text, NULL, NULL))
+            fprintf(stderr, "---- %s ----\n%s", entry, text);
+        g_free(text);
+        g_free(path);
+    }
+    if (dir)
+        g_dir_close(dir);
+    rc_prosody_dump_log(server->prosody, "the test failed", 40);
+    fail_msg("%s", message);
+    abort(); /* fail_msg does not return */
 }
 
 char *c2_jid(const c2_server *server, const char *name)
@@ -205,6 +167,7 @@ int c2_roomctlv(const c2_server *server, const char *account, char **out, char *
     envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
+    envp = g_environ_setenv(envp, "LC_ALL", "C", TRUE);
     char *o = NULL, *e = NULL;
     int status = 0;
     GError *error = NULL;
@@ -279,9 +242,8 @@ c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *
     for (const char *const *room = rooms; *room; room++) {
         char *joined = g_strdup_printf("%s: joined", *room);
         if (!c2_wait_for(agent->log, joined, 15)) {
-            char *log = NULL;
-            g_file_get_contents(agent->log, &log, NULL, NULL);
-            fail_msg("agent %s did not join %s within 15 s; its log:\n%s", name, *room, log);
+            char *message = g_strdup_printf("agent %s did not join %s within 15 s", name, *room);
+            c2_fail(server, message);
         }
         g_free(joined);
     }

@@ -1,5 +1,5 @@
-/* Fixture of the agent and CLI integration tests: a throwaway Prosody (the
- * rc-test-prosody harness), `roomctl` runs, roomctl-agent processes, and
+/* Fixture of the agent and CLI integration tests: a throwaway Prosody (C1's
+ * harness, harness/prosody.h), `roomctl` runs, roomctl-agent processes, and
  * bounded waits on the files their plugins write.  Paths of the built
  * binaries come from the environment that tests/meson.build sets. */
 #ifndef C2_FIXTURE_H
@@ -8,23 +8,27 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "prosody.h"
+
 /* Accounts the fixture creates, all with password "pw-" + name. */
 #define C2_MODERATOR "moderator"
 
 typedef struct c2_server {
-    GPid pid;
+    rc_prosody *prosody;
     int port;
-    char *dir;       /* the fixture's temporary folder (configs, logs, files) */
-    char *domain;    /* "localhost" */
-    char *pubsub;    /* "pubsub.localhost" */
-    char *muc;       /* "conference.localhost" */
-    int stdin_fd;    /* closing it stops the harness too */
+    char *dir;            /* the fixture's temporary folder (configs, logs, files) */
+    const char *domain;   /* "localhost" */
+    const char *pubsub;   /* "pubsub.localhost" */
+    const char *muc;      /* "conference.localhost" */
 } c2_server;
 
 /* Start Prosody with the moderator and @accounts (NULL-terminated names).
  * Fails the test (cmocka) when it does not come up. */
 c2_server *c2_server_start(const char *const *accounts);
 void c2_server_stop(c2_server *server);
+/* Fail the test with @message, after printing the end of the server's log
+ * and the logs of the agents still running. */
+void c2_fail(const c2_server *server, const char *message) G_GNUC_NORETURN;
 
 /* name@domain, and a mode-0600 password file for it; g_free() both. */
 char *c2_jid(const c2_server *server, const char *name);

@@ -65,13 +65,15 @@ static void publish_ok(c2_server *server, const char *room, ...)
     g_free(err);
 }
 
-static void expect_in(const char *path, const char *needle)
+/* Wait until @path holds @needle, else fail showing the file and the logs. */
+static void expect_in(const c2_server *server, const char *path, const char *needle)
 {
     if (!c2_wait_for(path, needle, WAIT)) {
         char *text = NULL;
         g_file_get_contents(path, &text, NULL, NULL);
-        fail_msg("expected within %.0f s in %s:\n  %s\nit holds:\n%s", WAIT, path, needle,
-                 text ? text : "(no file)");
+        char *message = g_strdup_printf("expected within %.0f s in %s:\n  %s\nit holds:\n%s",
+                                        WAIT, path, needle, text ? text : "(no file)");
+        c2_fail(server, message);
     }
 }
 
@@ -91,20 +93,20 @@ static void test_publish_reaches_three_agents(void **state)
     publish_ok(server, room, "slideshow.slide", "deck=intro", "index=2", "total=5",
                "caption=Hello & <welcome>", "image_url=https://example.org/2.png", NULL);
     for (int i = 0; i < 3; i++) {
-        expect_in(agents[i]->ui_file, "\"send\": {\"enabled\":false,\"visible\":true}");
-        expect_in(agents[i]->audit_file,
+        expect_in(server, agents[i]->ui_file, "\"send\": {\"enabled\":false,\"visible\":true}");
+        expect_in(server, agents[i]->audit_file,
                   "\"id\":\"ui.button:send\",\"publisher\":\"moderator@localhost\","
                   "\"replay\":false,\"fields\":{\"button\":\"send\",\"enabled\":false,"
                   "\"visible\":true}");
         /* Typed: the int is a JSON number, the text round-trips XML specials. */
-        expect_in(agents[i]->audit_file, "\"index\":2,");
-        expect_in(agents[i]->audit_file, "\"total\":5");
-        expect_in(agents[i]->audit_file, "\"caption\":\"Hello & <welcome>\"");
+        expect_in(server, agents[i]->audit_file, "\"index\":2,");
+        expect_in(server, agents[i]->audit_file, "\"total\":5");
+        expect_in(server, agents[i]->audit_file, "\"caption\":\"Hello & <welcome>\"");
     }
     /* Applied once each, and SIGUSR1 reports the counters. */
     assert_int_equal(c2_count(agents[0]->audit_file, "\"id\":\"ui.button:send\""), 1);
     kill(agents[0]->pid, SIGUSR1);
-    expect_in(agents[0]->log, "items applied 2, replayed 0, dropped 0");
+    expect_in(server, agents[0]->log, "items applied 2, replayed 0, dropped 0");
     for (int i = 0; i < 3; i++)
         c2_agent_stop(agents[i]);
     g_free(room);
@@ -120,13 +122,13 @@ static void test_late_joiner_gets_full_state(void **state)
     publish_ok(server, room, "ui.button", "button=send", "enabled=true", "visible=false", NULL);
     const char *rooms[] = { room, NULL };
     c2_agent *agent = c2_agent_start(server, "late", rooms);
-    expect_in(agent->ui_file, "\"send\": {\"enabled\":true,\"visible\":false}");
-    expect_in(agent->ui_file, "\"raise-hand\": {\"enabled\":true,\"visible\":false}");
-    expect_in(agent->audit_file, "\"replay\":true");
+    expect_in(server, agent->ui_file, "\"send\": {\"enabled\":true,\"visible\":false}");
+    expect_in(server, agent->ui_file, "\"raise-hand\": {\"enabled\":true,\"visible\":false}");
+    expect_in(server, agent->audit_file, "\"replay\":true");
     assert_int_equal(c2_count(agent->audit_file, "\"id\":\"ui.button:send\""), 1);
     /* Live items still arrive after the replay. */
     publish_ok(server, room, "ui.button", "button=mic", "enabled=false", NULL);
-    expect_in(agent->ui_file, "\"mic\": {\"enabled\":false,\"visible\":true}");
+    expect_in(server, agent->ui_file, "\"mic\": {\"enabled\":false,\"visible\":true}");
     c2_agent_stop(agent);
     g_free(room);
 }
@@ -139,20 +141,20 @@ static void test_retract_and_purge_reach_plugins(void **state)
     c2_agent *agent = c2_agent_start(server, "screen1", rooms);
     publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
     publish_ok(server, room, "ui.button", "button=mic", "enabled=false", NULL);
-    expect_in(agent->ui_file, "\"mic\": {");
+    expect_in(server, agent->ui_file, "\"mic\": {");
 
     char *out = NULL;
     assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "retract", room,
                                 "ui.button:send", NULL), 0);
     g_free(out);
-    expect_in(agent->audit_file, "\"event\":\"reset\"");
-    expect_in(agent->audit_file, "\"id\":\"ui.button:send\"");
+    expect_in(server, agent->audit_file, "\"event\":\"reset\"");
+    expect_in(server, agent->audit_file, "\"id\":\"ui.button:send\"");
     assert_false(c2_contains(agent->ui_file, "\"send\""));
     assert_true(c2_contains(agent->ui_file, "\"mic\""));
 
     assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "purge", room, NULL), 0);
     g_free(out);
-    expect_in(agent->audit_file, "\"event\":\"purge\"");
+    expect_in(server, agent->audit_file, "\"event\":\"purge\"");
     assert_false(c2_contains(agent->ui_file, "\"mic\""));
     c2_agent_stop(agent);
 
@@ -192,14 +194,14 @@ static void test_invalid_items(void **state)
                         "<control xmlns='urn:roomctl:0' type='slideshow.slide' version='1'>"
                         "<deck>intro</deck><index>three</index></control>", &why))
         fail_msg("raw publish failed: %s", why);
-    expect_in(agent->log, "ignored item slideshow.slide:intro: ");
-    expect_in(agent->log, "three");
+    expect_in(server, agent->log, "ignored item slideshow.slide:intro: ");
+    expect_in(server, agent->log, "three");
     /* A valid item after it still goes through; the invalid one never did. */
     publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
-    expect_in(agent->audit_file, "\"id\":\"ui.button:send\"");
+    expect_in(server, agent->audit_file, "\"id\":\"ui.button:send\"");
     assert_false(c2_contains(agent->audit_file, "slideshow.slide"));
     kill(agent->pid, SIGUSR1);
-    expect_in(agent->log, "dropped 1");
+    expect_in(server, agent->log, "dropped 1");
     c2_agent_stop(agent);
     g_free(jid);
     g_free(node);
@@ -219,10 +221,10 @@ static void test_rooms_are_apart(void **state)
     c2_agent *both = c2_agent_start(server, "screen3", rooms_both);
     publish_ok(server, room_a, "ui.button", "button=only-a", "enabled=false", NULL);
     publish_ok(server, room_b, "ui.button", "button=only-b", "enabled=false", NULL);
-    expect_in(a->ui_file, "\"only-a\"");
-    expect_in(b->ui_file, "\"only-b\"");
-    expect_in(both->ui_file, "\"only-a\"");
-    expect_in(both->ui_file, "\"only-b\"");
+    expect_in(server, a->ui_file, "\"only-a\"");
+    expect_in(server, b->ui_file, "\"only-b\"");
+    expect_in(server, both->ui_file, "\"only-a\"");
+    expect_in(server, both->ui_file, "\"only-b\"");
     /* Each room's items were delivered before the other's marker arrived. */
     assert_false(c2_contains(a->ui_file, "only-b"));
     assert_false(c2_contains(b->ui_file, "only-a"));
