@@ -2,7 +2,8 @@
  * client, so that only the subscribers differ between the baseline, roomctl
  * and slixmpp.
  *
- *   rc-bench-pub create  --jid J --password P --node NODE   make the node
+ *   rc-bench-pub create  --jid J --password P --node NODE [--max-items M]
+ *                        make the node, keeping the last M items (default 100)
  *   rc-bench-pub publish --jid J --password P --node NODE [--window W]
  *                        [--duration S] [--max-items M]     publish, print JSON
  *   rc-bench-pub delete  --jid J --password P --node NODE   remove the node
@@ -39,6 +40,8 @@ static int fail_on_error(xmpp_stanza_t *reply, const char *what, publisher *pub)
 {
     const char *type = xmpp_stanza_get_type(reply);
     if (type && !strcmp(type, "error")) {
+        if (pub->errors)
+            return 1; /* the first one says it */
         char *text = NULL;
         size_t len = 0;
         xmpp_stanza_to_text(reply, &text, &len);
@@ -71,10 +74,10 @@ static void send_create(publisher *pub)
         "<field var='pubsub#access_model'><value>open</value></field>"
         "<field var='pubsub#publish_model'><value>publishers</value></field>"
         "<field var='pubsub#persist_items'><value>1</value></field>"
-        "<field var='pubsub#max_items'><value>max</value></field>"
+        "<field var='pubsub#max_items'><value>%u</value></field>"
         "<field var='pubsub#notify_retract'><value>1</value></field>"
         "</x></configure></pubsub></iq>",
-        pub->opts.pubsub, pub->opts.node);
+        pub->opts.pubsub, pub->opts.node, pub->opts.max_items ? pub->opts.max_items : 100);
     xmpp_id_handler_add(pub->conn, on_simple_reply, "create", pub);
 }
 

@@ -145,7 +145,7 @@ static char **string_list(loader *l, const roomctl_config *node, const char *wha
         report(l, AT(node), "%s must be a list, like [a, b]", what);
         return NULL;
     }
-    GPtrArray *out = g_ptr_array_new();
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     for (gsize i = 0; i < roomctl_config_length(node); i++) {
         const roomctl_config *item = roomctl_config_at(node, i, NULL);
         const char *text = scalar(l, item, what);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -30,13 +31,16 @@ c2_server *c2_server_start(const char *const *accounts)
     server->domain = RC_PROSODY_DOMAIN;
     server->pubsub = RC_PROSODY_PUBSUB;
     server->muc = RC_PROSODY_MUC;
-    rc_prosody_options options = { 0 };
+    server->agents = g_ptr_array_new();
+    static const char *const admins[] = { C2_OWNER, NULL };
+    rc_prosody_options options = { .pubsub_admins = admins };
     GError *error = NULL;
     server->prosody = rc_prosody_start(&options, &error);
     if (!server->prosody)
         fail_msg("cannot start Prosody: %s", error->message);
     server->port = rc_prosody_port(server->prosody);
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_OWNER, C2_OWNER));
     g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_MODERATOR, C2_MODERATOR));
     for (const char *const *a = accounts; a && *a; a++)
         g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", *a, *a));
@@ -79,10 +83,15 @@ static int wait_pid(GPid pid, double seconds)
     return -1;
 }
 
+static gboolean agent_terminate(c2_agent *agent);
+
 void c2_server_stop(c2_server *server)
 {
     if (!server)
         return;
+    while (server->agents->len)
+        agent_terminate(server->agents->pdata[0]);
+    g_ptr_array_unref(server->agents);
     rc_prosody_free(server->prosody);
     if (!g_getenv("RC_TEST_KEEP"))
         remove_tree(server->dir);
@@ -198,15 +207,26 @@ static char *agent_file(const c2_server *server, const char *name, const char *s
     return g_strdup_printf("%s/%s.%s", server->dir, name, suffix);
 }
 
-c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *const *rooms)
+/* In the child: whatever way the test process ends, the agent goes too. */
+static void die_with_parent(gpointer unused)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms)
 {
     c2_agent *agent = g_new0(c2_agent, 1);
+    agent->server = server;
     agent->name = g_strdup(name);
     agent->config = agent_file(server, name, "yaml");
     agent->log = agent_file(server, name, "log");
     agent->ui_file = agent_file(server, name, "ui.json");
     agent->audit_file = agent_file(server, name, "audit.jsonl");
     agent->chat_file = agent_file(server, name, "chat.json");
+    /* Files of an earlier agent of the same name start afresh. */
+    const char *files[] = { agent->log, agent->ui_file, agent->audit_file, agent->chat_file };
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
+        g_remove(files[i]);
     char *password_file = c2_password_file(server, name);
     GString *yaml = g_string_new(NULL);
     g_string_append_printf(yaml,
@@ -234,11 +254,12 @@ c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *
     assert_true(log_fd >= 0);
     const char *argv[] = { env_path("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
     GError *error = NULL;
-    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-                                          NULL, -1, log_fd, log_fd, NULL, NULL, 0, &agent->pid,
-                                          NULL, NULL, NULL, &error))
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                          die_with_parent, NULL, -1, log_fd, log_fd, NULL, NULL,
+                                          0, &agent->pid, NULL, NULL, NULL, &error))
         fail_msg("cannot start roomctl-agent: %s", error->message);
     close(log_fd);
+    g_ptr_array_add(server->agents, agent);
     for (const char *const *room = rooms; *room; room++) {
         char *joined = g_strdup_printf("%s: joined", *room);
         if (!c2_wait_for(agent->log, joined, 15)) {
@@ -250,10 +271,11 @@ c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *
     return agent;
 }
 
-void c2_agent_stop(c2_agent *agent)
+/* SIGTERM and wait; TRUE when it exited 0 after logging "stopped".  Frees
+ * the agent. */
+static gboolean agent_terminate(c2_agent *agent)
 {
-    if (!agent)
-        return;
+    g_ptr_array_remove(agent->server->agents, agent);
     kill(agent->pid, SIGTERM);
     int status = wait_pid(agent->pid, 10);
     if (status == -1) {
@@ -261,17 +283,26 @@ void c2_agent_stop(c2_agent *agent)
         wait_pid(agent->pid, 5);
     }
     g_spawn_close_pid(agent->pid);
-    char *name = agent->name;
-    gboolean clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    gboolean stopped = c2_contains(agent->log, "stopped");
+    gboolean clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                     c2_contains(agent->log, "stopped");
+    g_free(agent->name);
     g_free(agent->config);
     g_free(agent->log);
     g_free(agent->ui_file);
     g_free(agent->audit_file);
     g_free(agent->chat_file);
     g_free(agent);
-    if (!clean || !stopped)
-        fail_msg("agent %s did not stop cleanly on SIGTERM (wait status %d)", name, status);
+    return clean;
+}
+
+void c2_agent_stop(c2_agent *agent)
+{
+    if (!agent)
+        return;
+    char *name = g_strdup(agent->name);
+    gboolean clean = agent_terminate(agent);
+    if (!clean)
+        fail_msg("agent %s did not stop cleanly on SIGTERM", name);
     g_free(name);
 }
 

@@ -10,7 +10,9 @@
 
 #include "prosody.h"
 
-/* Accounts the fixture creates, all with password "pw-" + name. */
+/* Accounts the fixture creates, all with password "pw-" + name: the owner
+ * administers the PubSub service (creates the rooms' nodes). */
+#define C2_OWNER "owner"
 #define C2_MODERATOR "moderator"
 
 typedef struct c2_server {
@@ -20,9 +22,11 @@ typedef struct c2_server {
     const char *domain;   /* "localhost" */
     const char *pubsub;   /* "pubsub.localhost" */
     const char *muc;      /* "conference.localhost" */
+    GPtrArray *agents;    /* c2_agent * still running (a failed test leaves them) */
 } c2_server;
 
-/* Start Prosody with the moderator and @accounts (NULL-terminated names).
+/* Start Prosody with the owner, the moderator and @accounts (NULL-terminated
+ * names).
  * Fails the test (cmocka) when it does not come up. */
 c2_server *c2_server_start(const char *const *accounts);
 void c2_server_stop(c2_server *server);
@@ -45,6 +49,7 @@ int c2_roomctlv(const c2_server *server, const char *account, char **out, char *
                 const char *const *args);
 
 typedef struct c2_agent {
+    c2_server *server;
     GPid pid;
     char *name;
     char *config;    /* its YAML file */
@@ -57,8 +62,10 @@ typedef struct c2_agent {
 /* Start roomctl-agent as account @name following @rooms (NULL-terminated),
  * with the ui-state and audit plugins writing to files named after @name,
  * and wait until it has joined every room. */
-c2_agent *c2_agent_start(const c2_server *server, const char *name, const char *const *rooms);
-/* SIGTERM, wait, assert a clean exit; frees the agent. */
+c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms);
+/* SIGTERM, wait, assert a clean exit; frees the agent.  Agents a failed
+ * test leaves running are stopped by c2_server_stop(), and die with the test
+ * process in any case. */
 void c2_agent_stop(c2_agent *agent);
 
 /* Wait up to @seconds until @path contains @needle; TRUE when it did. */

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libyaml-dev
-          libstrophe-dev libcmocka-dev prosody)
+          libstrophe-dev libcmocka-dev prosody valgrind)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -29,16 +29,25 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* A room with a fresh control node, the moderator its owner. */
+/* A room with a fresh control node: the owner creates it and makes the
+ * moderator a publisher. */
 static char *make_room(c2_server *server, const char *name)
 {
     char *room = c2_room(server, name);
+    char *moderator = c2_jid(server, C2_MODERATOR);
     char *out = NULL, *err = NULL;
-    int status = c2_roomctl(server, C2_MODERATOR, &out, &err, "room", "create", room, NULL);
+    int status = c2_roomctl(server, C2_OWNER, &out, &err, "room", "create", room, NULL);
+    if (status == 0) {
+        g_free(out);
+        g_free(err);
+        status = c2_roomctl(server, C2_OWNER, &out, &err, "room", "grant", room, moderator,
+                            "moderator", NULL);
+    }
     if (status != 0)
-        fail_msg("roomctl room create %s: exit %d\n%s%s", room, status, out, err);
+        fail_msg("making room %s: exit %d\n%s%s", room, status, out, err);
     g_free(out);
     g_free(err);
+    g_free(moderator);
     return room;
 }
 
@@ -241,15 +250,19 @@ static void test_cli_commands_and_exit_codes(void **state)
     char *room = make_room(server, "cli");
     char *out = NULL, *err = NULL;
 
-    /* Idempotent create; show and state as JSON. */
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "create", room,
-                                NULL), 0);
+    /* Idempotent create (by the owner only); show and state as JSON. */
+    assert_int_equal(c2_roomctl(server, C2_OWNER, &out, NULL, "room", "create", room, NULL), 0);
     g_free(out);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "room", "create", room,
+                                NULL), 4);
+    assert_non_null(strstr(err, "may not configure room"));
+    g_free(err);
     publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "show", room,
-                                "--json", NULL), 0);
+    assert_int_equal(c2_roomctl(server, C2_OWNER, &out, NULL, "room", "show", room, "--json",
+                                NULL), 0);
     assert_non_null(strstr(out, "\"items\": 1"));
-    assert_non_null(strstr(out, "\"moderator@localhost\": \"owner\""));
+    assert_non_null(strstr(out, "\"owner@localhost\": \"owner\""));
+    assert_non_null(strstr(out, "\"moderator@localhost\": \"moderator\""));
     g_free(out);
     assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "state", room, "--json",
                                 NULL), 0);
@@ -271,7 +284,7 @@ static void test_cli_commands_and_exit_codes(void **state)
     assert_non_null(strstr(err, "may not publish"));
     g_free(err);
     char *outsider = c2_jid(server, "outsider");
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "room", "grant", room,
+    assert_int_equal(c2_roomctl(server, C2_OWNER, &out, NULL, "room", "grant", room,
                                 outsider, "moderator", NULL), 0);
     g_free(out);
     assert_int_equal(c2_roomctl(server, "outsider", &out, NULL, "publish", room, "ui.button",
@@ -281,8 +294,7 @@ static void test_cli_commands_and_exit_codes(void **state)
 
     /* No node: exit 7 with the fix in the message. */
     char *nowhere = c2_room(server, "nowhere");
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "publish", nowhere,
-                                "ui.button", "button=send", NULL), 7);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "state", nowhere, NULL), 7);
     assert_non_null(strstr(err, "roomctl room create"));
     g_free(err);
     g_free(nowhere);

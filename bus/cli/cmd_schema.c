@@ -190,5 +190,8 @@ static int schema_command(int argc, char **argv)
 
 const rc_command rc_schema_commands[] = {
     { "schema", "check schema files, list and describe control types", schema_command },
+    /* The two read-only verbs a moderator uses most, also at the top level. */
+    { "types", "list the control types (same as `schema types`)", types },
+    { "describe", "describe one control type (same as `schema describe`)", describe },
     { NULL, NULL, NULL }
 };

@@ -1,0 +1,273 @@
+/* The bus: one XMPP connection, its rooms, reconnection. */
+#include "bus_private.h"
+
+#include <string.h>
+
+#include "log.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define RECONNECT_FIRST_MS 1000
+#define RECONNECT_MAX_MS 30000
+
+static gpointer init_strophe(gpointer unused)
+{
+    xmpp_initialize();
+    return NULL;
+}
+
+char *roomctl_room_node_name(const char *room_jid)
+{
+    g_autofree char *bare = g_strndup(room_jid, strcspn(room_jid, "/"));
+    g_autofree char *lower = g_utf8_strdown(bare, -1);
+    return g_strconcat("roomctl/", lower, NULL);
+}
+
+/* ---- Connection events ------------------------------------------------------ */
+
+static void finish_connect(roomctl_bus *bus, const GError *error)
+{
+    if (bus->connect_guard) {
+        g_source_destroy(bus->connect_guard);
+        g_clear_pointer(&bus->connect_guard, g_source_unref);
+    }
+    if (!bus->connecting)
+        return;
+    bus->connecting = FALSE;
+    roomctl_done_fn done = bus->connect_done;
+    bus->connect_done = NULL;
+    if (done)
+        done(bus, error, bus->connect_data);
+}
+
+static gboolean reconnect_now(gpointer data)
+{
+    roomctl_bus *bus = data;
+    g_clear_pointer(&bus->reconnect, g_source_unref);
+    g_autoptr(GError) error = NULL;
+    rc_info("bus", "reconnecting as %s", bus->jid);
+    if (!rc_conn_connect(bus->conn, &error))
+        rc_warn("bus", "%s", error->message);
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule_reconnect(roomctl_bus *bus)
+{
+    if (bus->reconnect)
+        return;
+    rc_info("bus", "reconnecting in %u ms", bus->reconnect_ms);
+    bus->reconnect = g_timeout_source_new(bus->reconnect_ms);
+    g_source_set_callback(bus->reconnect, reconnect_now, bus, NULL);
+    g_source_attach(bus->reconnect, bus->context);
+    bus->reconnect_ms = MIN(bus->reconnect_ms * 2, RECONNECT_MAX_MS);
+}
+
+static void on_status(rc_conn *conn, gboolean connected, const GError *error, void *data)
+{
+    roomctl_bus *bus = data;
+    if (connected) {
+        bus->reconnect_ms = RECONNECT_FIRST_MS;
+        bus->stay_connected = TRUE;
+        finish_connect(bus, NULL);
+        /* Join first, then tell: a status callback may leave rooms. */
+        for (guint i = 0; i < bus->rooms->len; i++)
+            rc_room_start(g_ptr_array_index(bus->rooms, i));
+        if (bus->status_fn)
+            bus->status_fn(bus, TRUE, NULL, bus->status_data);
+        return;
+    }
+    for (guint i = 0; i < bus->rooms->len; i++)
+        rc_room_connection_lost(g_ptr_array_index(bus->rooms, i));
+    if (bus->connecting) {
+        /* The first connection failed: the caller decides what next. */
+        bus->stay_connected = FALSE;
+        finish_connect(bus, error);
+        return;
+    }
+    if (bus->status_fn)
+        bus->status_fn(bus, FALSE, error, bus->status_data);
+    if (bus->stay_connected)
+        schedule_reconnect(bus);
+}
+
+static void on_message(rc_conn *conn, xmpp_stanza_t *message, void *data)
+{
+    rc_room_handle_event(data, message);
+}
+
+/* ---- Lifecycle -------------------------------------------------------------- */
+
+roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
+                             const roomctl_registry *registry, GMainContext *context)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, init_strophe, NULL);
+    g_return_val_if_fail(options && options->jid && registry, NULL);
+
+    roomctl_bus *bus = g_new0(roomctl_bus, 1);
+    bus->jid = g_strdup(options->jid);
+    bus->bare_jid = g_strndup(options->jid, strcspn(options->jid, "/"));
+    const char *at = strchr(bus->bare_jid, '@');
+    const char *domain = at ? at + 1 : bus->bare_jid;
+    bus->pubsub_service = options->pubsub_service ? g_strdup(options->pubsub_service)
+                                                  : g_strconcat("pubsub.", domain, NULL);
+    bus->timeout_ms = options->request_timeout_ms ? options->request_timeout_ms
+                                                  : DEFAULT_TIMEOUT_MS;
+    bus->registry = registry;
+    bus->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
+    bus->rooms = g_ptr_array_new();
+    bus->reconnect_ms = RECONNECT_FIRST_MS;
+    rc_conn_options conn_options = {
+        .jid = options->jid, .password = options->password,
+        .host = options->host, .port = options->port,
+        .allow_plaintext = options->allow_plaintext, .trust_tls = options->trust_tls,
+    };
+    bus->conn = rc_conn_new(&conn_options, bus->context, on_status, on_message, bus);
+    return bus;
+}
+
+void roomctl_bus_free(roomctl_bus *bus)
+{
+    if (!bus)
+        return;
+    bus->stay_connected = FALSE;
+    while (bus->rooms->len)
+        rc_room_detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
+    if (bus->reconnect) {
+        g_source_destroy(bus->reconnect);
+        g_clear_pointer(&bus->reconnect, g_source_unref);
+    }
+    /* Pending requests fail now, while the bus is still whole. */
+    bus->status_fn = NULL;
+    rc_conn_free(bus->conn);
+    bus->conn = NULL;
+    if (bus->connect_guard) {
+        g_source_destroy(bus->connect_guard);
+        g_clear_pointer(&bus->connect_guard, g_source_unref);
+    }
+    g_ptr_array_unref(bus->rooms);
+    g_main_context_unref(bus->context);
+    g_free(bus->jid);
+    g_free(bus->bare_jid);
+    g_free(bus->pubsub_service);
+    g_free(bus);
+}
+
+const char *roomctl_bus_jid(const roomctl_bus *bus) { return rc_conn_bound_jid(bus->conn); }
+const char *roomctl_bus_pubsub_service(const roomctl_bus *bus) { return bus->pubsub_service; }
+gboolean roomctl_bus_is_connected(const roomctl_bus *bus) { return rc_conn_is_connected(bus->conn); }
+
+void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data)
+{
+    bus->status_fn = fn;
+    bus->status_data = user_data;
+}
+
+/* ---- Connecting ----------------------------------------------------------------- */
+
+static gboolean connect_timed_out(gpointer data)
+{
+    roomctl_bus *bus = data;
+    g_clear_pointer(&bus->connect_guard, g_source_unref);
+    g_autoptr(GError) error = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_TIMEOUT,
+                                          "no XMPP session as %s within %u ms", bus->jid,
+                                          bus->timeout_ms);
+    rc_conn_disconnect(bus->conn);
+    finish_connect(bus, error);
+    return G_SOURCE_REMOVE;
+}
+
+void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data)
+{
+    g_autoptr(GError) error = NULL;
+    if (rc_conn_is_connected(bus->conn)) {
+        if (done)
+            done(bus, NULL, user_data);
+        return;
+    }
+    if (bus->connecting) {
+        error = g_error_new_literal(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
+                                    "a connection attempt is already running");
+        if (done)
+            done(bus, error, user_data);
+        return;
+    }
+    bus->connecting = TRUE;
+    bus->connect_done = done;
+    bus->connect_data = user_data;
+    if (!rc_conn_connect(bus->conn, &error)) {
+        finish_connect(bus, error);
+        return;
+    }
+    bus->connect_guard = g_timeout_source_new(bus->timeout_ms);
+    g_source_set_callback(bus->connect_guard, connect_timed_out, bus, NULL);
+    g_source_attach(bus->connect_guard, bus->context);
+}
+
+gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error)
+{
+    GError *failed = NULL;
+    rc_wait *wait = rc_wait_new();
+    roomctl_bus_connect(bus, rc_wait_done, wait);
+    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
+    if (failed) {
+        g_propagate_error(error, failed);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void roomctl_bus_disconnect(roomctl_bus *bus)
+{
+    bus->stay_connected = FALSE;
+    if (bus->reconnect) {
+        g_source_destroy(bus->reconnect);
+        g_clear_pointer(&bus->reconnect, g_source_unref);
+    }
+    rc_conn_disconnect(bus->conn);
+}
+
+/* ---- Requests ------------------------------------------------------------------- */
+
+typedef struct {
+    roomctl_bus *bus;
+    rc_pubsub_op op;
+    char *room;
+    char *detail;
+    rc_reply_fn fn;
+    void *user_data;
+} rc_request;
+
+static void on_reply(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, void *data)
+{
+    rc_request *req = data;
+    g_autoptr(GError) refused = NULL;
+    if (reply && !rc_pubsub_check(reply, req->op, req->room, req->bus->bare_jid, req->detail,
+                                  &refused))
+        error = refused;
+    req->fn(req->bus, error ? NULL : reply, error, req->user_data);
+    g_free(req->room);
+    g_free(req->detail);
+    g_free(req);
+}
+
+void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const char *room,
+                    const char *detail, rc_reply_fn fn, void *user_data)
+{
+    rc_request *req = g_new0(rc_request, 1);
+    req->bus = bus;
+    req->op = op;
+    req->room = g_strdup(room);
+    req->detail = g_strdup(detail);
+    req->fn = fn;
+    req->user_data = user_data;
+    rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_reply, req);
+    xmpp_stanza_release(iq);
+}
+
+xmpp_ctx_t *rc_bus_ctx(const roomctl_bus *bus) { return rc_conn_ctx(bus->conn); }
+
+void rc_bus_send(roomctl_bus *bus, xmpp_stanza_t *stanza)
+{
+    rc_conn_send(bus->conn, stanza);
+    xmpp_stanza_release(stanza);
+}

@@ -1,0 +1,70 @@
+/* Internal: the bus object shared by bus.c, room.c and room_admin.c. */
+#ifndef RC_BUS_PRIVATE_H
+#define RC_BUS_PRIVATE_H
+
+#include <roomctl/bus.h>
+
+#include "pubsub.h"
+#include "xmpp_conn.h"
+
+G_BEGIN_DECLS
+
+struct roomctl_bus {
+    char *jid;                 /* as configured (bare or full) */
+    char *bare_jid;            /* for messages */
+    char *pubsub_service;
+    guint timeout_ms;
+    const roomctl_registry *registry;
+    GMainContext *context;
+    rc_conn *conn;
+    roomctl_status_fn status_fn;
+    void *status_data;
+    gboolean connecting;       /* a roomctl_bus_connect() waits for its outcome */
+    roomctl_done_fn connect_done;
+    void *connect_data;
+    gboolean stay_connected;   /* reconnect when the connection is lost */
+    guint reconnect_ms;        /* next reconnect delay */
+    GSource *reconnect;
+    GSource *connect_guard;
+    GPtrArray *rooms;          /* joined roomctl_room *, each holding one ref */
+};
+
+/* The answer to rc_bus_request(): @reply of type "result" (lives for the
+ * call), or NULL with @error in a moderator's words. */
+typedef void (*rc_reply_fn)(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                            void *user_data);
+/* Send @iq (released here) and call @fn once with the checked answer. */
+void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const char *room,
+                    const char *detail, rc_reply_fn fn, void *user_data);
+xmpp_ctx_t *rc_bus_ctx(const roomctl_bus *bus);
+/* Send a stanza without waiting for an answer (released here). */
+void rc_bus_send(roomctl_bus *bus, xmpp_stanza_t *stanza);
+
+/* ---- Waiting for an answer (the *_sync functions) -------------------------
+ * A waiter is shared by the caller and the callback, so that whichever ends
+ * last frees it. */
+typedef struct rc_wait rc_wait;
+rc_wait *rc_wait_new(void);
+/* Record the outcome (copies @error; @result is kept and freed with
+ * @free_result if nobody takes it) and drop the callback's reference. */
+void rc_wait_finish(rc_wait *wait, const GError *error, gpointer result,
+                    GDestroyNotify free_result);
+/* Iterate @bus's context until finished or @timeout_ms passed; returns the
+ * result (taken) or NULL with @error; drops the caller's reference. */
+gpointer rc_wait_run(rc_wait *wait, roomctl_bus *bus, guint timeout_ms, GError **error);
+/* An roomctl_done_fn that finishes the rc_wait given as user data. */
+void rc_wait_done(roomctl_bus *bus, const GError *error, void *wait);
+
+/* ---- Rooms (room.c) ---------------------------------------------------------- */
+/* Start (or restart after a reconnect) the join of @room. */
+void rc_room_start(roomctl_room *room);
+/* The connection went down: the room waits for the next one. */
+void rc_room_connection_lost(roomctl_room *room);
+/* A PubSub event <message/> for the rooms of @bus. */
+void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message);
+/* Leave without telling the server (the bus is going away). */
+void rc_room_detach(roomctl_room *room);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,460 @@
+/* Room clients: join (subscribe, fetch, apply state), live events, leave.
+ *
+ * While the fetch of a join is under way, live events are kept and looked
+ * at once the fetched state is applied.  A server sends a subscriber's
+ * events and the answer to its fetch in one stream, in order, so the fetched
+ * state already holds every buffered state change: buffered state items are
+ * applied only when they differ from it (a server that reorders), buffered
+ * retractions and purges are already in it, and buffered event items are
+ * delivered as live. */
+#include "bus_private.h"
+
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+
+typedef enum { RC_ROOM_IDLE, RC_ROOM_JOINING, RC_ROOM_SYNCED, RC_ROOM_GONE } rc_room_phase;
+
+struct roomctl_room {
+    gint ref;                /* the bus's list + requests in flight */
+    roomctl_bus *bus;        /* NULL once left */
+    char *jid;               /* bare */
+    char *node;
+    roomctl_room_callbacks cb;
+    void *user_data;
+    GDestroyNotify free_user_data;
+    rc_room_phase phase;
+    guint attempt;           /* answers to an older join are ignored */
+    GHashTable *state;       /* item id -> roomctl_item (ref) */
+    GPtrArray *buffer;       /* <event/> copies received while joining */
+    guint dropped;
+};
+
+static void release_stanza(gpointer stanza)
+{
+    xmpp_stanza_release(stanza);
+}
+
+static roomctl_room *room_ref(roomctl_room *room)
+{
+    g_atomic_int_inc(&room->ref);
+    return room;
+}
+
+static void room_unref(roomctl_room *room)
+{
+    if (!g_atomic_int_dec_and_test(&room->ref))
+        return;
+    g_hash_table_unref(room->state);
+    g_ptr_array_unref(room->buffer);
+    g_free(room->jid);
+    g_free(room->node);
+    g_free(room);
+}
+
+const char *roomctl_room_jid(const roomctl_room *room) { return room->jid; }
+gboolean roomctl_room_is_synced(const roomctl_room *room) { return room->phase == RC_ROOM_SYNCED; }
+
+GPtrArray *roomctl_room_state(const roomctl_room *room)
+{
+    GPtrArray *out = g_ptr_array_new_full(g_hash_table_size(room->state),
+                                          (GDestroyNotify)roomctl_item_unref);
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, room->state);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(out, (gpointer)roomctl_item_ref(value));
+    return out;
+}
+
+/* ---- Applying items ------------------------------------------------------------ */
+
+static void drop(roomctl_room *room, const char *item_id, const GError *why)
+{
+    room->dropped++;
+    rc_warn("room", "%s: ignored item %s: %s", room->jid, item_id ? item_id : "(no id)",
+            why->message);
+    if (room->cb.dropped)
+        room->cb.dropped(room, item_id, why, room->user_data);
+}
+
+/* Decode a PubSub <item/>; NULL (after drop()) when it is not a valid item. */
+static roomctl_item *decode(roomctl_room *room, xmpp_stanza_t *it, gboolean replay)
+{
+    const char *id = xmpp_stanza_get_id(it);
+    xmpp_stanza_t *control = xmpp_stanza_get_child_by_name_and_ns(it, "control", ROOMCTL_NS);
+    g_autoptr(GError) why = NULL;
+    roomctl_item *item = NULL;
+    if (!control)
+        why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
+                          "no <control xmlns='%s'/> payload", ROOMCTL_NS);
+    else
+        item = rc_item_decode_stanza(room->bus->registry, control, id, &why);
+    if (!item) {
+        drop(room, id, why);
+        return NULL;
+    }
+    const char *by = xmpp_stanza_get_attribute(it, "publisher");
+    g_autofree char *publisher = by ? g_strndup(by, strcspn(by, "/")) : NULL;
+    rc_item_set_origin(item, room->jid, publisher, replay);
+    return item;
+}
+
+static void deliver(roomctl_room *room, roomctl_item *item)
+{
+    if (room->cb.item)
+        room->cb.item(room, item, room->user_data);
+}
+
+/* Apply a state item unless the same item is already applied.  Takes @item. */
+static void apply_state(roomctl_room *room, roomctl_item *item)
+{
+    const char *id = roomctl_item_id(item);
+    roomctl_item *current = g_hash_table_lookup(room->state, id);
+    if (current && rc_item_equal(current, item)) {
+        roomctl_item_unref(item);
+        return;
+    }
+    g_hash_table_replace(room->state, g_strdup(id), item);
+    deliver(room, item);
+}
+
+static void apply_item(roomctl_room *room, xmpp_stanza_t *it, gboolean replay)
+{
+    roomctl_item *item = decode(room, it, replay);
+    if (!item)
+        return;
+    if (roomctl_item_is_state(item)) {
+        apply_state(room, item);
+    } else if (!replay) {
+        deliver(room, item);
+        roomctl_item_unref(item);
+    } else {
+        /* A past event is not state: a joiner does not see it again. */
+        roomctl_item_unref(item);
+    }
+}
+
+static void reset_key(roomctl_room *room, const char *item_id)
+{
+    roomctl_item *current = item_id ? g_hash_table_lookup(room->state, item_id) : NULL;
+    if (!current)
+        return;
+    g_autofree char *type = g_strdup(roomctl_item_type(current));
+    g_autofree char *id = g_strdup(item_id);
+    g_hash_table_remove(room->state, item_id);
+    if (room->cb.reset)
+        room->cb.reset(room, type, id, room->user_data);
+}
+
+static void purge_all(roomctl_room *room)
+{
+    g_hash_table_remove_all(room->state);
+    if (room->cb.purge)
+        room->cb.purge(room, room->user_data);
+}
+
+static void node_deleted(roomctl_room *room)
+{
+    g_hash_table_remove_all(room->state);
+    room->phase = RC_ROOM_GONE;
+    rc_warn("room", "%s: the room's roomctl node was deleted", room->jid);
+    if (room->cb.deleted)
+        room->cb.deleted(room, room->user_data);
+}
+
+/* A live <event/> of this room's node. */
+static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
+{
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && room->bus;
+         c = xmpp_stanza_get_next(c)) {
+        const char *name = xmpp_stanza_get_name(c);
+        if (!name)
+            continue;
+        if (g_str_equal(name, "items")) {
+            for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it && room->bus;
+                 it = xmpp_stanza_get_next(it)) {
+                const char *kind = xmpp_stanza_get_name(it);
+                if (kind && g_str_equal(kind, "item"))
+                    apply_item(room, it, FALSE);
+                else if (kind && g_str_equal(kind, "retract"))
+                    reset_key(room, xmpp_stanza_get_id(it));
+            }
+        } else if (g_str_equal(name, "purge")) {
+            purge_all(room);
+        } else if (g_str_equal(name, "delete")) {
+            node_deleted(room);
+        }
+    }
+}
+
+/* ---- Joining ------------------------------------------------------------------- */
+
+typedef struct {
+    roomctl_room *room;
+    guint attempt;
+} rc_join;
+
+static rc_join *join_new(roomctl_room *room)
+{
+    rc_join *j = g_new(rc_join, 1);
+    j->room = room_ref(room);
+    j->attempt = room->attempt;
+    return j;
+}
+
+/* The room, or NULL when it was left or rejoined since @j was sent. */
+static roomctl_room *join_end(rc_join *j)
+{
+    roomctl_room *room = j->room;
+    gboolean current = room->bus && room->attempt == j->attempt && room->phase == RC_ROOM_JOINING;
+    room_unref(room); /* the bus's list still holds it when current */
+    g_free(j);
+    return current ? room : NULL;
+}
+
+static void sync_failed(roomctl_room *room, const GError *error)
+{
+    room->phase = RC_ROOM_IDLE;
+    g_ptr_array_set_size(room->buffer, 0);
+    rc_warn("room", "%s: cannot join: %s", room->jid, error->message);
+    if (room->cb.synced)
+        room->cb.synced(room, error, room->user_data);
+}
+
+/* Look at what arrived during the fetch (see the top of this file). */
+static void apply_buffer(roomctl_room *room)
+{
+    g_autoptr(GPtrArray) buffer = room->buffer;
+    room->buffer = g_ptr_array_new_with_free_func(release_stanza);
+    g_autoptr(GHashTable) last = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) order = g_ptr_array_new();
+    for (guint i = 0; i < buffer->len && room->bus; i++) {
+        xmpp_stanza_t *event = g_ptr_array_index(buffer, i);
+        for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c; c = xmpp_stanza_get_next(c)) {
+            const char *name = xmpp_stanza_get_name(c);
+            if (name && g_str_equal(name, "delete")) {
+                node_deleted(room);
+                return;
+            }
+            if (!name || !g_str_equal(name, "items"))
+                continue;
+            for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it; it = xmpp_stanza_get_next(it)) {
+                const char *kind = xmpp_stanza_get_name(it);
+                const char *id = xmpp_stanza_get_id(it);
+                if (!kind || !g_str_equal(kind, "item") || !id)
+                    continue;
+                if (!g_hash_table_contains(last, id))
+                    g_ptr_array_add(order, (gpointer)id);
+                g_hash_table_insert(last, (gpointer)id, it);
+            }
+        }
+    }
+    for (guint i = 0; i < order->len && room->bus; i++) {
+        xmpp_stanza_t *it = g_hash_table_lookup(last, g_ptr_array_index(order, i));
+        roomctl_item *item = decode(room, it, FALSE);
+        if (!item)
+            continue;
+        if (roomctl_item_is_state(item))
+            apply_state(room, item);
+        else {
+            deliver(room, item);
+            roomctl_item_unref(item);
+        }
+    }
+}
+
+static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error, void *data)
+{
+    roomctl_room *room = join_end(data);
+    if (!room)
+        return;
+    if (!reply) {
+        sync_failed(room, error);
+        return;
+    }
+    room_ref(room); /* callbacks may leave the room */
+    xmpp_stanza_t *items = rc_pubsub_answer(reply, RC_NS_PUBSUB, "items");
+    g_autoptr(GHashTable) fetched = g_hash_table_new(g_str_hash, g_str_equal);
+    for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it && room->bus;
+         it = xmpp_stanza_get_next(it)) {
+        const char *name = xmpp_stanza_get_name(it);
+        if (!name || !g_str_equal(name, "item"))
+            continue;
+        if (xmpp_stanza_get_id(it))
+            g_hash_table_add(fetched, (gpointer)xmpp_stanza_get_id(it));
+        apply_item(room, it, TRUE);
+    }
+    /* After a reconnect: keys retracted while we were away. */
+    GList *known = g_hash_table_get_keys(room->state);
+    for (GList *l = known; l && room->bus; l = l->next)
+        if (!g_hash_table_contains(fetched, l->data))
+            reset_key(room, l->data);
+    g_list_free(known);
+    if (room->bus)
+        apply_buffer(room);
+    if (room->bus && room->phase == RC_ROOM_JOINING) {
+        room->phase = RC_ROOM_SYNCED;
+        rc_info("room", "%s: joined, %u state items", room->jid, g_hash_table_size(room->state));
+        if (room->cb.synced)
+            room->cb.synced(room, NULL, room->user_data);
+    }
+    room_unref(room);
+}
+
+static void on_subscribed(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                          void *data)
+{
+    roomctl_room *room = join_end(data);
+    if (!room)
+        return;
+    if (!reply) {
+        sync_failed(room, error);
+        return;
+    }
+    rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, room->node),
+                   RC_OP_FETCH, room->jid, NULL, on_fetched, join_new(room));
+}
+
+void rc_room_start(roomctl_room *room)
+{
+    roomctl_bus *bus = room->bus;
+    if (!bus || !roomctl_bus_is_connected(bus))
+        return;
+    room->phase = RC_ROOM_JOINING;
+    room->attempt++;
+    g_ptr_array_set_size(room->buffer, 0);
+    /* The full JID: a client without presence still gets events. */
+    rc_bus_request(bus, rc_pubsub_subscribe(rc_bus_ctx(bus), bus->pubsub_service, room->node,
+                                            roomctl_bus_jid(bus)),
+                   RC_OP_SUBSCRIBE, room->jid, NULL, on_subscribed, join_new(room));
+}
+
+void rc_room_connection_lost(roomctl_room *room)
+{
+    if (room->phase != RC_ROOM_GONE)
+        room->phase = RC_ROOM_IDLE;
+    room->attempt++;
+    g_ptr_array_set_size(room->buffer, 0);
+}
+
+/* ---- Events --------------------------------------------------------------------- */
+
+static gboolean same_jid(const char *a, const char *b)
+{
+    return a && b && g_ascii_strcasecmp(a, b) == 0;
+}
+
+void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
+{
+    const char *type = xmpp_stanza_get_type(message);
+    xmpp_stanza_t *event = xmpp_stanza_get_child_by_name_and_ns(message, "event", RC_NS_PUBSUB_EVENT);
+    if (!event || (type && g_str_equal(type, "error")))
+        return;
+    xmpp_stanza_t *first = xmpp_stanza_get_children(event);
+    const char *node = first ? xmpp_stanza_get_attribute(first, "node") : NULL;
+    if (!node)
+        return;
+    const char *from = xmpp_stanza_get_from(message);
+    gboolean trusted = same_jid(from, bus->pubsub_service);
+    /* Copy the list: callbacks may leave rooms. */
+    g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func((GDestroyNotify)room_unref);
+    for (guint i = 0; i < bus->rooms->len; i++) {
+        roomctl_room *room = g_ptr_array_index(bus->rooms, i);
+        if (g_str_equal(room->node, node))
+            g_ptr_array_add(rooms, room_ref(room));
+    }
+    for (guint i = 0; i < rooms->len; i++) {
+        roomctl_room *room = g_ptr_array_index(rooms, i);
+        if (!room->bus)
+            continue;
+        if (!trusted) {
+            g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
+                                                "event from %s, not from the PubSub service %s",
+                                                from ? from : "(no sender)", bus->pubsub_service);
+            drop(room, NULL, why);
+        } else if (room->phase == RC_ROOM_JOINING) {
+            g_ptr_array_add(room->buffer, xmpp_stanza_copy(event));
+        } else if (room->phase == RC_ROOM_SYNCED) {
+            apply_event(room, event);
+        }
+    }
+}
+
+/* ---- Join and leave ---------------------------------------------------------------- */
+
+roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
+                               const roomctl_room_callbacks *callbacks,
+                               void *user_data, GDestroyNotify free_user_data)
+{
+    roomctl_room *room = g_new0(roomctl_room, 1);
+    room->ref = 1;
+    room->bus = bus;
+    room->jid = g_strndup(room_jid, strcspn(room_jid, "/"));
+    room->node = roomctl_room_node_name(room_jid);
+    if (callbacks)
+        room->cb = *callbacks;
+    room->user_data = user_data;
+    room->free_user_data = free_user_data;
+    room->state = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)roomctl_item_unref);
+    room->buffer = g_ptr_array_new_with_free_func(release_stanza);
+    g_ptr_array_add(bus->rooms, room);
+    rc_room_start(room);
+    return room;
+}
+
+void rc_room_detach(roomctl_room *room)
+{
+    roomctl_bus *bus = room->bus;
+    if (!bus)
+        return;
+    room->bus = NULL;
+    room->phase = RC_ROOM_GONE;
+    g_ptr_array_remove(bus->rooms, room);
+    if (room->free_user_data)
+        room->free_user_data(room->user_data);
+    room->free_user_data = NULL;
+    room_unref(room);
+}
+
+void roomctl_room_leave(roomctl_room *room)
+{
+    roomctl_bus *bus = room->bus;
+    if (!bus)
+        return;
+    if (roomctl_bus_is_connected(bus))
+        rc_bus_send(bus, rc_pubsub_unsubscribe(rc_bus_ctx(bus), bus->pubsub_service, room->node,
+                                               roomctl_bus_jid(bus)));
+    rc_room_detach(room);
+}
+
+/* ---- The plugin host as a room client ----------------------------------------------- */
+
+static void host_item(roomctl_room *room, const roomctl_item *item, void *host)
+{
+    roomctl_host_dispatch(host, item, NULL);
+}
+
+static void host_reset(roomctl_room *room, const char *type, const char *item_id, void *host)
+{
+    roomctl_host_reset(host, room->jid, type, item_id);
+}
+
+static void host_purge(roomctl_room *room, void *host)
+{
+    roomctl_host_purge(host, room->jid);
+}
+
+roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
+{
+    static const roomctl_room_callbacks to_host = {
+        .item = host_item,
+        .reset = host_reset,
+        .purge = host_purge,
+        /* A deleted node leaves no state: the plugins hear a purge. */
+        .deleted = host_purge,
+    };
+    return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
+}

@@ -1,0 +1,368 @@
+/* One libstrophe connection in a GMainContext: connect, status, IQ pairing.
+ * Each connection attempt gets a fresh xmpp_conn_t, so that nothing of a
+ * lost session (handlers, queued stanzas) leaks into the next. */
+#include "xmpp_conn.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "xmpp_loop.h"
+
+#define FREE_FLUSH_MS 300
+
+typedef struct {
+    rc_conn *conn;
+    char *id;
+    char *to;            /* where the IQ went; the answer must come from there */
+    rc_iq_fn fn;
+    void *user_data;
+    GSource *timeout;
+    guint timeout_ms;
+} rc_pending;
+
+struct rc_conn {
+    char *jid, *password, *host;
+    guint16 port;
+    long flags;
+    GMainContext *context;
+    xmpp_ctx_t *ctx;
+    xmpp_log_t log;
+    xmpp_conn_t *xconn;       /* current attempt, or NULL */
+    GSource *source;
+    rc_conn_status_fn status;
+    rc_message_fn message;
+    void *user_data;
+    gboolean connected;
+    gboolean quiet;           /* freeing: no status callback */
+    GHashTable *pending;      /* id -> rc_pending */
+    guint64 next_id;
+    /* What libstrophe said while connecting, for the error text. */
+    char *last_problem;
+    gboolean auth_failed;
+};
+
+/* ---- libstrophe's log ------------------------------------------------------ */
+
+static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *area,
+                           const char *msg)
+{
+    rc_conn *conn = user_data;
+    if (!conn->connected) {
+        if (level >= XMPP_LEVEL_WARN) {
+            g_free(conn->last_problem);
+            conn->last_problem = g_strdup(msg);
+        }
+        if ((g_str_equal(area, "auth") && level >= XMPP_LEVEL_WARN) ||
+            (strstr(msg, "auth failed") || strstr(msg, "not-authorized")))
+            conn->auth_failed = TRUE;
+    }
+    if (level >= XMPP_LEVEL_WARN)
+        rc_log(level == XMPP_LEVEL_ERROR ? ROOMCTL_LOG_WARNING : ROOMCTL_LOG_INFO,
+               "xmpp", "%s: %s", area, msg);
+    else
+        rc_debug("xmpp", "%s: %s", area, msg);
+}
+
+/* libstrophe formats every message, stanza dumps included, when a handler is
+ * set: keep it only while connecting or when debugging. */
+static void update_log_handler(rc_conn *conn)
+{
+    conn->log.handler = (!conn->connected || rc_log_enabled(ROOMCTL_LOG_DEBUG))
+                        ? on_strophe_log : NULL;
+}
+
+/* ---- IQs ---------------------------------------------------------------- */
+
+static void pending_free(rc_pending *p)
+{
+    if (p->timeout) {
+        g_source_destroy(p->timeout);
+        g_source_unref(p->timeout);
+    }
+    g_free(p->id);
+    g_free(p->to);
+    g_free(p);
+}
+
+static int on_iq_reply(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data);
+
+/* Take @p out of the table and its handler out of libstrophe. */
+static void pending_detach(rc_pending *p)
+{
+    rc_conn *conn = p->conn;
+    g_hash_table_steal(conn->pending, p->id);
+    if (conn->xconn)
+        xmpp_id_handler_delete(conn->xconn, on_iq_reply, p->id);
+}
+
+static void pending_fail(rc_pending *p, int code, const char *message)
+{
+    pending_detach(p);
+    GError *error = g_error_new_literal(ROOMCTL_ERROR, code, message);
+    rc_iq_fn fn = p->fn;
+    void *user_data = p->user_data;
+    rc_conn *conn = p->conn;
+    pending_free(p);
+    fn(conn, NULL, error, user_data);
+    g_error_free(error);
+}
+
+static gboolean same_address(const char *a, const char *b)
+{
+    return a && b && g_ascii_strcasecmp(a, b) == 0;
+}
+
+static int on_iq_reply(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
+{
+    rc_pending *p = user_data;
+    rc_conn *conn = p->conn;
+    const char *type = xmpp_stanza_get_type(stanza);
+    const char *from = xmpp_stanza_get_from(stanza);
+    if (!type || (strcmp(type, "result") && strcmp(type, "error")))
+        return 1;
+    if (p->to && !same_address(from, p->to)) {
+        rc_warn("xmpp", "ignored an answer to IQ %s from %s: it went to %s", p->id,
+                from ? from : "(no sender)", p->to);
+        return 1;
+    }
+    g_hash_table_steal(conn->pending, p->id);
+    rc_iq_fn fn = p->fn;
+    void *data = p->user_data;
+    pending_free(p);
+    fn(conn, stanza, NULL, data);
+    return 0; /* libstrophe drops this id handler */
+}
+
+static gboolean on_iq_timeout(gpointer user_data)
+{
+    rc_pending *p = user_data;
+    g_autofree char *message = g_strdup_printf(
+        "the server did not answer within %u ms (request to %s)", p->timeout_ms,
+        p->to ? p->to : "the server");
+    g_source_unref(p->timeout);
+    p->timeout = NULL; /* destroyed by returning G_SOURCE_REMOVE */
+    pending_fail(p, ROOMCTL_ERR_TIMEOUT, message);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean on_not_connected(gpointer user_data)
+{
+    rc_pending *p = user_data;
+    g_source_unref(p->timeout);
+    p->timeout = NULL;
+    pending_fail(p, ROOMCTL_ERR_CONNECTION, "not connected to the XMPP server");
+    return G_SOURCE_REMOVE;
+}
+
+void rc_conn_send_iq(rc_conn *conn, xmpp_stanza_t *iq, guint timeout_ms, rc_iq_fn fn,
+                     void *user_data)
+{
+    rc_pending *p = g_new0(rc_pending, 1);
+    p->conn = conn;
+    p->fn = fn;
+    p->user_data = user_data;
+    p->timeout_ms = timeout_ms;
+    p->to = g_strdup(xmpp_stanza_get_to(iq));
+    const char *id = xmpp_stanza_get_id(iq);
+    if (id) {
+        p->id = g_strdup(id);
+    } else {
+        p->id = g_strdup_printf("rc%" G_GUINT64_FORMAT, ++conn->next_id);
+        xmpp_stanza_set_id(iq, p->id);
+    }
+    g_hash_table_insert(conn->pending, p->id, p);
+    if (!conn->connected) {
+        p->timeout = g_timeout_source_new(0);
+        g_source_set_callback(p->timeout, on_not_connected, p, NULL);
+    } else {
+        p->timeout = g_timeout_source_new(timeout_ms);
+        g_source_set_callback(p->timeout, on_iq_timeout, p, NULL);
+        xmpp_id_handler_add(conn->xconn, on_iq_reply, p->id, p);
+        rc_conn_send(conn, iq);
+    }
+    g_source_attach(p->timeout, conn->context);
+}
+
+static void fail_all_pending(rc_conn *conn, const char *why)
+{
+    GList *all = g_hash_table_get_values(conn->pending);
+    for (GList *l = all; l; l = l->next)
+        pending_fail(l->data, ROOMCTL_ERR_CONNECTION, why);
+    g_list_free(all);
+}
+
+/* ---- Connection ----------------------------------------------------------- */
+
+static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stream_error,
+                             gboolean was_connected)
+{
+    g_autofree char *where = g_strdup_printf("%s:%u", conn->host ? conn->host : "(domain)",
+                                             conn->port ? conn->port : 5222);
+    const char *detail = error ? g_strerror(error)
+                       : stream_error && stream_error->text ? stream_error->text
+                       : conn->last_problem ? conn->last_problem
+                       : "the server closed the connection";
+    if (was_connected)
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
+                           "connection to %s lost: %s", where, detail);
+    if (conn->auth_failed ||
+        (stream_error && stream_error->type == XMPP_SE_NOT_AUTHORIZED))
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_AUTH,
+                           "the server at %s refused the password of account %s", where,
+                           conn->jid);
+    return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION, "cannot connect to %s as %s: %s",
+                       where, conn->jid, detail);
+}
+
+static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error,
+                          xmpp_stream_error_t *stream_error, void *user_data)
+{
+    rc_conn *conn = user_data;
+    if (xconn != conn->xconn)
+        return;
+    if (event == XMPP_CONN_CONNECT) {
+        conn->connected = TRUE;
+        rc_xmpp_source_set_logging_in(conn->source, FALSE);
+        update_log_handler(conn);
+        rc_info("xmpp", "connected as %s%s", xmpp_conn_get_bound_jid(xconn),
+                xmpp_conn_is_secured(xconn) ? " (TLS)" : " (no TLS)");
+        if (conn->status && !conn->quiet)
+            conn->status(conn, TRUE, NULL, conn->user_data);
+        return;
+    }
+    if (event != XMPP_CONN_DISCONNECT && event != XMPP_CONN_FAIL)
+        return;
+    gboolean was_connected = conn->connected;
+    conn->connected = FALSE;
+    rc_xmpp_source_set_logging_in(conn->source, FALSE);
+    update_log_handler(conn);
+    rc_xmpp_source_forget_socket(conn->source);
+    GError *why = connect_error(conn, error, stream_error, was_connected);
+    fail_all_pending(conn, why->message);
+    if (conn->status && !conn->quiet)
+        conn->status(conn, FALSE, why, conn->user_data);
+    g_error_free(why);
+}
+
+static int on_message(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
+{
+    rc_conn *conn = user_data;
+    if (conn->message)
+        conn->message(conn, stanza, conn->user_data);
+    return 1;
+}
+
+rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
+                     rc_conn_status_fn status, rc_message_fn message, void *user_data)
+{
+    rc_conn *conn = g_new0(rc_conn, 1);
+    conn->jid = g_strdup(options->jid);
+    conn->password = g_strdup(options->password);
+    conn->host = g_strdup(options->host);
+    conn->port = options->port;
+    conn->flags = options->allow_plaintext ? 0 : XMPP_CONN_FLAG_MANDATORY_TLS;
+    if (options->trust_tls)
+        conn->flags |= XMPP_CONN_FLAG_TRUST_TLS;
+    conn->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
+    conn->log.userdata = conn;
+    update_log_handler(conn);
+    conn->ctx = xmpp_ctx_new(NULL, &conn->log);
+    conn->status = status;
+    conn->message = message;
+    conn->user_data = user_data;
+    conn->pending = g_hash_table_new(g_str_hash, g_str_equal);
+    conn->source = rc_xmpp_source_new(conn->ctx);
+    g_source_attach(conn->source, conn->context);
+    return conn;
+}
+
+/* Drop the previous attempt's connection; only ever when it is down. */
+static void release_xconn(rc_conn *conn)
+{
+    if (!conn->xconn)
+        return;
+    rc_xmpp_source_set_conn(conn->source, NULL);
+    xmpp_conn_release(conn->xconn);
+    conn->xconn = NULL;
+}
+
+gboolean rc_conn_connect(rc_conn *conn, GError **error)
+{
+    if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn))
+        return TRUE;
+    release_xconn(conn);
+    g_clear_pointer(&conn->last_problem, g_free);
+    conn->auth_failed = FALSE;
+    conn->xconn = xmpp_conn_new(conn->ctx);
+    xmpp_conn_set_flags(conn->xconn, conn->flags);
+    xmpp_conn_set_jid(conn->xconn, conn->jid);
+    if (conn->password)
+        xmpp_conn_set_pass(conn->xconn, conn->password);
+    rc_xmpp_source_set_conn(conn->source, conn->xconn);
+    xmpp_handler_add(conn->xconn, on_message, NULL, "message", NULL, conn);
+    if (xmpp_connect_client(conn->xconn, conn->host, conn->port, on_conn_event, conn) !=
+        XMPP_EOK) {
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
+                    "cannot connect to %s:%u as %s: %s", conn->host ? conn->host : "(domain)",
+                    conn->port ? conn->port : 5222, conn->jid,
+                    conn->last_problem ? conn->last_problem : "the address cannot be used");
+        release_xconn(conn);
+        return FALSE;
+    }
+    rc_xmpp_source_set_logging_in(conn->source, TRUE);
+    return TRUE;
+}
+
+void rc_conn_disconnect(rc_conn *conn)
+{
+    if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn)) {
+        xmpp_disconnect(conn->xconn);
+        rc_xmpp_source_kick(conn->source);
+    }
+}
+
+gboolean rc_conn_is_connected(const rc_conn *conn) { return conn->connected; }
+
+const char *rc_conn_bound_jid(const rc_conn *conn)
+{
+    return conn->connected ? xmpp_conn_get_bound_jid(conn->xconn) : NULL;
+}
+
+xmpp_ctx_t *rc_conn_ctx(const rc_conn *conn) { return conn->ctx; }
+
+void rc_conn_send(rc_conn *conn, xmpp_stanza_t *stanza)
+{
+    if (!conn->connected) {
+        rc_debug("xmpp", "not connected: a <%s/> was not sent", xmpp_stanza_get_name(stanza));
+        return;
+    }
+    xmpp_send(conn->xconn, stanza);
+    rc_xmpp_source_kick(conn->source);
+}
+
+void rc_conn_free(rc_conn *conn)
+{
+    if (!conn)
+        return;
+    conn->quiet = TRUE;
+    if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn)) {
+        /* Close the stream politely, but never wait long for the server. */
+        xmpp_disconnect(conn->xconn);
+        gint64 end = g_get_monotonic_time() + FREE_FLUSH_MS * G_TIME_SPAN_MILLISECOND;
+        while (!xmpp_conn_is_disconnected(conn->xconn) && g_get_monotonic_time() < end)
+            xmpp_run_once(conn->ctx, 10);
+    }
+    conn->connected = FALSE;
+    fail_all_pending(conn, "the connection was closed");
+    release_xconn(conn);
+    g_source_destroy(conn->source);
+    g_source_unref(conn->source);
+    xmpp_ctx_free(conn->ctx);
+    g_main_context_unref(conn->context);
+    g_hash_table_destroy(conn->pending);
+    g_free(conn->last_problem);
+    g_free(conn->jid);
+    g_free(conn->password);
+    g_free(conn->host);
+    g_free(conn);
+}

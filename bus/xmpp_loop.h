@@ -1,0 +1,24 @@
+/* Internal: a GSource that runs one libstrophe context. */
+#ifndef RC_XMPP_LOOP_H
+#define RC_XMPP_LOOP_H
+
+#include <glib.h>
+#include <strophe.h>
+
+G_BEGIN_DECLS
+
+/* A source running @ctx; attach it to a context.  It watches the socket of
+ * the connection given with rc_xmpp_source_set_conn(). */
+GSource *rc_xmpp_source_new(xmpp_ctx_t *ctx);
+/* Follow @conn (NULL: none): its sockets, as libstrophe opens them. */
+void rc_xmpp_source_set_conn(GSource *source, xmpp_conn_t *conn);
+/* Stop watching the current socket (libstrophe closed it). */
+void rc_xmpp_source_forget_socket(GSource *source);
+/* Between connect and login, run libstrophe often (see xmpp_loop.c). */
+void rc_xmpp_source_set_logging_in(GSource *source, gboolean logging_in);
+/* Something was queued for sending: run libstrophe soon. */
+void rc_xmpp_source_kick(GSource *source);
+
+G_END_DECLS
+
+#endif

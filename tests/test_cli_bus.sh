@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The bus commands of `roomctl` without a server: command-line and item
+# errors, --dry-run, and the exit codes and messages a moderator reads.
+# Usage: test_cli_bus.sh ROOMCTL SCHEMA_DIR
+set -u
+roomctl=$1
+export ROOMCTL_SCHEMA_PATH=$2 LC_ALL=C
+unset ROOMCTL_JID ROOMCTL_PASSWORD ROOMCTL_PASSWORD_FILE ROOMCTL_HOST ROOMCTL_PORT
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+room=lobby@conference.localhost
+
+# expect CODE TEXT ARGS…: roomctl ARGS exits CODE and prints TEXT (stdout+stderr).
+expect() {
+  local code=$1 text=$2; shift 2
+  "$roomctl" "$@" >"$tmp/out" 2>&1
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "roomctl $*: exit $got, expected $code: $(cat "$tmp/out")"
+  grep -qF -- "$text" "$tmp/out" || fail "roomctl $*: expected '$text' in: $(cat "$tmp/out")"
+}
+
+expect 0 '<enabled>false</enabled>' publish --dry-run $room ui.button button=send enabled=false
+expect 0 '<!-- node roomctl/lobby@conference.localhost, item id ui.button:send -->' \
+  publish -n $room ui.button button=send
+expect 3 "field 'index'" publish -n $room slideshow.slide deck=intro index=three
+expect 3 "ui.slider" publish -n $room ui.slider a=b
+printf 'type: chat.power\nenabled: false\nreason: "Talk & <questions>"\n' >"$tmp/item.yaml"
+expect 0 '<reason>Talk &amp; &lt;questions&gt;</reason>' publish -n --file "$tmp/item.yaml" $room
+printf 'type: chat.power\nenabled: maybe\n' >"$tmp/bad.yaml"
+expect 3 "$tmp/bad.yaml" publish -n --file "$tmp/bad.yaml" $room
+
+expect 2 'missing arguments' publish
+expect 2 'missing TYPE (or --file ITEM.yaml)' publish $room
+expect 2 'give TYPE field=value… or --file, not both' publish -f "$tmp/item.yaml" $room ui.button
+expect 2 'Unknown option --frob' publish --frob
+expect 2 "unexpected argument 'extra'" retract $room ui.button:send extra
+expect 2 "unknown subcommand 'frob'" room frob
+expect 2 "unknown role 'boss'; expected moderator, member or none" room grant $room b@localhost boss
+expect 2 "unknown --access 'secret'; expected open or members" room create --access secret $room
+expect 2 'no account given: use --jid JID or set ROOMCTL_JID' state $room
+expect 2 'no password for a@localhost' state --jid a@localhost $room
+
+echo pw >"$tmp/pw" && chmod 644 "$tmp/pw"
+expect 1 "password file $tmp/pw has mode 0644: the group or others may read it" \
+  state --jid a@localhost --password-file "$tmp/pw" $room
+chmod 600 "$tmp/pw"
+# Nobody listens on port 1 of the loopback: a connection failure.
+expect 5 '' state --jid a@localhost --password-file "$tmp/pw" --host 127.0.0.1 --port 1 \
+  --allow-plaintext $room
+
+for c in publish retract purge state watch "room create" "room grant" "room show"; do
+  # shellcheck disable=SC2086
+  expect 0 "roomctl $c [OPTION" $c --help
+done
+expect 0 'Subcommands:' room --help
+echo ok
