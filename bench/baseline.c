@@ -5,10 +5,10 @@
  *
  *   rc-bench-baseline --jid DOMAIN|JID [--password PW] --node NODE -n N
  *
- * Prints "ready" once every connection is subscribed, then reads
- * "expect K" (K items were published) on stdin, and ends with one JSON line
- * when N*K events arrived or none came for --idle seconds (see
- * bench_stats.h). */
+ * Prints "ready" once every connection is subscribed.  Then, for each phase
+ * of the driver, reads "expect K" (K items were published) on stdin and
+ * prints one JSON line when N*K events arrived or none came for --idle
+ * seconds (see bench_stats.h).  Ends at the end of stdin. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,21 +29,27 @@ typedef struct baseline {
     xmpp_ctx_t *ctx;
     rc_bench_stats stats;
     int64_t start_ns;
-    int64_t expect_ns;     /* when "expect" came */
+    int64_t expect_ns;     /* when "expect" came; 0 between phases */
     unsigned subscribed;
     unsigned failed;
-    int finished;
+    int finished;          /* end of stdin, a failure or the time limit */
     char line[128];
     size_t line_len;
 } baseline;
 
 static void finish(baseline *b)
 {
-    if (b->finished)
-        return;
     b->finished = 1;
-    rc_bench_stats_end(&b->stats);
     xmpp_stop(b->ctx);
+}
+
+/* The phase is over: say what it measured and start the next one. */
+static void end_phase(baseline *b)
+{
+    rc_bench_stats_end(&b->stats);
+    rc_bench_stats_print(&b->stats, stdout, "baseline", b->opts.subscribers);
+    rc_bench_stats_next(&b->stats);
+    b->expect_ns = 0;
 }
 
 static int on_event(xmpp_conn_t *conn, xmpp_stanza_t *message, void *data)
@@ -61,7 +67,7 @@ static int on_event(xmpp_conn_t *conn, xmpp_stanza_t *message, void *data)
         rc_bench_stats_event(&b->stats, body ? xmpp_stanza_get_text_ptr(body) : NULL);
     }
     if (rc_bench_stats_done(&b->stats))
-        finish(b);
+        end_phase(b);
     return 1;
 }
 
@@ -109,7 +115,12 @@ static int on_tick(xmpp_ctx_t *ctx, void *data)
 {
     baseline *b = data;
     char c;
-    while (b->line_len < sizeof b->line - 1 && read(STDIN_FILENO, &c, 1) == 1) {
+    ssize_t got;
+    while (b->line_len < sizeof b->line - 1 && (got = read(STDIN_FILENO, &c, 1)) >= 0) {
+        if (got == 0) {
+            finish(b);
+            return 0;
+        }
         if (c != '\n') {
             b->line[b->line_len++] = c;
             continue;
@@ -124,9 +135,10 @@ static int on_tick(xmpp_ctx_t *ctx, void *data)
     }
     int64_t now = rc_bench_now_ns();
     int64_t quiet_since = b->stats.last_rx_ns > b->expect_ns ? b->stats.last_rx_ns : b->expect_ns;
-    if (rc_bench_stats_done(&b->stats) ||
-        (b->expect_ns && now - quiet_since > (int64_t)(b->opts.idle * 1e9)) ||
-        now - b->start_ns > (int64_t)(b->opts.timeout * 1e9))
+    if (b->expect_ns && (rc_bench_stats_done(&b->stats) ||
+                         now - quiet_since > (int64_t)(b->opts.idle * 1e9)))
+        end_phase(b);
+    if (now - b->start_ns > (int64_t)(b->opts.timeout * 1e9))
         finish(b);
     return 1;
 }
@@ -161,8 +173,6 @@ int main(int argc, char **argv)
     }
     xmpp_global_timed_handler_add(b->ctx, on_tick, 20, b);
     xmpp_run(b->ctx);
-
-    rc_bench_stats_print(&b->stats, stdout, "baseline", b->opts.subscribers);
     /* The sockets close with the process: the figures are out already. */
     return b->failed ? 1 : 0;
 }

@@ -68,6 +68,30 @@ void rc_bench_stats_end(rc_bench_stats *stats)
     getrusage(RUSAGE_SELF, &stats->end_usage);
 }
 
+void rc_bench_stats_next(rc_bench_stats *stats)
+{
+    struct rusage last = stats->end_usage;
+    int64_t ready_ns = stats->ready_ns;
+    double connect_s = stats->connect_s;
+    rc_bench_stats_init(stats);
+    stats->ready_usage = last;
+    stats->ready_ns = ready_ns;
+    stats->connect_s = connect_s;
+}
+
+long rc_bench_peak_rss_kb(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (status && fgets(line, sizeof line, status))
+        if (!strncmp(line, "VmHWM:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (status)
+        fclose(status);
+    return kb;
+}
+
 int rc_bench_stats_done(const rc_bench_stats *stats)
 {
     return stats->expected && stats->events >= stats->expected;
@@ -110,7 +134,7 @@ void rc_bench_stats_print(const rc_bench_stats *stats, FILE *out, const char *cl
             stats->connect_s, span, span > 0 ? stats->events / span : 0.0,
             rc_bench_stats_percentile_ms(stats, 0.50), rc_bench_stats_percentile_ms(stats, 0.99),
             cpu, stats->events ? cpu * 1000.0 / (double)stats->events : 0.0,
-            stats->end_usage.ru_maxrss);
+            rc_bench_peak_rss_kb());
     fflush(out);
 }
 

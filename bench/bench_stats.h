@@ -39,10 +39,17 @@ void rc_bench_stats_event(rc_bench_stats *stats, const char *payload);
 /* Record the CPU use when every subscriber is ready / when the run ends. */
 void rc_bench_stats_ready(rc_bench_stats *stats, int64_t start_ns);
 void rc_bench_stats_end(rc_bench_stats *stats);
+/* Start the next phase on the same connections: counters back to zero,
+ * CPU counted from the end of the last phase. */
+void rc_bench_stats_next(rc_bench_stats *stats);
 /* TRUE-ish (1) once the expected number of events has arrived. */
 int rc_bench_stats_done(const rc_bench_stats *stats);
 /* The latency in milliseconds below which @fraction of the events arrived. */
 double rc_bench_stats_percentile_ms(const rc_bench_stats *stats, double fraction);
+
+/* The peak RSS of this process in KiB (VmHWM: unlike ru_maxrss, it does
+ * not inherit the parent's peak across fork and exec). */
+long rc_bench_peak_rss_kb(void);
 
 /* Print the result line: {"client": ..., "n": ..., ...}. */
 void rc_bench_stats_print(const rc_bench_stats *stats, FILE *out, const char *client,

@@ -3,8 +3,8 @@
 instead of libroomctl.  N ClientXMPP connections with the xep_0060 plugin in
 one asyncio loop, each subscribing its full JID to the node and timing every
 item it receives.  Same protocol and figures as rc-bench-baseline
-(bench/baseline.c, bench/bench_stats.h): prints "ready", reads "expect K" on
-stdin, ends with one JSON line.  The percentiles here are exact; the C
+(bench/baseline.c, bench/bench_stats.h): prints "ready", then for each phase
+reads "expect K" on stdin and prints one JSON line; ends at the end of stdin.  The percentiles here are exact; the C
 programs' histogram is within 1.5 % of them.
 
     slixmpp_peer.py --jid DOMAIN|JID [--password PW] --node NODE -n N
@@ -27,22 +27,33 @@ import slixmpp
 NS_ROOMCTL = "urn:roomctl:0"
 
 
+def peak_rss_kb():
+    """VmHWM: ru_maxrss would carry the parent's peak across fork and exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
 class Run:
     def __init__(self, args):
         self.args = args
         self.start = time.monotonic_ns()
+        self.subscribed = 0
+        self.ready_usage = None
+        self.connect_s = 0.0
+        self.failed = False
+        self.done = asyncio.Event()
+        self.next_phase()
+
+    def next_phase(self):
         self.latencies = array.array("q")
         self.first_sent = 0
         self.last_rx = 0
         self.bad = 0
-        self.subscribed = 0
         self.expected = 0
         self.expect_at = 0
-        self.ready_usage = None
-        self.end_usage = None
-        self.connect_s = 0.0
-        self.failed = False
-        self.done = asyncio.Event()
 
     def event(self, payload):
         now = time.monotonic_ns()
@@ -58,7 +69,7 @@ class Run:
             self.first_sent = sent
         self.last_rx = now
         if self.expected and len(self.latencies) >= self.expected:
-            self.finish()
+            self.end_phase()
 
     def ready(self):
         self.ready_usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -66,11 +77,15 @@ class Run:
         print("ready", flush=True)
 
     def finish(self):
-        if self.end_usage is None:
-            self.end_usage = resource.getrusage(resource.RUSAGE_SELF)
-            self.done.set()
+        self.done.set()
 
-    def report(self):
+    def end_phase(self):
+        end_usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.report(end_usage)
+        self.ready_usage = end_usage
+        self.next_phase()
+
+    def report(self, end_usage):
         events = len(self.latencies)
         ordered = sorted(self.latencies)
 
@@ -82,7 +97,7 @@ class Run:
         def cpu(u):
             return u.ru_utime + u.ru_stime if u else 0.0
 
-        used = cpu(self.end_usage) - cpu(self.ready_usage)
+        used = cpu(end_usage) - cpu(self.ready_usage)
         span = (self.last_rx - self.first_sent) / 1e9 if events else 0.0
         print(json.dumps({
             "client": "slixmpp", "n": self.args.subscribers, "events": events,
@@ -92,7 +107,7 @@ class Run:
             "p50_ms": round(percentile(0.50), 3), "p99_ms": round(percentile(0.99), 3),
             "cpu_s": round(used, 3),
             "cpu_s_per_1k": round(used * 1000 / events, 5) if events else 0.0,
-            "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "peak_rss_kb": peak_rss_kb(),
         }), flush=True)
 
 
@@ -122,11 +137,13 @@ class Subscriber(slixmpp.ClientXMPP):
             self.run.ready()
 
     def on_publish(self, message):
-        for item in message["pubsub_event"]["items"]:
+        # Not `for item in items`: xep_0060 is iterating the same stanza
+        # object around this call, and a nested iteration resets its index.
+        for item in list(message["pubsub_event"]["items"].iterables):
             self.run.event(item["payload"])
 
     def on_failure(self, _event):
-        if self.run.end_usage is None:
+        if not self.run.done.is_set():
             print("slixmpp_peer: a connection failed or was lost", file=sys.stderr)
             self.run.failed = True
             self.run.finish()
@@ -140,17 +157,19 @@ async def watch(run, loop):
             run.expected = int(line.split()[1]) * run.args.subscribers
             run.expect_at = time.monotonic_ns()
             if len(run.latencies) >= run.expected:
-                run.finish()
+                run.end_phase()
         elif not line:
             loop.remove_reader(sys.stdin.fileno())
+            run.finish()
 
     loop.add_reader(sys.stdin.fileno(), on_stdin)
     while not run.done.is_set():
         await asyncio.sleep(0.02)
         now = time.monotonic_ns()
         quiet_since = max(run.last_rx, run.expect_at)
-        if (run.expect_at and now - quiet_since > run.args.idle * 1e9) or \
-                now - run.start > run.args.timeout * 1e9:
+        if run.expect_at and now - quiet_since > run.args.idle * 1e9:
+            run.end_phase()
+        if now - run.start > run.args.timeout * 1e9:
             run.finish()
 
 
@@ -166,7 +185,7 @@ def main():
     parser.add_argument("--idle", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
+    logging.basicConfig(level=getattr(logging, __import__("os").environ.get("SLIX_LOG", "ERROR")))
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -178,7 +197,6 @@ def main():
                        force_starttls=False)
         clients.append(client)
     loop.run_until_complete(watch(run, loop))
-    run.report()
     sys.exit(1 if run.failed else 0)
 
 

@@ -16,8 +16,11 @@ typedef struct {
     char *to;            /* where the IQ went; the answer must come from there */
     rc_iq_fn fn;
     void *user_data;
-    GSource *timeout;
     guint timeout_ms;
+    gint64 deadline;     /* monotonic µs */
+    int fail_code;       /* what the deadline means: TIMEOUT, or CONNECTION (never sent) */
+    gboolean sent;       /* an id handler waits for the answer */
+    GSequenceIter *slot; /* in conn->deadlines */
 } rc_pending;
 
 struct rc_conn {
@@ -35,6 +38,10 @@ struct rc_conn {
     gboolean connected;
     gboolean quiet;           /* freeing: no status callback */
     GHashTable *pending;      /* id -> rc_pending */
+    /* Pending IQs by deadline, and one timer for the earliest: thousands of
+     * IQs in flight must not mean thousands of GSources. */
+    GSequence *deadlines;
+    GSource *timer;
     guint64 next_id;
     /* What libstrophe said while connecting, for the error text. */
     char *last_problem;
@@ -73,26 +80,34 @@ static void update_log_handler(rc_conn *conn)
 
 /* ---- IQs ---------------------------------------------------------------- */
 
-static void pending_free(rc_pending *p)
+static void arm_timer(rc_conn *conn)
 {
-    if (p->timeout) {
-        g_source_destroy(p->timeout);
-        g_source_unref(p->timeout);
-    }
-    g_free(p->id);
-    g_free(p->to);
-    g_free(p);
+    GSequenceIter *first = g_sequence_get_begin_iter(conn->deadlines);
+    gint64 when = g_sequence_iter_is_end(first) ? -1
+                : ((rc_pending *)g_sequence_get(first))->deadline;
+    /* Setting a ready time wakes the context up: only when it changes. */
+    if (g_source_get_ready_time(conn->timer) != when)
+        g_source_set_ready_time(conn->timer, when);
 }
 
 static int on_iq_reply(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data);
 
-/* Take @p out of the table and its handler out of libstrophe. */
+/* Forget @p everywhere; the caller then calls it and frees it. */
 static void pending_detach(rc_pending *p)
 {
     rc_conn *conn = p->conn;
     g_hash_table_steal(conn->pending, p->id);
-    if (conn->xconn)
+    g_sequence_remove(p->slot);
+    if (p->sent && conn->xconn)
         xmpp_id_handler_delete(conn->xconn, on_iq_reply, p->id);
+    arm_timer(conn);
+}
+
+static void pending_free(rc_pending *p)
+{
+    g_free(p->id);
+    g_free(p->to);
+    g_free(p);
 }
 
 static void pending_fail(rc_pending *p, int code, const char *message)
@@ -115,7 +130,6 @@ static gboolean same_address(const char *a, const char *b)
 static int on_iq_reply(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
 {
     rc_pending *p = user_data;
-    rc_conn *conn = p->conn;
     const char *type = xmpp_stanza_get_type(stanza);
     const char *from = xmpp_stanza_get_from(stanza);
     if (!type || (strcmp(type, "result") && strcmp(type, "error")))
@@ -125,33 +139,46 @@ static int on_iq_reply(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_dat
                 from ? from : "(no sender)", p->to);
         return 1;
     }
-    g_hash_table_steal(conn->pending, p->id);
+    p->sent = FALSE; /* libstrophe drops this handler when we return 0 */
+    pending_detach(p);
     rc_iq_fn fn = p->fn;
     void *data = p->user_data;
+    rc_conn *conn = p->conn;
     pending_free(p);
     fn(conn, stanza, NULL, data);
-    return 0; /* libstrophe drops this id handler */
+    return 0;
 }
 
-static gboolean on_iq_timeout(gpointer user_data)
+typedef struct {
+    GSource base;
+    rc_conn *conn;
+} rc_deadline_source;
+
+static gboolean on_deadline(GSource *timer, GSourceFunc unused, gpointer unused_data)
 {
-    rc_pending *p = user_data;
-    g_autofree char *message = g_strdup_printf(
-        "the server did not answer within %u ms (request to %s)", p->timeout_ms,
-        p->to ? p->to : "the server");
-    g_source_unref(p->timeout);
-    p->timeout = NULL; /* destroyed by returning G_SOURCE_REMOVE */
-    pending_fail(p, ROOMCTL_ERR_TIMEOUT, message);
-    return G_SOURCE_REMOVE;
+    rc_conn *conn = ((rc_deadline_source *)timer)->conn;
+    gint64 now = g_source_get_time(timer);
+    for (;;) {
+        GSequenceIter *first = g_sequence_get_begin_iter(conn->deadlines);
+        rc_pending *p = g_sequence_iter_is_end(first) ? NULL : g_sequence_get(first);
+        if (!p || p->deadline > now)
+            break;
+        g_autofree char *message = p->fail_code == ROOMCTL_ERR_TIMEOUT
+            ? g_strdup_printf("the server did not answer within %u ms (request to %s)",
+                              p->timeout_ms, p->to ? p->to : "the server")
+            : g_strdup("not connected to the XMPP server");
+        pending_fail(p, p->fail_code, message);
+    }
+    arm_timer(conn);
+    return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_not_connected(gpointer user_data)
+static GSourceFuncs deadline_funcs = { .dispatch = on_deadline };
+
+static gint by_deadline(gconstpointer a, gconstpointer b, gpointer unused)
 {
-    rc_pending *p = user_data;
-    g_source_unref(p->timeout);
-    p->timeout = NULL;
-    pending_fail(p, ROOMCTL_ERR_CONNECTION, "not connected to the XMPP server");
-    return G_SOURCE_REMOVE;
+    gint64 x = ((const rc_pending *)a)->deadline, y = ((const rc_pending *)b)->deadline;
+    return (x > y) - (x < y);
 }
 
 void rc_conn_send_iq(rc_conn *conn, xmpp_stanza_t *iq, guint timeout_ms, rc_iq_fn fn,
@@ -170,17 +197,23 @@ void rc_conn_send_iq(rc_conn *conn, xmpp_stanza_t *iq, guint timeout_ms, rc_iq_f
         p->id = g_strdup_printf("rc%" G_GUINT64_FORMAT, ++conn->next_id);
         xmpp_stanza_set_id(iq, p->id);
     }
-    g_hash_table_insert(conn->pending, p->id, p);
-    if (!conn->connected) {
-        p->timeout = g_timeout_source_new(0);
-        g_source_set_callback(p->timeout, on_not_connected, p, NULL);
+    gint64 now = g_get_monotonic_time();
+    if (conn->connected) {
+        p->fail_code = ROOMCTL_ERR_TIMEOUT;
+        p->deadline = now + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
     } else {
-        p->timeout = g_timeout_source_new(timeout_ms);
-        g_source_set_callback(p->timeout, on_iq_timeout, p, NULL);
+        /* Fail from the loop, as an answer would come: never before this returns. */
+        p->fail_code = ROOMCTL_ERR_CONNECTION;
+        p->deadline = now;
+    }
+    g_hash_table_insert(conn->pending, p->id, p);
+    p->slot = g_sequence_insert_sorted(conn->deadlines, p, by_deadline, NULL);
+    arm_timer(conn);
+    if (conn->connected) {
+        p->sent = TRUE;
         xmpp_id_handler_add(conn->xconn, on_iq_reply, p->id, p);
         rc_conn_send(conn, iq);
     }
-    g_source_attach(p->timeout, conn->context);
 }
 
 static void fail_all_pending(rc_conn *conn, const char *why)
@@ -210,6 +243,11 @@ static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stre
         return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_AUTH,
                            "the server at %s refused the password of account %s", where,
                            conn->jid);
+    /* libstrophe's words for the two TLS refusals are not for moderators. */
+    if (conn->last_problem && strstr(conn->last_problem, "certfail"))
+        detail = "the server's TLS certificate could not be verified";
+    else if (conn->last_problem && strstr(conn->last_problem, "TLS is not supported"))
+        detail = "the server does not offer TLS, and plain connections are not allowed";
     return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION, "cannot connect to %s as %s: %s",
                        where, conn->jid, detail);
 }
@@ -271,6 +309,11 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     conn->message = message;
     conn->user_data = user_data;
     conn->pending = g_hash_table_new(g_str_hash, g_str_equal);
+    conn->deadlines = g_sequence_new(NULL);
+    conn->timer = g_source_new(&deadline_funcs, sizeof(rc_deadline_source));
+    ((rc_deadline_source *)conn->timer)->conn = conn;
+    g_source_set_name(conn->timer, "roomctl IQ deadlines");
+    g_source_attach(conn->timer, conn->context);
     conn->source = rc_xmpp_source_new(conn->ctx);
     g_source_attach(conn->source, conn->context);
     return conn;
@@ -282,7 +325,11 @@ static void release_xconn(rc_conn *conn)
     if (!conn->xconn)
         return;
     rc_xmpp_source_set_conn(conn->source, NULL);
+    /* Releasing may close TLS, which writes to a perhaps dead socket. */
+    rc_sigpipe_guard guard;
+    rc_sigpipe_block(&guard);
     xmpp_conn_release(conn->xconn);
+    rc_sigpipe_restore(&guard);
     conn->xconn = NULL;
 }
 
@@ -347,10 +394,13 @@ void rc_conn_free(rc_conn *conn)
     conn->quiet = TRUE;
     if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn)) {
         /* Close the stream politely, but never wait long for the server. */
+        rc_sigpipe_guard guard;
+        rc_sigpipe_block(&guard);
         xmpp_disconnect(conn->xconn);
         gint64 end = g_get_monotonic_time() + FREE_FLUSH_MS * G_TIME_SPAN_MILLISECOND;
         while (!xmpp_conn_is_disconnected(conn->xconn) && g_get_monotonic_time() < end)
             xmpp_run_once(conn->ctx, 10);
+        rc_sigpipe_restore(&guard);
     }
     conn->connected = FALSE;
     fail_all_pending(conn, "the connection was closed");
@@ -360,6 +410,9 @@ void rc_conn_free(rc_conn *conn)
     xmpp_ctx_free(conn->ctx);
     g_main_context_unref(conn->context);
     g_hash_table_destroy(conn->pending);
+    g_source_destroy(conn->timer);
+    g_source_unref(conn->timer);
+    g_sequence_free(conn->deadlines);
     g_free(conn->last_problem);
     g_free(conn->jid);
     g_free(conn->password);

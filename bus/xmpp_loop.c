@@ -11,7 +11,12 @@
  * (16 KiB at 4 KiB a round). */
 #include "xmpp_loop.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -29,6 +34,7 @@ typedef struct {
     xmpp_ctx_t *ctx;
     xmpp_conn_t *conn;   /* followed connection, or NULL */
     gpointer fd_tag;     /* the watched socket, or NULL */
+    GIOCondition want;   /* what fd_tag is polled for */
     int fd;
     gboolean kicked;
     gboolean logging_in;
@@ -53,15 +59,22 @@ static void watch_fd(rc_xmpp_source *s, int fd)
 {
     rc_xmpp_source_forget_socket(&s->base);
     s->fd = fd;
-    s->fd_tag = g_source_add_unix_fd(&s->base, fd, G_IO_IN | G_IO_OUT | G_IO_ERR | G_IO_HUP);
+    s->want = G_IO_IN | G_IO_OUT | G_IO_ERR | G_IO_HUP;
+    s->fd_tag = g_source_add_unix_fd(&s->base, fd, s->want);
 }
 
 static int on_new_socket(xmpp_conn_t *conn, void *sock)
 {
+    int fd = *(int *)sock;
+    /* Stanzas are small and answers wait for them: without this, Nagle and
+     * delayed ACKs add 40 ms to a publish. */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     GSource *source = lookup_source(conn);
     if (source)
-        watch_fd((rc_xmpp_source *)source, *(int *)sock);
-    return 0;
+        watch_fd((rc_xmpp_source *)source, fd);
+    /* Notice a dead server on an idle connection. */
+    return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
 static int count_stanza(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *user_data)
@@ -88,7 +101,11 @@ static gboolean source_prepare(GSource *base, gint *timeout)
         GIOCondition want = G_IO_IN | G_IO_ERR | G_IO_HUP;
         if (s->conn && (xmpp_conn_is_connecting(s->conn) || xmpp_conn_send_queue_len(s->conn) > 0))
             want |= G_IO_OUT;
-        g_source_modify_unix_fd(base, s->fd_tag, want);
+        /* Modifying wakes the context up: only when it changes. */
+        if (want != s->want) {
+            g_source_modify_unix_fd(base, s->fd_tag, want);
+            s->want = want;
+        }
     }
     gint64 now = g_source_get_time(base);
     if (s->kicked || now >= s->next_tick) {
@@ -115,11 +132,44 @@ static gboolean source_check(GSource *base)
     return got != 0;
 }
 
+static void pipe_set(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGPIPE);
+}
+
+void rc_sigpipe_block(rc_sigpipe_guard *guard)
+{
+    sigset_t pipe, pending;
+    pipe_set(&pipe);
+    sigpending(&pending);
+    guard->was_pending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, &guard->old_mask);
+}
+
+void rc_sigpipe_restore(rc_sigpipe_guard *guard)
+{
+    sigset_t pipe, pending;
+    pipe_set(&pipe);
+    sigpending(&pending);
+    if (!guard->was_pending && sigismember(&pending, SIGPIPE)) {
+        struct timespec now = { 0, 0 };
+        sigtimedwait(&pipe, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &guard->old_mask, NULL);
+}
+
 static gboolean source_dispatch(GSource *base, GSourceFunc callback, gpointer user_data)
 {
     rc_xmpp_source *s = (rc_xmpp_source *)base;
     s->kicked = FALSE;
-    int idle_limit = s->conn && xmpp_conn_is_secured(s->conn) ? IDLE_ROUNDS_TLS : IDLE_ROUNDS_PLAIN;
+    rc_sigpipe_guard guard;
+    rc_sigpipe_block(&guard);
+    /* Plain: one round after the last with input, to send what libstrophe
+     * queued itself (stream management acks: answered at once, they carry
+     * the TCP ACK the server's Nagle waits for).  TLS: see the top. */
+    int idle_limit = s->conn && xmpp_conn_is_secured(s->conn) ? IDLE_ROUNDS_TLS
+                                                              : IDLE_ROUNDS_PLAIN;
     int idle = 0;
     for (int round = 0; round < MAX_ROUNDS && idle < idle_limit; round++) {
         /* A round that reads may queue an answer (SASL, stream management)
@@ -133,6 +183,7 @@ static gboolean source_dispatch(GSource *base, GSourceFunc callback, gpointer us
         else
             idle++;
     }
+    rc_sigpipe_restore(&guard);
     s->next_tick = g_source_get_time(base) + tick_ms(s) * G_TIME_SPAN_MILLISECOND;
     return G_SOURCE_CONTINUE;
 }
@@ -203,7 +254,8 @@ void rc_xmpp_source_kick(GSource *base)
     if (s->kicked)
         return;
     s->kicked = TRUE;
+    /* Only another thread can be asleep in this context's poll. */
     GMainContext *context = g_source_get_context(base);
-    if (context)
+    if (context && !g_main_context_is_owner(context))
         g_main_context_wakeup(context);
 }

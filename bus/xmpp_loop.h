@@ -3,6 +3,7 @@
 #define RC_XMPP_LOOP_H
 
 #include <glib.h>
+#include <signal.h>
 #include <strophe.h>
 
 G_BEGIN_DECLS
@@ -18,6 +19,17 @@ void rc_xmpp_source_forget_socket(GSource *source);
 void rc_xmpp_source_set_logging_in(GSource *source, gboolean logging_in);
 /* Something was queued for sending: run libstrophe soon. */
 void rc_xmpp_source_kick(GSource *source);
+
+/* libstrophe writes to its socket with write() under TLS: a server that went
+ * away raises SIGPIPE, which would kill the host process.  Run libstrophe
+ * between these two calls: SIGPIPE is blocked in this thread and one raised
+ * meanwhile is swallowed (the write then fails with EPIPE, as it should). */
+typedef struct {
+    sigset_t old_mask;
+    gboolean was_pending;
+} rc_sigpipe_guard;
+void rc_sigpipe_block(rc_sigpipe_guard *guard);
+void rc_sigpipe_restore(rc_sigpipe_guard *guard);
 
 G_END_DECLS
 

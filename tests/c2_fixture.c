@@ -141,6 +141,30 @@ char *c2_password_file(const c2_server *server, const char *name)
     return path;
 }
 
+/* The environment `roomctl` (and the embed example) read the account from. */
+static char **account_environ(const c2_server *server, const char *account)
+{
+    char **envp = g_get_environ();
+    char *jid = c2_jid(server, account);
+    char *password_file = c2_password_file(server, account);
+    char *password = g_strdup_printf("pw-%s", account);
+    char *port = g_strdup_printf("%d", server->port);
+    envp = g_environ_setenv(envp, "ROOMCTL_JID", jid, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PASSWORD_FILE", password_file, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PASSWORD", password, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_HOST", "127.0.0.1", TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PORT", port, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
+    envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
+    envp = g_environ_setenv(envp, "LC_ALL", "C", TRUE);
+    g_free(jid);
+    g_free(password_file);
+    g_free(password);
+    g_free(port);
+    return envp;
+}
+
 int c2_roomctl(const c2_server *server, const char *account, char **out, char **err, ...)
 {
     GPtrArray *args = g_ptr_array_new();
@@ -164,19 +188,7 @@ int c2_roomctlv(const c2_server *server, const char *account, char **out, char *
         g_ptr_array_add(argv, (gpointer)*arg);
     g_ptr_array_add(argv, NULL);
 
-    char **envp = g_get_environ();
-    char *jid = c2_jid(server, account);
-    char *password_file = c2_password_file(server, account);
-    char *port = g_strdup_printf("%d", server->port);
-    envp = g_environ_setenv(envp, "ROOMCTL_JID", jid, TRUE);
-    envp = g_environ_setenv(envp, "ROOMCTL_PASSWORD_FILE", password_file, TRUE);
-    envp = g_environ_unsetenv(envp, "ROOMCTL_PASSWORD");
-    envp = g_environ_setenv(envp, "ROOMCTL_HOST", "127.0.0.1", TRUE);
-    envp = g_environ_setenv(envp, "ROOMCTL_PORT", port, TRUE);
-    envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
-    envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
-    envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
-    envp = g_environ_setenv(envp, "LC_ALL", "C", TRUE);
+    char **envp = account_environ(server, account);
     char *o = NULL, *e = NULL;
     int status = 0;
     GError *error = NULL;
@@ -195,22 +207,56 @@ int c2_roomctlv(const c2_server *server, const char *account, char **out, char *
     else
         g_free(e);
     g_strfreev(envp);
-    g_free(jid);
-    g_free(password_file);
-    g_free(port);
     g_ptr_array_unref(argv);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* In the child: whatever way the test process ends, the child goes too. */
+static void die_with_parent(gpointer unused)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Start @argv with stdout and stderr to @log (created afresh). */
+static GPid spawn_logged(const char *const *argv, char **envp, const char *log)
+{
+    int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(log_fd >= 0);
+    GPid pid = 0;
+    GError *error = NULL;
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, (const char *const *)envp,
+                                          G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL, -1,
+                                          log_fd, log_fd, NULL, NULL, 0, &pid, NULL, NULL, NULL,
+                                          &error))
+        fail_msg("cannot start %s: %s", argv[0], error->message);
+    close(log_fd);
+    return pid;
+}
+
+GPid c2_spawn(const c2_server *server, const char *account, const char *log,
+              const char *const *argv)
+{
+    char **envp = account_environ(server, account);
+    GPid pid = spawn_logged(argv, envp, log);
+    g_strfreev(envp);
+    return pid;
+}
+
+int c2_interrupt(GPid pid)
+{
+    kill(pid, SIGINT);
+    int status = wait_pid(pid, 10);
+    if (status == -1) {
+        kill(pid, SIGKILL);
+        wait_pid(pid, 5);
+    }
+    g_spawn_close_pid(pid);
+    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static char *agent_file(const c2_server *server, const char *name, const char *suffix)
 {
     return g_strdup_printf("%s/%s.%s", server->dir, name, suffix);
-}
-
-/* In the child: whatever way the test process ends, the agent goes too. */
-static void die_with_parent(gpointer unused)
-{
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
 c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms)
@@ -250,15 +296,8 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
     g_string_free(yaml, TRUE);
     g_free(password_file);
 
-    int log_fd = open(agent->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    assert_true(log_fd >= 0);
     const char *argv[] = { env_path("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
-    GError *error = NULL;
-    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                          die_with_parent, NULL, -1, log_fd, log_fd, NULL, NULL,
-                                          0, &agent->pid, NULL, NULL, NULL, &error))
-        fail_msg("cannot start roomctl-agent: %s", error->message);
-    close(log_fd);
+    agent->pid = spawn_logged(argv, NULL, agent->log);
     g_ptr_array_add(server->agents, agent);
     for (const char *const *room = rooms; *room; room++) {
         char *joined = g_strdup_printf("%s: joined", *room);

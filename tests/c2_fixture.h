@@ -48,6 +48,13 @@ int c2_roomctl(const c2_server *server, const char *account, char **out, char **
 int c2_roomctlv(const c2_server *server, const char *account, char **out, char **err,
                 const char *const *args);
 
+/* Start @argv (NULL-terminated; argv[0] a path) in @account's environment
+ * (ROOMCTL_JID, ROOMCTL_PASSWORD[_FILE], host, port…), its output to @log. */
+GPid c2_spawn(const c2_server *server, const char *account, const char *log,
+              const char *const *argv);
+/* SIGINT, wait; the exit status, or -1 when it did not exit by itself. */
+int c2_interrupt(GPid pid);
+
 typedef struct c2_agent {
     c2_server *server;
     GPid pid;

@@ -244,6 +244,46 @@ static void test_rooms_are_apart(void **state)
     g_free(room_b);
 }
 
+static void test_watch_and_embed(void **state)
+{
+    c2_server *server = *state;
+    char *room = make_room(server, "watch");
+    char *watch_log = g_build_filename(server->dir, "watch.out", NULL);
+    char *embed_log = g_build_filename(server->dir, "embed.out", NULL);
+    char *port = g_strdup_printf("%d", server->port);
+    const char *watch_argv[] = { g_getenv("ROOMCTL_BIN"), "watch", room, "--json", NULL };
+    const char *embed_argv[] = { g_getenv("RC_EMBED_BIN"), "--jid", "screen1@localhost",
+                                 "--room", room, "--host", "127.0.0.1", "--port", port,
+                                 "--allow-plaintext", NULL };
+    GPid watch = c2_spawn(server, C2_MODERATOR, watch_log, watch_argv);
+    GPid embed = c2_spawn(server, "screen1", embed_log, embed_argv);
+    char *joined = g_strdup_printf("joined  %s with 0 state items", room);
+    expect_in(server, watch_log, "{\"event\": \"joined\"");
+    expect_in(server, embed_log, joined);
+
+    publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
+    expect_in(server, watch_log, "{\"id\": \"ui.button:send\", \"type\": \"ui.button\"");
+    expect_in(server, embed_log, "set     ui.button:send: button=send enabled=false visible=true");
+    publish_ok(server, room, "ui.button", "button=send", NULL);
+    expect_in(server, embed_log, "changed ui.button:send: button=send enabled=true visible=true");
+    publish_ok(server, room, "room.notice", "text=Break in five minutes", NULL);
+    expect_in(server, watch_log, "\"text\":\"Break in five minutes\"");
+    expect_in(server, embed_log, "event   room.notice: text=Break in five minutes level=info");
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, NULL, "retract", room,
+                                "ui.button:send", NULL), 0);
+    expect_in(server, watch_log, "{\"event\": \"retracted\", \"room\": ");
+    expect_in(server, embed_log, "reset   ui.button:send");
+
+    /* Ctrl-C ends both cleanly. */
+    assert_int_equal(c2_interrupt(watch), 0);
+    assert_int_equal(c2_interrupt(embed), 0);
+    g_free(joined);
+    g_free(port);
+    g_free(watch_log);
+    g_free(embed_log);
+    g_free(room);
+}
+
 static void test_cli_commands_and_exit_codes(void **state)
 {
     c2_server *server = *state;
@@ -255,7 +295,7 @@ static void test_cli_commands_and_exit_codes(void **state)
     g_free(out);
     assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "room", "create", room,
                                 NULL), 4);
-    assert_non_null(strstr(err, "may not configure room"));
+    assert_non_null(strstr(err, "account moderator@localhost may not"));
     g_free(err);
     publish_ok(server, room, "ui.button", "button=send", "enabled=false", NULL);
     assert_int_equal(c2_roomctl(server, C2_OWNER, &out, NULL, "room", "show", room, "--json",
@@ -318,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_retract_and_purge_reach_plugins),
         cmocka_unit_test(test_invalid_items),
         cmocka_unit_test(test_rooms_are_apart),
+        cmocka_unit_test(test_watch_and_embed),
         cmocka_unit_test(test_cli_commands_and_exit_codes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The bus commands of `roomctl` without a server: command-line and item
-# errors, --dry-run, and the exit codes and messages a moderator reads.
-# Usage: test_cli_bus.sh ROOMCTL SCHEMA_DIR
+# The bus commands of `roomctl` and the command line of `roomctl-agent`
+# without a server: command-line, item and configuration errors, --dry-run,
+# --check, and the exit codes and messages a moderator reads.
+# Usage: test_cli_bus.sh ROOMCTL SCHEMA_DIR ROOMCTL_AGENT PLUGIN_DIR
 set -u
-roomctl=$1
+roomctl=$1 agent=$3 plugins=$4
 export ROOMCTL_SCHEMA_PATH=$2 LC_ALL=C
 unset ROOMCTL_JID ROOMCTL_PASSWORD ROOMCTL_PASSWORD_FILE ROOMCTL_HOST ROOMCTL_PORT
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
@@ -53,4 +54,45 @@ for c in publish retract purge state watch "room create" "room grant" "room show
   expect 0 "roomctl $c [OPTION" $c --help
 done
 expect 0 'Subcommands:' room --help
+
+# roomctl-agent: expect_agent CODE TEXT ARGS…
+expect_agent() {
+  local code=$1 text=$2; shift 2
+  "$agent" "$@" >"$tmp/out" 2>&1
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "roomctl-agent $*: exit $got, expected $code: $(cat "$tmp/out")"
+  grep -qF -- "$text" "$tmp/out" || fail "roomctl-agent $*: expected '$text' in: $(cat "$tmp/out")"
+}
+expect_agent 2 '--config FILE is required'
+expect_agent 2 "unknown --log-level 'loud'" --config x.yaml --log-level loud
+expect_agent 1 "$tmp/none.yaml" --config "$tmp/none.yaml"
+echo pw >"$tmp/pw" && chmod 600 "$tmp/pw"
+cat >"$tmp/agent.yaml" <<END
+account: {jid: screen@localhost, password_file: pw}
+server: {host: 127.0.0.1, port: 1, allow_plaintext: true}
+room: lobby@conference.localhost
+schema_dirs: [$ROOMCTL_SCHEMA_PATH]
+plugin_dirs: [$plugins]
+plugins:
+  - name: audit
+    config: {file: $tmp/audit.jsonl}
+END
+expect_agent 0 "configuration $tmp/agent.yaml is valid" --check --config "$tmp/agent.yaml"
+sed 's/^room:/rom:/' "$tmp/agent.yaml" >"$tmp/typo.yaml"
+expect_agent 3 "$tmp/typo.yaml:3:6: error: unknown key 'rom' in the agent configuration (did you mean 'room'?)" \
+  --config "$tmp/typo.yaml"
+sed 's/name: audit/name: no-such-plugin/' "$tmp/agent.yaml" >"$tmp/noplugin.yaml"
+expect_agent 1 "no-such-plugin" --check --config "$tmp/noplugin.yaml"
+
+# Nothing listens on port 1: the agent retries until stopped; SIGUSR1 reports.
+"$agent" --config "$tmp/agent.yaml" >"$tmp/run.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q 'connecting again' "$tmp/run.log" && break; sleep 0.05; done
+kill -USR1 $pid
+for _ in $(seq 100); do grep -q 'reconnects 0' "$tmp/run.log" && break; sleep 0.05; done
+kill -TERM $pid
+wait $pid || fail "roomctl-agent did not stop cleanly: $(cat "$tmp/run.log")"
+grep -q 'not connected (account screen@localhost)' "$tmp/run.log" || fail "SIGUSR1: $(cat "$tmp/run.log")"
+grep -q 'items applied 0, replayed 0, dropped 0, handler failures 0, reconnects 0' "$tmp/run.log" ||
+  fail "SIGUSR1 counters: $(cat "$tmp/run.log")"
 echo ok

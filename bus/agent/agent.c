@@ -17,7 +17,6 @@ struct rc_agent {
     guint retry_source;
     guint retry_ms;
     guint connects;            /* successful logins so far */
-    gboolean was_connected;
     guint64 applied, replayed, dropped, handler_failures, reconnects;
 };
 
@@ -133,7 +132,9 @@ static const roomctl_room_callbacks room_callbacks = {
     .dropped = on_dropped, .synced = on_synced,
 };
 
-/* ---- Connection ---------------------------------------------------------- */
+/* ---- Connection ----------------------------------------------------------
+ * The agent retries the first connection itself (the server may not be up
+ * yet); after that the bus reconnects on its own. */
 
 static void connect_now(rc_agent *agent);
 
@@ -176,17 +177,13 @@ static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
         if (agent->connects++ > 0)
             agent->reconnects++;
         agent->retry_ms = 0;
-        agent->was_connected = TRUE;
         rc_agent_log(ROOMCTL_LOG_INFO, "connected as %s (PubSub service %s)",
                      roomctl_bus_jid(bus), roomctl_bus_pubsub_service(bus));
         return;
     }
-    rc_agent_log(ROOMCTL_LOG_WARNING, "connection lost: %s",
+    /* Once it has been connected, the bus reconnects and rejoins by itself. */
+    rc_agent_log(ROOMCTL_LOG_WARNING, "connection lost: %s; reconnecting",
                  error ? error->message : "disconnected");
-    if (agent->was_connected) {
-        agent->was_connected = FALSE;
-        schedule_retry(agent);
-    }
 }
 
 static void connect_now(rc_agent *agent)

@@ -116,9 +116,12 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
         return;
     }
     GPtrArray *state = roomctl_room_state(room);
-    if (!w->json)
-        fprintf(stderr, "watching %s (%u state items); Ctrl-C stops\n",
-                roomctl_room_jid(room), state->len);
+    char *detail = g_strdup_printf("%u state items", state->len);
+    if (w->json)
+        print_event(w, room, "joined", NULL, detail);
+    else
+        fprintf(stderr, "watching %s (%s); Ctrl-C stops\n", roomctl_room_jid(room), detail);
+    g_free(detail);
     g_ptr_array_unref(state);
 }
 
@@ -148,7 +151,8 @@ int rc_cmd_watch(int argc, char **argv)
     watch w = { NULL, FALSE, FALSE, RC_EXIT_OK };
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &w.json,
-          "One JSON object per line: items, and {\"event\": retracted|purged|deleted|ignored}",
+          "One JSON object per line: items, and {\"event\": joined|retracted|purged|deleted|"
+          "ignored}",
           NULL },
         { "state", 0, 0, G_OPTION_ARG_NONE, &w.replay,
           "Print the current state first, then the live items", NULL },

@@ -49,7 +49,15 @@ gboolean roomctl_bus_is_connected(const roomctl_bus *bus);
 typedef void (*roomctl_done_fn)(roomctl_bus *bus, const GError *error, void *user_data);
 
 /* Connect and log in.  @done is called once.  Errors: ROOMCTL_ERR_CONNECTION,
- * ROOMCTL_ERR_AUTH. */
+ * ROOMCTL_ERR_AUTH.
+ * (C1, additive) Only the first connection's failure goes to @done.  Once
+ * connected, a lost connection is told to the status callback and the bus
+ * reconnects by itself (after 1 s, doubling up to 30 s) until
+ * roomctl_bus_disconnect() or roomctl_bus_free(); joined rooms then join
+ * again (see "Room clients").  The connect attempt is bounded by
+ * request_timeout_ms (ROOMCTL_ERR_TIMEOUT).
+ * Never call a *_sync function from a bus callback: the bus's source does
+ * not recurse, so the answer would only come after the timeout. */
 void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data);
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error);
 void roomctl_bus_disconnect(roomctl_bus *bus);
@@ -65,7 +73,15 @@ char *roomctl_room_node_name(const char *room_jid);
 /* ---- Room clients ----------------------------------------------------------
  * Join = subscribe (idempotent), fetch all current items, apply them as the
  * room's state (item callbacks with is_replay = 1), then apply live events in
- * the order the server sends them.  No item is applied twice. */
+ * the order the server sends them.  No item is applied twice.
+ * (C1, additive) Items of kind "event" are delivered live only: a join does
+ * not replay past events and they are not part of roomctl_room_state().
+ * After a reconnect the room joins again: a state item is delivered again
+ * (is_replay = 1) only when it changed, and keys retracted meanwhile get
+ * the reset callback.  Events are accepted only from the bus's PubSub
+ * service; others reach dropped() with item_id NULL.  A join that fails
+ * (e.g. no node: ROOMCTL_ERR_NOT_FOUND) calls synced() with the error and
+ * is tried again on the next reconnect. */
 
 typedef struct roomctl_room_callbacks {
     /* A validated item; @item lives for the call (ref it to keep it). */
@@ -92,7 +108,8 @@ typedef struct roomctl_room_callbacks {
 roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                const roomctl_room_callbacks *callbacks,
                                void *user_data, GDestroyNotify free_user_data);
-/* Join and hand every item, reset and purge to @host's plugins. */
+/* Join and hand every item, reset and purge to @host's plugins.
+ * (C1, additive) A deleted node reaches the plugins as a purge. */
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
 void roomctl_room_leave(roomctl_room *room);
 
@@ -107,9 +124,17 @@ GPtrArray *roomctl_room_state(const roomctl_room *room);
  * Errors name what happened in a moderator's words: ROOMCTL_ERR_NOT_ALLOWED
  * ("this account may not publish to room X"), ROOMCTL_ERR_NOT_FOUND ("room X
  * has no roomctl node; run `roomctl room create X`"), ROOMCTL_ERR_SERVER,
- * ROOMCTL_ERR_TIMEOUT, ROOMCTL_ERR_CONNECTION. */
+ * ROOMCTL_ERR_TIMEOUT, ROOMCTL_ERR_CONNECTION.
+ * (C1, additive) Exact texts: "account JID may not publish to room X; a
+ * room owner can run `roomctl room grant ROOM JID moderator`", "room X has
+ * no item 'ID' (or no roomctl node)" for a retract.  Prosody checks rights
+ * before it looks for the node, so after a refusal the bus asks whether the
+ * node exists: a missing room reads as ROOMCTL_ERR_NOT_FOUND.  The server's
+ * own text, when it gives one, ends the message as " (server: TEXT)". */
 
-/* Validate @item against the registry and publish it under its item id. */
+/* Validate @item against the registry and publish it under its item id.
+ * (C1, additive) An item the registry refuses calls @done before this
+ * returns (ROOMCTL_ERR_INVALID_ITEM or ROOMCTL_ERR_UNKNOWN_TYPE). */
 void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
                          roomctl_done_fn done, void *user_data);
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,
@@ -142,7 +167,13 @@ void roomctl_room_info_free(roomctl_room_info *info);
 
 /* Create the room's node (or reconfigure it when it exists): only publishers
  * publish, items persist, max items, retractions notified, publisher
- * exposed.  Returns the resulting configuration, or NULL with @error. */
+ * exposed.  Returns the resulting configuration, or NULL with @error.
+ * (C1, additive) On Prosody only the PubSub service's admins may create
+ * nodes ("account JID may not create the roomctl node of room X; the account
+ * must administer the PubSub service"); "publisher exposed" is the server's
+ * setting there (expose_publisher).  @access MEMBERS is pubsub#access_model
+ * whitelist.  config holds what the server reports, e.g.
+ * "pubsub#publish_model=publishers", "pubsub#max_items=max". */
 roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *room_jid,
                                                 roomctl_access access, GError **error);
 roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room_jid,
@@ -152,7 +183,9 @@ gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, con
 
 /* Fetch and decode all items of the room's node.  Returns a new array of
  * items (free with g_ptr_array_unref()); undecodable items are logged and
- * skipped (their count in @dropped when not NULL). */
+ * skipped (their count in @dropped when not NULL).
+ * (C1, additive) Events are included; every item has is_replay = 1, its
+ * room and its publisher set; order is the server's (Prosody: oldest first). */
 GPtrArray *roomctl_bus_fetch_items_sync(roomctl_bus *bus, const char *room_jid,
                                         guint *dropped, GError **error);
 

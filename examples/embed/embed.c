@@ -106,7 +106,8 @@ static void item_unref(gpointer item)
 
 int main(int argc, char **argv)
 {
-    char *jid = NULL, *room_jid = NULL, *host = NULL;
+    /* Freed on every return, so that a sanitizer build exits leak-free. */
+    g_autofree char *jid = NULL, *room_jid = NULL, *host = NULL;
     int port = 0;
     gboolean plaintext = FALSE;
     GOptionEntry entries[] = {

@@ -1,7 +1,7 @@
 /* rc-test-prosody: start a throwaway Prosody for shell tests and the demo.
  *
  *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
- *                   [--dir DIR] [--persistent] [--keep]
+ *                   [--dir DIR] [--persistent] [--keep] [--tls]
  *
  * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
  * muc=conference.localhost", then stays in the foreground until SIGTERM,
@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     g_auto(GStrv) accounts = NULL;
     g_auto(GStrv) admins = NULL;
     g_autofree char *dir = NULL;
-    gboolean persistent = FALSE, keep = FALSE;
+    gboolean persistent = FALSE, keep = FALSE, tls = FALSE;
     GOptionEntry entries[] = {
         { "account", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &accounts,
           "Create account USER@localhost (repeat)", "USER:PASSWORD" },
@@ -55,6 +55,8 @@ int main(int argc, char **argv)
         { "persistent", 0, 0, G_OPTION_ARG_NONE, &persistent,
           "Keep PubSub nodes and items on disk (survive a restart)", NULL },
         { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Do not remove the folder at the end", NULL },
+        { "tls", 0, 0, G_OPTION_ARG_NONE, &tls,
+          "Offer STARTTLS with a self-signed certificate (clients must trust it)", NULL },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
@@ -69,7 +71,7 @@ int main(int argc, char **argv)
     if (!admins && accounts && accounts[0])
         first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
     rc_prosody_options options = {
-        .dir = dir, .persistent = persistent, .keep = keep,
+        .dir = dir, .persistent = persistent, .keep = keep, .tls = tls,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
     };

@@ -80,6 +80,27 @@ static char *lua_string_list(const char *const *users)
     return g_string_free(out, FALSE);
 }
 
+/* A self-signed certificate for the VirtualHost; the config line using it. */
+static char *make_certificate(const char *certs, GError **error)
+{
+    g_autofree char *crt = g_build_filename(certs, RC_PROSODY_DOMAIN ".crt", NULL);
+    g_autofree char *key = g_build_filename(certs, RC_PROSODY_DOMAIN ".key", NULL);
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-subj", "/CN=" RC_PROSODY_DOMAIN, "-days", "2",
+                           "-keyout", key, "-out", crt, NULL };
+    g_autofree char *err = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                      &err, &status, error))
+        return NULL;
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "openssl req failed: %s", err);
+        return NULL;
+    }
+    return g_strdup_printf("  ssl = { certificate = \"%s\"; key = \"%s\" }\n", crt, key);
+}
+
 static gboolean write_config(rc_prosody *server, const rc_prosody_options *options,
                              GError **error)
 {
@@ -92,13 +113,15 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
                     "cannot create %s: %s", data, g_strerror(errno));
         return FALSE;
     }
+    g_autofree char *ssl = NULL;
+    if (options->tls && !(ssl = make_certificate(certs, error)))
+        return FALSE;
     const char *level = g_getenv("RC_PROSODY_DEBUG") ? "debug" : "info";
     const char *storage = options->persistent
         ? "storage = \"internal\"\n"
         : "storage = { pubsub_data = \"memory\"; pubsub_nodes = \"memory\" }\n";
     g_autofree char *config = g_strdup_printf(
         "-- written by the roomctl test harness\n"
-        "daemonize = false\n"
         "run_as_root = true\n"
         "pidfile = \"%s\"\n"
         "data_path = \"%s\"\n"
@@ -112,16 +135,19 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "allow_unencrypted_plain_auth = true\n"
         "authentication = \"internal_plain\"\n"
         "log = { { levels = { min = \"%s\" }, to = \"file\", filename = \"%s\" } }\n"
-        "modules_enabled = { \"roster\"; \"saslauth\"; \"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
+        "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = 256\n"
         "%s"
         "VirtualHost \"" RC_PROSODY_DOMAIN "\"\n"
+        "%s"
         "Component \"" RC_PROSODY_PUBSUB "\" \"pubsub\"\n"
         "  admins = %s\n"
         "  expose_publisher = true\n"
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n",
-        pidfile, data, certs, server->port, level, server->log_path, storage, admins);
+        pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
+        storage,
+        ssl ? ssl : "", admins);
     return g_file_set_contents(server->config_path, config, -1, error);
 }
 
@@ -164,7 +190,8 @@ static gboolean spawn(rc_prosody *server, GError **error)
                     "cannot open %s: %s", out_path, g_strerror(errno));
         return FALSE;
     }
-    const char *argv[] = { "prosody", "--config", server->config_path, NULL };
+    /* -F: stay in the foreground. */
+    const char *argv[] = { "prosody", "-F", "--config", server->config_path, NULL };
     gboolean ok = g_spawn_async_with_fds(server->dir, (char **)argv, NULL,
                                          G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
                                          child_setup, NULL, &server->pid, -1, out, out, error);

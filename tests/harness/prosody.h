@@ -21,6 +21,9 @@ typedef struct rc_prosody_options {
     const char *dir;        /* NULL: a new temporary folder */
     gboolean persistent;    /* PubSub on disk (survives a restart); default memory */
     gboolean keep;          /* do not remove the folder when freed */
+    /* Offer STARTTLS with a self-signed certificate for "localhost" (made
+     * with openssl); clients must trust it blindly.  Plain still allowed. */
+    gboolean tls;
     /* Accounts that administer the PubSub service ("owner" of every node),
      * as user names of RC_PROSODY_DOMAIN; NULL-terminated, may be NULL. */
     const char *const *pubsub_admins;

@@ -1,0 +1,447 @@
+#!/usr/bin/python3
+"""Driver of the roomctl benchmarks; bench/run.sh builds and runs it.
+
+Starts its own Prosody on 127.0.0.1 (bench/prosody.cfg.lua.in), then for each
+N and each client (the bare libstrophe baseline, libroomctl, slixmpp) makes a
+fresh node, starts the subscriber program with N connections, waits for
+"ready", runs the one publisher (rc-bench-pub), tells the subscribers how
+many items to expect and reads their JSON line.  Then the in-process
+micro-benchmarks and the late-join measurement.  Writes OUT/bench.json,
+OUT/bench.txt and OUT/bench.png (gnuplot).  Every step is bounded in time.
+"""
+import argparse
+import datetime
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+MODERATOR = ("moderator", "pw-moderator")
+ANON = "anon.localhost"
+CLIENTS = ("baseline", "roomctl", "slixmpp")
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+class Prosody:
+    """A throwaway Prosody in a temporary folder, stopped by stop()."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="rc-bench-prosody-")
+        for sub in ("data", "certs"):
+            os.makedirs(os.path.join(self.dir, sub))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        with open(os.path.join(HERE, "prosody.cfg.lua.in")) as f:
+            config = f.read().replace("@DIR@", self.dir).replace("@PORT@", str(self.port))
+        self.config = os.path.join(self.dir, "prosody.cfg.lua")
+        with open(self.config, "w") as f:
+            f.write(config)
+        out = open(os.path.join(self.dir, "stdout.log"), "w")
+        self.proc = subprocess.Popen(["prosody", "--config", self.config], cwd=self.dir,
+                                     stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("prosody exited: see %s" % self.dir)
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            self.stop()
+            raise RuntimeError("prosody did not open port %d" % self.port)
+        subprocess.run(["prosodyctl", "--root", "--config", self.config, "register",
+                        MODERATOR[0], "localhost", MODERATOR[1]], check=True,
+                       stdout=subprocess.DEVNULL, timeout=60)
+
+    def version(self):
+        # Not `prosody --version`: Debian's prosody starts a server then.
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "prosody"],
+                             capture_output=True, text=True)
+        return "Prosody " + (out.stdout.strip() or "?")
+
+    def stop(self, keep=False):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_line(proc, seconds):
+    """One line of the child's stdout within @seconds, or None."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([proc.stdout], [], [], left)
+        if ready:
+            line = proc.stdout.readline()
+            return line.strip() if line else None
+
+
+def stop_child(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Bench:
+    def __init__(self, args, server):
+        self.args = args
+        self.server = server
+        self.bin = os.path.join(args.build, "bench")
+
+    def common(self):
+        return ["--port", str(self.server.port), "--pubsub", "pubsub.localhost"]
+
+    def moderator(self):
+        return ["--jid", "%s@localhost" % MODERATOR[0], "--password", MODERATOR[1]]
+
+    def pub(self, action, node, extra=(), timeout=120):
+        cmd = [os.path.join(self.bin, "rc-bench-pub"), action, "--node", node] + \
+            self.common() + self.moderator() + list(extra)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise RuntimeError("rc-bench-pub %s: %s" % (action, out.stderr.strip()[:500]))
+        return out.stdout
+
+    def subscriber_cmd(self, client, n, room, node):
+        limits = ["--idle", str(self.args.idle), "--timeout", str(self.args.timeout)]
+        if client == "baseline":
+            return [os.path.join(self.bin, "rc-bench-baseline"), "--jid", ANON, "--node", node,
+                    "-n", str(n)] + self.common() + limits
+        if client == "roomctl":
+            return [os.path.join(self.bin, "rc-bench-roomctl"), "--jid", ANON, "--room", room,
+                    "-n", str(n), "--plugin-dir", self.bin,
+                    "--schemas", os.path.join(SOURCE, "schemas")] + self.common() + limits
+        return [self.args.python, os.path.join(HERE, "slixmpp_peer.py"), "--jid", ANON,
+                "--node", node, "-n", str(n)] + self.common() + limits
+
+    def fanout_once(self, client, n, attempt):
+        room = "bench-%s-%d-%d@conference.localhost" % (client, n, attempt)
+        node = "roomctl/" + room
+        self.pub("create", node, ["--max-items", "100"])
+        errors = open(os.path.join(self.args.logs, "%s-%d.log" % (client, n)), "a")
+        cmd = self.subscriber_cmd(client, n, room, node)
+        if client in self.args.profile.split(","):
+            cmd = ["perf", "record", "-q", "-F", "2000", "-g", "-o",
+                   os.path.join(self.args.logs, "perf-%s-%d.data" % (client, n)), "--"] + cmd
+        proc = subprocess.Popen(cmd, text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+        try:
+            line = read_line(proc, self.args.connect_timeout)
+            if line != "ready":
+                raise RuntimeError("%s N=%d: not ready (%r); see %s" %
+                                   (client, n, line, errors.name))
+            loaded = self.phase(proc, errors, client, n, node, self.args.window,
+                                self.args.duration)
+            paced = self.phase(proc, errors, client, n, node, 1, self.args.latency_duration)
+            proc.stdin.close()
+        finally:
+            stop_child(proc)
+            errors.close()
+            self.pub("delete", node)
+        # Throughput and CPU under load; latency with one publish in flight,
+        # so that it is the path's and not the queue's.
+        result = loaded
+        result["p50_load_ms"] = loaded["p50_ms"]
+        result["p99_load_ms"] = loaded["p99_ms"]
+        result["p50_ms"] = paced["p50_ms"]
+        result["p99_ms"] = paced["p99_ms"]
+        result["latency_events"] = paced["events"]
+        result["lost"] = loaded["expected"] - loaded["events"] + \
+            paced["expected"] - paced["events"]
+        return result
+
+    def phase(self, proc, errors, client, n, node, window, duration):
+        """Publish with @window in flight; the subscribers' JSON line."""
+        max_items = max(1, self.args.max_events // n)
+        published = json.loads(self.pub("publish", node, [
+            "--window", str(window), "--duration", str(duration),
+            "--max-items", str(max_items)]))
+        proc.stdin.write("expect %d\n" % published["items"])
+        proc.stdin.flush()
+        line = read_line(proc, self.args.phase_timeout + self.args.idle)
+        if not line:
+            raise RuntimeError("%s N=%d: no result; see %s" % (client, n, errors.name))
+        result = json.loads(line)
+        result["items"] = published["items"]
+        result["items_per_s"] = published["items_per_s"]
+        result["publish_errors"] = published["errors"]
+        return result
+
+    def fanout(self, client, n):
+        """Best of --repeat runs (by events/s): the machine is shared."""
+        best = None
+        for attempt in range(self.args.repeat):
+            result = self.fanout_once(client, n, attempt)
+            log("  %-8s N=%-5d %9.0f events/s  p99 %7.2f ms  %6.2f ms CPU/1k  RSS %5.1f MB%s"
+                % (client, n, result["events_per_s"], result["p99_ms"],
+                   result["cpu_s_per_1k"] * 1000, result["peak_rss_kb"] / 1024,
+                   "  LOST %d" % result["lost"] if result["lost"] else ""))
+            if best is None or result["events_per_s"] > best["events_per_s"]:
+                best = result
+        return best
+
+    def micro(self):
+        exe = os.path.join(self.bin, "rc-bench-dispatch")
+        if not os.path.exists(exe):
+            return None
+        out = subprocess.run([exe, "--schemas", os.path.join(SOURCE, "schemas"),
+                              "--plugin-dir", self.bin], capture_output=True, text=True,
+                             timeout=600)
+        if out.returncode != 0:
+            raise RuntimeError("rc-bench-dispatch: " + out.stderr[-500:])
+        return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+    def late_join(self):
+        exe = os.path.join(self.bin, "rc-bench-latejoin")
+        if not os.path.exists(exe):
+            return None
+        room = "bench-latejoin@conference.localhost"
+        out = subprocess.run([exe, "--room", room, "--schemas", os.path.join(SOURCE, "schemas"),
+                              "--max-items", str(self.args.late_join_keys)] +
+                             self.common() + self.moderator(),
+                             capture_output=True, text=True, timeout=600)
+        if out.returncode != 0:
+            raise RuntimeError("rc-bench-latejoin: " + out.stderr[-800:])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ratios(results):
+    """Each client's figures over the baseline's at the same N."""
+    base = {r["n"]: r for r in results if r["client"] == "baseline"}
+    for r in results:
+        b = base.get(r["n"])
+        if not b:
+            continue
+        r["events_ratio"] = r["events_per_s"] / b["events_per_s"] if b["events_per_s"] else None
+        r["cpu_ratio"] = r["cpu_s_per_1k"] / b["cpu_s_per_1k"] if b["cpu_s_per_1k"] else None
+        r["p99_delta_ms"] = r["p99_ms"] - b["p99_ms"]
+
+
+def targets(report):
+    """The issue's targets against the figures: (text, figure, met)."""
+    rows = []
+    fan = report["fanout"]
+    rc = [r for r in fan if r["client"] == "roomctl"]
+    sx = {r["n"]: r for r in fan if r["client"] == "slixmpp"}
+    if rc:
+        worst = min(rc, key=lambda r: r.get("events_ratio") or 0)
+        rows.append(("roomctl events/s >= 0.95x baseline at every N",
+                     "min %.2fx (N=%d)" % (worst.get("events_ratio") or 0, worst["n"]),
+                     (worst.get("events_ratio") or 0) >= 0.95))
+        worst = max(rc, key=lambda r: r.get("cpu_ratio") or 99)
+        rows.append(("roomctl CPU/event <= 1.1x baseline",
+                     "max %.2fx (N=%d)" % (worst.get("cpu_ratio") or 99, worst["n"]),
+                     (worst.get("cpu_ratio") or 99) <= 1.1))
+        worst = max(rc, key=lambda r: r.get("p99_delta_ms", 99))
+        rows.append(("roomctl p99 within 1 ms of baseline",
+                     "max %+.2f ms (N=%d)" % (worst.get("p99_delta_ms", 99), worst["n"]),
+                     worst.get("p99_delta_ms", 99) <= 1.0))
+        one = [r for r in rc if r["n"] == 1]
+        if one:
+            rows.append(("client RSS <= 8 MB (roomctl subscriber, N=1)",
+                         "%.1f MB" % (one[0]["peak_rss_kb"] / 1024),
+                         one[0]["peak_rss_kb"] <= 8 * 1024))
+        pairs = [(sx[r["n"]]["cpu_s_per_1k"] / r["cpu_s_per_1k"], r["n"])
+                 for r in rc if r["n"] in sx and r["cpu_s_per_1k"]]
+        if pairs:
+            worst = min(pairs)
+            rows.append(("slixmpp CPU/event >= 5x roomctl's", "min %.1fx (N=%d)" % worst,
+                         worst[0] >= 5))
+    if report.get("agent"):
+        rows.append(("roomctl-agent RSS <= 8 MB", "%.1f MB" % (report["agent"]["rss_kb"] / 1024),
+                     report["agent"]["rss_kb"] <= 8 * 1024))
+    if report.get("micro"):
+        worst = min(report["micro"], key=lambda m: m["items_per_cpu_s"])
+        rows.append(("decode+validate+dispatch >= 1,000,000 items/s per core",
+                     "min %.0f (%s)" % (worst["items_per_cpu_s"], worst["type"]),
+                     worst["items_per_cpu_s"] >= 1e6))
+    if report.get("late_join"):
+        lj = report["late_join"]
+        rows.append(("%d-key late join <= 100 ms" % lj["keys"], "%.1f ms (median of %d)"
+                     % (lj["join_ms_median"], lj["runs"]), lj["join_ms_median"] <= 100))
+    return rows
+
+
+def table(report):
+    m = report["machine"]
+    lines = [
+        "roomctl benchmarks, %s" % report["date"],
+        "machine: %d cores, %s; load average at start %s, at end %s" %
+        (m["cores"], m["server"], m["load_start"], m["load_end"]),
+        "fan-out: one publisher (bare libstrophe, %d publishes in flight, %g s or %d events "
+        "per run), N subscriber connections in one process, best of %d" %
+        (report["window"], report["duration"], report["max_events"], report["repeat"]),
+        "latency: publish to handler, with one publish in flight (%g s); p99@load: with %d" %
+        (report["latency_duration"], report["window"]),
+        "CPU and RSS are the subscriber process's; ratios are to the baseline at the same N",
+        "",
+        "%-9s %5s %8s %9s %8s %8s %9s %9s %8s %8s %7s %8s %5s" %
+        ("client", "N", "items/s", "events/s", "p50 ms", "p99 ms", "p99@load", "CPU ms/1k",
+         "RSS MB", "events×", "CPU×", "p99 Δms", "lost"),
+    ]
+    for r in report["fanout"]:
+        lines.append("%-9s %5d %8.0f %9.0f %8.2f %8.2f %9.1f %9.2f %8.1f %8s %7s %8s %5d" % (
+            r["client"], r["n"], r["items_per_s"], r["events_per_s"], r["p50_ms"], r["p99_ms"],
+            r["p99_load_ms"],
+            r["cpu_s_per_1k"] * 1000, r["peak_rss_kb"] / 1024,
+            "%.2f" % r["events_ratio"] if r.get("events_ratio") is not None else "-",
+            "%.2f" % r["cpu_ratio"] if r.get("cpu_ratio") is not None else "-",
+            "%+.2f" % r["p99_delta_ms"] if "p99_delta_ms" in r else "-", r["lost"]))
+    if report.get("micro"):
+        lines += ["", "decode+validate+dispatch (roomctl_host_dispatch, no-op plugin), one thread:",
+                  "%-16s %14s %14s %7s" % ("type", "items/s", "items/CPU-s", "bytes")]
+        for mm in report["micro"]:
+            lines.append("%-16s %14.0f %14.0f %7d" % (mm["type"], mm["items_per_s"],
+                                                      mm["items_per_cpu_s"], mm["bytes"]))
+    if report.get("late_join"):
+        lj = report["late_join"]
+        lines += ["", "late join of a room with %d state keys: join to synced %.1f ms median "
+                  "(min %.1f, max %.1f, %d runs); connect + join %.1f ms median" %
+                  (lj["keys"], lj["join_ms_median"], lj["join_ms_min"], lj["join_ms_max"],
+                   lj["runs"], lj["connect_join_ms_median"])]
+    if report.get("agent"):
+        a = report["agent"]
+        lines += ["", "roomctl-agent (ui-state plugin, 1 room): peak RSS %.1f MB" %
+                  (a["rss_kb"] / 1024)]
+    lines += ["", "targets:"]
+    for text, figure, met in report["targets"]:
+        lines.append("  %-4s %-56s %s" % ("ok" if met else "MISS", text, figure))
+    return "\n".join(lines) + "\n"
+
+
+def plot(report, out_dir):
+    if not shutil.which("gnuplot"):
+        log("gnuplot missing: no plot")
+        return
+    data = os.path.join(out_dir, "bench.dat")
+    with open(data, "w") as f:
+        for client in CLIENTS:
+            f.write("# %s\n" % client)
+            for r in report["fanout"]:
+                if r["client"] == client:
+                    f.write("%d %.1f %.3f\n" % (r["n"], r["events_per_s"], r["p99_ms"]))
+            f.write("\n\n")
+    script = """
+set terminal pngcairo size 1100,460 font ',10'
+set output '%(png)s'
+set multiplot layout 1,2 title 'roomctl fan-out on Prosody 0.12 (%(cores)d cores, loopback): %(date)s'
+set logscale x
+set xlabel 'subscribers N'
+set key top left
+set grid
+set xrange [0.7:1500]
+set ylabel 'events/s delivered'
+set yrange [0:*]
+plot for [i=0:2] '%(data)s' index i using 1:2 with linespoints lw 2 title word('baseline roomctl slixmpp', i+1)
+set ylabel 'p99 latency publish to receipt (ms)'
+set logscale y
+set yrange [*:*]
+plot for [i=0:2] '%(data)s' index i using 1:3 with linespoints lw 2 title word('baseline roomctl slixmpp', i+1)
+unset multiplot
+""" % {"png": os.path.join(out_dir, "bench.png"), "data": data,
+       "cores": report["machine"]["cores"], "date": report["date"]}
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    os.unlink(data)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", required=True, help="meson build folder")
+    parser.add_argument("--out", default=os.path.join(SOURCE, "docs"))
+    parser.add_argument("--ns", default="1,10,100,1000")
+    parser.add_argument("--clients", default=",".join(CLIENTS))
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--window", type=int, default=32)
+    parser.add_argument("--max-events", type=int, default=60000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--idle", type=float, default=10.0)
+    parser.add_argument("--latency-duration", type=float, default=2.0,
+                        help="seconds of publishing one item at a time, for latency")
+    parser.add_argument("--phase-timeout", type=float, default=180.0)
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="hard limit of one subscriber program")
+    parser.add_argument("--connect-timeout", type=float, default=120.0)
+    parser.add_argument("--late-join-keys", type=int, default=1000)
+    parser.add_argument("--python", default="/usr/bin/python3")
+    parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument("--profile", default="",
+                        help="clients to run under `perf record` (data in the log folder)")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    args.logs = tempfile.mkdtemp(prefix="rc-bench-logs-")
+
+    load_start = "%.2f %.2f %.2f" % os.getloadavg()
+    server = Prosody()
+    bench = Bench(args, server)
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "window": args.window, "duration": args.duration, "max_events": args.max_events,
+        "latency_duration": args.latency_duration,
+        "repeat": args.repeat, "fanout": [],
+        "machine": {"cores": os.cpu_count(), "server": server.version(),
+                    "load_start": load_start},
+    }
+    log("load average at start: %s; Prosody on port %d; logs in %s" %
+        (load_start, server.port, args.logs))
+    failed = False
+    try:
+        for n in [int(x) for x in args.ns.split(",")]:
+            for client in args.clients.split(","):
+                try:
+                    report["fanout"].append(bench.fanout(client, n))
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+                    log("FAILED: %s" % error)
+                    failed = True
+        if not args.skip_micro:
+            try:
+                report["late_join"] = bench.late_join()
+            except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+                log("FAILED: late join: %s" % error)
+                failed = True
+    finally:
+        server.stop(keep=failed)
+        if failed:
+            log("Prosody's folder kept: %s" % server.dir)
+    if not args.skip_micro:
+        report["micro"] = bench.micro()
+    report["machine"]["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
+    ratios(report["fanout"])
+    report["targets"] = [{"target": t, "figure": f, "met": m} for t, f, m in targets(report)]
+    text = table(dict(report, targets=targets(report)))
+    with open(os.path.join(args.out, "bench.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    with open(os.path.join(args.out, "bench.txt"), "w") as f:
+        f.write(text)
+    plot(report, args.out)
+    print(text, end="")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
