@@ -4,6 +4,7 @@
 
 #include "config_tree.h"
 #include "schema_private.h"
+#include "suggest.h"
 
 #define MAX_NAME 64
 #define MAX_TYPE_NAME 128
@@ -45,44 +46,11 @@ static void report(loader *l, guint line, guint column, const char *fmt, ...)
 #define AT(node) roomctl_config_line(node), roomctl_config_column(node)
 #define AT_KEY(node) rc_config_key_line(node), rc_config_key_column(node)
 
-/* Edit distance with transpositions, for "did you mean". */
-static guint distance(const char *a, const char *b)
-{
-    gsize la = strlen(a), lb = strlen(b);
-    guint *d = g_new(guint, (la + 1) * (lb + 1));
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-    for (gsize i = 0; i <= la; i++)
-        D(i, 0) = i;
-    for (gsize j = 0; j <= lb; j++)
-        D(0, j) = j;
-    for (gsize i = 1; i <= la; i++) {
-        for (gsize j = 1; j <= lb; j++) {
-            guint cost = a[i - 1] != b[j - 1];
-            guint best = MIN(MIN(D(i - 1, j) + 1, D(i, j - 1) + 1), D(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                best = MIN(best, D(i - 2, j - 2) + 1);
-            D(i, j) = best;
-        }
-    }
-    guint result = D(la, lb);
-#undef D
-    g_free(d);
-    return result;
-}
-
 /* " (did you mean 'x'?)" or " (expected one of: …)"; free with g_free(). */
 static char *suggest(const char *word, const char *const *candidates)
 {
-    const char *best = NULL;
-    guint best_distance = G_MAXUINT;
-    for (const char *const *c = candidates; *c; c++) {
-        guint dist = distance(word, *c);
-        if (dist < best_distance) {
-            best_distance = dist;
-            best = *c;
-        }
-    }
-    if (best && best_distance <= MAX(2u, (guint)strlen(word) / 3))
+    const char *best = rc_closest_word(word, candidates);
+    if (best)
         return g_strdup_printf(" (did you mean '%s'?)", best);
     char *list = g_strjoinv(", ", (char **)candidates);
     char *text = g_strdup_printf(" (expected one of: %s)", list);

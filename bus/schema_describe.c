@@ -2,24 +2,12 @@
 #include <string.h>
 
 #include "schema_private.h"
+#include "../plugins/common/common.h"
 
-static void json_string(GString *out, const char *text)
+/* Absent texts (a field without description) are written as "", not null. */
+static void json_text(GString *out, const char *text)
 {
-    g_string_append_c(out, '"');
-    for (const guchar *p = (const guchar *)(text ? text : ""); *p; p++) {
-        switch (*p) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, *p);
-        }
-    }
-    g_string_append_c(out, '"');
+    rc_json_string(out, text ? text : "");
 }
 
 static void json_strv(GString *out, char **values)
@@ -28,7 +16,7 @@ static void json_strv(GString *out, char **values)
     for (gsize i = 0; values && values[i]; i++) {
         if (i)
             g_string_append(out, ", ");
-        json_string(out, values[i]);
+        json_text(out, values[i]);
     }
     g_string_append_c(out, ']');
 }
@@ -51,7 +39,7 @@ static void json_value(GString *out, const roomctl_value *v)
         g_string_append_c(out, ']');
         break;
     default:
-        json_string(out, v->text);
+        json_text(out, v->text);
     }
 }
 
@@ -73,7 +61,7 @@ static void json_constraints(GString *out, const rc_field *f)
     if (f->has_max_length) MEMBER("max_length", "%" G_GINT64_FORMAT, f->max_length);
     if (f->pattern_text) {
         g_string_append(out, ", \"pattern\": ");
-        json_string(out, f->pattern_text);
+        json_text(out, f->pattern_text);
     }
     if (f->enum_values) {
         g_string_append(out, ", \"enum\": ");
@@ -119,34 +107,34 @@ static char *item_id_form(const roomctl_schema *s)
 static char *describe_json(const roomctl_schema *s)
 {
     GString *out = g_string_new("{\"type\": ");
-    json_string(out, s->type);
+    json_text(out, s->type);
     g_string_append_printf(out, ", \"version\": %d, \"kind\": \"%s\", \"description\": ",
                            s->version, s->kind == ROOMCTL_KIND_STATE ? "state" : "event");
-    json_string(out, s->description);
+    json_text(out, s->description);
     g_string_append(out, ", \"file\": ");
-    json_string(out, s->file);
+    json_text(out, s->file);
     if (s->kind == ROOMCTL_KIND_STATE) {
         g_string_append(out, ", \"key\": [");
         for (guint k = 0; k < s->n_key; k++) {
             if (k)
                 g_string_append(out, ", ");
-            json_string(out, s->fields[s->key[k]].name);
+            json_text(out, s->fields[s->key[k]].name);
         }
         g_string_append_c(out, ']');
     }
     char *form = item_id_form(s);
     g_string_append(out, ", \"item_id\": ");
-    json_string(out, form);
+    json_text(out, form);
     g_free(form);
     g_string_append_printf(out, ", \"unknown_fields\": \"%s\", \"fields\": [",
                            s->ignore_unknown ? "ignore" : "reject");
     for (guint i = 0; i < s->n_fields; i++) {
         const rc_field *f = &s->fields[i];
         g_string_append_printf(out, "%s{\"name\": ", i ? ", " : "");
-        json_string(out, f->name);
+        json_text(out, f->name);
         g_string_append_printf(out, ", \"type\": \"%s\", \"required\": %s, \"description\": ",
                                rc_field_type_name(f->type), f->required ? "true" : "false");
-        json_string(out, f->description);
+        json_text(out, f->description);
         if (f->has_default) {
             g_string_append(out, ", \"default\": ");
             json_value(out, &f->default_value);

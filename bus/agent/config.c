@@ -1,5 +1,6 @@
 #include "config.h"
 #include "password.h"
+#include "suggest.h"
 
 #include <string.h>
 
@@ -59,36 +60,6 @@ static const char *kind_name(const roomctl_config *node)
     }
 }
 
-/* The closest allowed key to a misspelt one, or NULL when none is close. */
-static const char *closest_key(const char *key, const char *const *allowed)
-{
-    const char *best = NULL;
-    gsize best_distance = 3; /* farther than two edits is no typo */
-    gsize n = strlen(key);
-    for (int i = 0; allowed[i]; i++) {
-        gsize m = strlen(allowed[i]);
-        /* Levenshtein distance with two rows. */
-        gsize *prev = g_new(gsize, m + 1), *cur = g_new(gsize, m + 1);
-        for (gsize j = 0; j <= m; j++)
-            prev[j] = j;
-        for (gsize a = 1; a <= n; a++) {
-            cur[0] = a;
-            for (gsize b = 1; b <= m; b++) {
-                gsize sub = prev[b - 1] + (key[a - 1] != allowed[i][b - 1]);
-                cur[b] = MIN(sub, MIN(prev[b] + 1, cur[b - 1] + 1));
-            }
-            gsize *t = prev; prev = cur; cur = t;
-        }
-        if (prev[m] < best_distance) {
-            best_distance = prev[m];
-            best = allowed[i];
-        }
-        g_free(prev);
-        g_free(cur);
-    }
-    return best;
-}
-
 /* Refuse keys of mapping @node that are not in @allowed. */
 static void check_keys(loader *l, const roomctl_config *node, const char *where,
                        const char *const *allowed)
@@ -104,7 +75,7 @@ static void check_keys(loader *l, const roomctl_config *node, const char *where,
                            "only you can read) or password_env (an environment variable)");
             continue;
         }
-        const char *near = closest_key(key, allowed);
+        const char *near = rc_closest_word(key, allowed);
         char *expected = g_strjoinv(", ", (char **)allowed);
         if (near)
             fail(l, child, "unknown key '%s' in %s (did you mean '%s'?); expected one of: %s",
