@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Driver of the roomctl benchmarks; bench/run.sh builds and runs it.
 
-Starts its own Prosody on 127.0.0.1 (bench/prosody.cfg.lua.in), then for each
+Starts its own Prosody on 127.0.0.1 (the test harness's rc-test-prosody with
+bench/prosody-extra.cfg.lua), then for each
 N and each client (the bare libstrophe baseline, libroomctl, slixmpp) makes a
 fresh node, starts the subscriber program with N connections, waits for
 "ready", runs the one publisher (rc-bench-pub), tells the subscribers how
@@ -15,8 +16,6 @@ import json
 import os
 import select
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,38 +33,22 @@ def log(text):
 
 
 class Prosody:
-    """A throwaway Prosody in a temporary folder, stopped by stop()."""
+    """The test harness's throwaway Prosody (rc-test-prosody) with the
+    benchmark's additions (bench/prosody-extra.cfg.lua); stop() ends it."""
 
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="rc-bench-prosody-")
-        for sub in ("data", "certs"):
-            os.makedirs(os.path.join(self.dir, sub))
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        with open(os.path.join(HERE, "prosody.cfg.lua.in")) as f:
-            config = f.read().replace("@DIR@", self.dir).replace("@PORT@", str(self.port))
-        self.config = os.path.join(self.dir, "prosody.cfg.lua")
-        with open(self.config, "w") as f:
-            f.write(config)
-        out = open(os.path.join(self.dir, "stdout.log"), "w")
-        self.proc = subprocess.Popen(["prosody", "--config", self.config], cwd=self.dir,
-                                     stdout=out, stderr=out, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("prosody exited: see %s" % self.dir)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
+    def __init__(self, build):
+        cmd = [os.path.join(build, "tests", "rc-test-prosody"),
+               "--account", "%s:%s" % MODERATOR, "--pubsub-max-items", "1000",
+               "--config-extra", os.path.join(HERE, "prosody-extra.cfg.lua")]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        line = read_line(self.proc, 60) or ""
+        fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+        if "port" not in fields:
             self.stop()
-            raise RuntimeError("prosody did not open port %d" % self.port)
-        subprocess.run(["prosodyctl", "--root", "--config", self.config, "register",
-                        MODERATOR[0], "localhost", MODERATOR[1]], check=True,
-                       stdout=subprocess.DEVNULL, timeout=60)
+            raise RuntimeError("rc-test-prosody did not start: %r" % line)
+        self.port = int(fields["port"])
+        self.dir = fields["dir"]
 
     def version(self):
         # Not `prosody --version`: Debian's prosody starts a server then.
@@ -73,16 +56,14 @@ class Prosody:
                              capture_output=True, text=True)
         return "Prosody " + (out.stdout.strip() or "?")
 
-    def stop(self, keep=False):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if not keep:
-            shutil.rmtree(self.dir, ignore_errors=True)
+    def stop(self):
+        """End of stdin: the harness stops Prosody and removes its folder."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()
+            self.proc.wait()
 
 
 def read_line(proc, seconds):
@@ -231,6 +212,77 @@ class Bench:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+    def agent(self, room, keys):
+        """roomctl-agent (ui-state plugin) following @room (with @keys
+        ui.button keys b0000...): peak RSS, and CPU per live event."""
+        exe = os.path.join(self.args.build, "bus", "roomctl-agent")
+        if not os.path.exists(exe):
+            return None
+        folder = tempfile.mkdtemp(prefix="rc-bench-agent-", dir=self.args.logs)
+        config = os.path.join(folder, "agent.yaml")
+        with open(config, "w") as f:
+            f.write("""account:
+  jid: %s@localhost
+  password_env: RC_BENCH_PASSWORD
+server:
+  host: 127.0.0.1
+  port: %d
+  pubsub_service: pubsub.localhost
+  allow_plaintext: true
+rooms: [%s]
+schema_dirs: [%s]
+plugin_dirs: [%s]
+plugins:
+  - name: ui-state
+    config:
+      file: %s/ui.json
+log_level: warning
+""" % (MODERATOR[0], self.server.port, room, os.path.join(SOURCE, "schemas"),
+       os.path.join(self.args.build, "plugins"), folder))
+        env = dict(os.environ, RC_BENCH_PASSWORD=MODERATOR[1])
+        errors = open(os.path.join(folder, "agent.log"), "w")
+        proc = subprocess.Popen([exe, "--config", config], env=env, stdin=subprocess.DEVNULL,
+                                stdout=errors, stderr=errors)
+        try:
+            state = os.path.join(folder, "ui.json")
+            last_key = "b%04d" % (keys - 1)
+            deadline = time.monotonic() + (60 if keys else 3)
+            while time.monotonic() < deadline and proc.poll() is None:
+                if keys and os.path.exists(state) and last_key in open(state).read():
+                    break
+                time.sleep(0.05)
+            if proc.poll() is not None or (keys and time.monotonic() >= deadline):
+                raise RuntimeError("roomctl-agent did not sync; see %s" % errors.name)
+            synced_rss = proc_status(proc.pid, "VmHWM:")
+            cpu_before = proc_cpu_s(proc.pid)
+            published = json.loads(self.pub("publish", "roomctl/" + room, [
+                "--window", str(self.args.window), "--duration", str(self.args.duration),
+                "--max-items", "5000"]))
+            time.sleep(1.0)
+            cpu = proc_cpu_s(proc.pid) - cpu_before
+            rss = proc_status(proc.pid, "VmHWM:")
+        finally:
+            stop_child(proc)
+            errors.close()
+        return {"rss_kb": rss, "rss_synced_kb": synced_rss, "keys": keys,
+                "events": published["items"],
+                "cpu_s_per_1k": cpu * 1000 / published["items"] if published["items"] else 0}
+
+
+def proc_status(pid, key):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith(key):
+                return int(line.split()[1])
+    return -1
+
+
+def proc_cpu_s(pid):
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ratios(results):
     """Each client's figures over the baseline's at the same N."""
     base = {r["n"]: r for r in results if r["client"] == "baseline"}
@@ -274,8 +326,13 @@ def targets(report):
             rows.append(("slixmpp CPU/event >= 5x roomctl's", "min %.1fx (N=%d)" % worst,
                          worst[0] >= 5))
     if report.get("agent"):
-        rows.append(("roomctl-agent RSS <= 8 MB", "%.1f MB" % (report["agent"]["rss_kb"] / 1024),
+        rows.append(("roomctl-agent RSS <= 8 MB (empty room, live events)",
+                     "%.1f MB" % (report["agent"]["rss_kb"] / 1024),
                      report["agent"]["rss_kb"] <= 8 * 1024))
+    if report.get("agent_keys"):
+        a = report["agent_keys"]
+        rows.append(("roomctl-agent RSS <= 8 MB (%d-key room)" % a["keys"],
+                     "%.1f MB" % (a["rss_kb"] / 1024), a["rss_kb"] <= 8 * 1024))
     if report.get("micro"):
         worst = min(report["micro"], key=lambda m: m["items_per_cpu_s"])
         rows.append(("decode+validate+dispatch >= 1,000,000 items/s per core",
@@ -325,10 +382,13 @@ def table(report):
                   "(min %.1f, max %.1f, %d runs); connect + join %.1f ms median" %
                   (lj["keys"], lj["join_ms_median"], lj["join_ms_min"], lj["join_ms_max"],
                    lj["runs"], lj["connect_join_ms_median"])]
-    if report.get("agent"):
-        a = report["agent"]
-        lines += ["", "roomctl-agent (ui-state plugin, 1 room): peak RSS %.1f MB" %
-                  (a["rss_kb"] / 1024)]
+    for key in ("agent", "agent_keys"):
+        a = report.get(key)
+        if a:
+            lines += ["roomctl-agent (ui-state plugin) in a room of %d keys, then %d live "
+                      "events: peak RSS %.1f MB (%.1f MB once synced), %.2f ms CPU per 1k events"
+                      % (a["keys"], a["events"], a["rss_kb"] / 1024, a["rss_synced_kb"] / 1024,
+                         a["cpu_s_per_1k"] * 1000)]
     lines += ["", "targets:"]
     for text, figure, met in report["targets"]:
         lines.append("  %-4s %-56s %s" % ("ok" if met else "MISS", text, figure))
@@ -389,15 +449,17 @@ def main():
     parser.add_argument("--connect-timeout", type=float, default=120.0)
     parser.add_argument("--late-join-keys", type=int, default=1000)
     parser.add_argument("--python", default="/usr/bin/python3")
-    parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument("--skip-micro", action="store_true",
+                        help="fan-out only: no micro-benchmarks, late join or agent")
     parser.add_argument("--profile", default="",
                         help="clients to run under `perf record` (data in the log folder)")
     args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
     os.makedirs(args.out, exist_ok=True)
     args.logs = tempfile.mkdtemp(prefix="rc-bench-logs-")
 
     load_start = "%.2f %.2f %.2f" % os.getloadavg()
-    server = Prosody()
+    server = Prosody(args.build)
     bench = Bench(args, server)
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -421,13 +483,16 @@ def main():
         if not args.skip_micro:
             try:
                 report["late_join"] = bench.late_join()
+                room = "bench-agent@conference.localhost"
+                bench.pub("create", "roomctl/" + room, ["--max-items", "100"])
+                report["agent"] = bench.agent(room, 0)
+                report["agent_keys"] = bench.agent("bench-latejoin@conference.localhost",
+                                                   args.late_join_keys)
             except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
-                log("FAILED: late join: %s" % error)
+                log("FAILED: late join or agent: %s" % error)
                 failed = True
     finally:
-        server.stop(keep=failed)
-        if failed:
-            log("Prosody's folder kept: %s" % server.dir)
+        server.stop()
     if not args.skip_micro:
         report["micro"] = bench.micro()
     report["machine"]["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "log.h"
+#include "room_acl.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define RECONNECT_FIRST_MS 1000
 #define RECONNECT_MAX_MS 30000
+#define KEEPALIVE_MS 30000
 
 static gpointer init_strophe(gpointer unused)
 {
@@ -39,40 +41,95 @@ static void finish_connect(roomctl_bus *bus, const GError *error)
         done(bus, error, bus->connect_data);
 }
 
+static void schedule_reconnect(roomctl_bus *bus);
+
+static gboolean reconnect_timed_out(gpointer data)
+{
+    roomctl_bus *bus = data;
+    g_clear_pointer(&bus->connect_guard, g_source_unref);
+    rc_warn("bus", "no XMPP session as %s within %u ms: trying again", bus->jid,
+            bus->timeout_ms);
+    /* The failure event schedules the next attempt. */
+    rc_conn_abort(bus->conn);
+    return G_SOURCE_REMOVE;
+}
+
+static void guard_attempt(roomctl_bus *bus, GSourceFunc on_timeout)
+{
+    if (bus->connect_guard) {
+        g_source_destroy(bus->connect_guard);
+        g_source_unref(bus->connect_guard);
+    }
+    bus->connect_guard = g_timeout_source_new(bus->timeout_ms);
+    g_source_set_callback(bus->connect_guard, on_timeout, bus, NULL);
+    g_source_attach(bus->connect_guard, bus->context);
+}
+
 static gboolean reconnect_now(gpointer data)
 {
     roomctl_bus *bus = data;
     g_clear_pointer(&bus->reconnect, g_source_unref);
     g_autoptr(GError) error = NULL;
     rc_info("bus", "reconnecting as %s", bus->jid);
-    if (!rc_conn_connect(bus->conn, &error))
+    if (!rc_conn_connect(bus->conn, &error)) {
         rc_warn("bus", "%s", error->message);
+        schedule_reconnect(bus);
+        return G_SOURCE_REMOVE;
+    }
+    /* A server that accepts the TCP connection and then says nothing would
+     * otherwise hold the bus forever. */
+    guard_attempt(bus, reconnect_timed_out);
     return G_SOURCE_REMOVE;
 }
 
+/* Exponential back-off with jitter: a delay drawn from [d/2, d], d doubling
+ * from reconnect_min_ms to reconnect_max_ms. */
 static void schedule_reconnect(roomctl_bus *bus)
 {
     if (bus->reconnect)
         return;
-    rc_info("bus", "reconnecting in %u ms", bus->reconnect_ms);
-    bus->reconnect = g_timeout_source_new(bus->reconnect_ms);
+    guint half = bus->reconnect_ms / 2;
+    guint delay = half + (guint)g_random_int_range(0, (gint32)MIN(half, G_MAXINT32 - 1) + 1);
+    rc_info("bus", "reconnecting in %u ms", delay);
+    bus->reconnect = g_timeout_source_new(delay);
     g_source_set_callback(bus->reconnect, reconnect_now, bus, NULL);
     g_source_attach(bus->reconnect, bus->context);
-    bus->reconnect_ms = MIN(bus->reconnect_ms * 2, RECONNECT_MAX_MS);
+    bus->reconnect_ms = bus->reconnect_ms > bus->reconnect_max_ms / 2 ? bus->reconnect_max_ms
+                                                                      : bus->reconnect_ms * 2;
+}
+
+static void on_connected(roomctl_bus *bus)
+{
+    gboolean resumed = rc_conn_is_resumed(bus->conn);
+    bus->reconnect_ms = bus->reconnect_min_ms;
+    if (bus->stats.connects++ > 0)
+        bus->stats.reconnects++;
+    bus->stats.resumed += resumed;
+    bus->stats.last_connected = g_get_real_time();
+    bus->stay_connected = TRUE;
+    bus->was_up = TRUE;
+    finish_connect(bus, NULL);
+    /* Join first, then tell: a status callback may leave rooms.  The list
+     * is copied: a room callback may leave rooms too. */
+    g_autoptr(GPtrArray) rooms = g_ptr_array_copy(bus->rooms, NULL, NULL);
+    for (guint i = 0; i < rooms->len; i++) {
+        roomctl_room *room = g_ptr_array_index(rooms, i);
+        if (!g_ptr_array_find(bus->rooms, room, NULL))
+            continue;
+        if (resumed)
+            rc_room_resume(room);
+        else
+            rc_room_start(room);
+    }
+    if (bus->status_fn)
+        bus->status_fn(bus, TRUE, NULL, bus->status_data);
 }
 
 static void on_status(rc_conn *conn, gboolean connected, const GError *error, void *data)
 {
     roomctl_bus *bus = data;
     if (connected) {
-        bus->reconnect_ms = RECONNECT_FIRST_MS;
-        bus->stay_connected = TRUE;
-        finish_connect(bus, NULL);
-        /* Join first, then tell: a status callback may leave rooms. */
-        for (guint i = 0; i < bus->rooms->len; i++)
-            rc_room_start(g_ptr_array_index(bus->rooms, i));
-        if (bus->status_fn)
-            bus->status_fn(bus, TRUE, NULL, bus->status_data);
+        on_connected(bus);
         return;
     }
     for (guint i = 0; i < bus->rooms->len; i++)
@@ -83,8 +140,18 @@ static void on_status(rc_conn *conn, gboolean connected, const GError *error, vo
         finish_connect(bus, error);
         return;
     }
-    if (bus->status_fn)
-        bus->status_fn(bus, FALSE, error, bus->status_data);
+    if (bus->connect_guard) {
+        g_source_destroy(bus->connect_guard);
+        g_clear_pointer(&bus->connect_guard, g_source_unref);
+    }
+    /* Told once per lost session, not once per failed attempt. */
+    if (bus->was_up) {
+        bus->was_up = FALSE;
+        bus->stats.lost++;
+        bus->stats.last_lost = g_get_real_time();
+        if (bus->status_fn)
+            bus->status_fn(bus, FALSE, error, bus->status_data);
+    }
     if (bus->stay_connected)
         schedule_reconnect(bus);
 }
@@ -115,11 +182,23 @@ roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
     bus->registry = registry;
     bus->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     bus->rooms = g_ptr_array_new();
-    bus->reconnect_ms = RECONNECT_FIRST_MS;
+    bus->reconnect_min_ms = options->reconnect_min_ms ? options->reconnect_min_ms
+                                                      : RECONNECT_FIRST_MS;
+    bus->reconnect_max_ms = MAX(bus->reconnect_min_ms, options->reconnect_max_ms
+                                                       ? options->reconnect_max_ms
+                                                       : RECONNECT_MAX_MS);
+    bus->reconnect_ms = bus->reconnect_min_ms;
+    /* One resource for the bus's life: the rooms' subscriptions (of the full
+     * JID) then outlive a reconnection instead of piling up, one per
+     * session.  An anonymous login gets a new JID each time anyway. */
+    g_autofree char *resource = at ? g_strdup_printf("roomctl-%08x", g_random_int()) : NULL;
     rc_conn_options conn_options = {
-        .jid = options->jid, .password = options->password,
+        .jid = options->jid, .resource = resource, .password = options->password,
         .host = options->host, .port = options->port,
         .allow_plaintext = options->allow_plaintext, .trust_tls = options->trust_tls,
+        .disable_sm = options->disable_stream_management,
+        .keepalive_ms = options->keepalive_ms ? options->keepalive_ms : KEEPALIVE_MS,
+        .ping_timeout_ms = bus->timeout_ms,
     };
     bus->conn = rc_conn_new(&conn_options, bus->context, on_status, on_message, bus);
     return bus;
@@ -139,6 +218,7 @@ void roomctl_bus_free(roomctl_bus *bus)
     /* Pending requests fail now, while the bus is still whole. */
     bus->status_fn = NULL;
     rc_conn_free(bus->conn);
+    rc_acl_free(bus->acl); /* room_acl.c (issue 5) */
     bus->conn = NULL;
     if (bus->connect_guard) {
         g_source_destroy(bus->connect_guard);
@@ -155,6 +235,13 @@ void roomctl_bus_free(roomctl_bus *bus)
 const char *roomctl_bus_jid(const roomctl_bus *bus) { return rc_conn_bound_jid(bus->conn); }
 const char *roomctl_bus_pubsub_service(const roomctl_bus *bus) { return bus->pubsub_service; }
 gboolean roomctl_bus_is_connected(const roomctl_bus *bus) { return rc_conn_is_connected(bus->conn); }
+gboolean roomctl_bus_is_resumed(const roomctl_bus *bus) { return rc_conn_is_resumed(bus->conn); }
+
+void roomctl_bus_get_stats(const roomctl_bus *bus, roomctl_bus_stats *out)
+{
+    *out = bus->stats;
+    out->keepalive_timeouts = rc_conn_keepalive_timeouts(bus->conn);
+}
 
 void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data)
 {
@@ -198,9 +285,7 @@ void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data
         finish_connect(bus, error);
         return;
     }
-    bus->connect_guard = g_timeout_source_new(bus->timeout_ms);
-    g_source_set_callback(bus->connect_guard, connect_timed_out, bus, NULL);
-    g_source_attach(bus->connect_guard, bus->context);
+    guard_attempt(bus, connect_timed_out);
 }
 
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error)
@@ -222,6 +307,10 @@ void roomctl_bus_disconnect(roomctl_bus *bus)
     if (bus->reconnect) {
         g_source_destroy(bus->reconnect);
         g_clear_pointer(&bus->reconnect, g_source_unref);
+    }
+    if (bus->connect_guard && !bus->connecting) {
+        g_source_destroy(bus->connect_guard);
+        g_clear_pointer(&bus->connect_guard, g_source_unref);
     }
     rc_conn_disconnect(bus->conn);
 }

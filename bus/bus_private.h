@@ -23,10 +23,14 @@ struct roomctl_bus {
     roomctl_done_fn connect_done;
     void *connect_data;
     gboolean stay_connected;   /* reconnect when the connection is lost */
-    guint reconnect_ms;        /* next reconnect delay */
+    gboolean was_up;           /* the status callback last heard "connected" */
+    guint reconnect_min_ms, reconnect_max_ms;
+    guint reconnect_ms;        /* next reconnect delay, before jitter */
     GSource *reconnect;
-    GSource *connect_guard;
+    GSource *connect_guard;    /* bounds roomctl_bus_connect() and each reconnection */
+    roomctl_bus_stats stats;
     GPtrArray *rooms;          /* joined roomctl_room *, each holding one ref */
+    struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the
@@ -60,6 +64,9 @@ void rc_wait_done(roomctl_bus *bus, const GError *error, void *wait);
 void rc_room_start(roomctl_room *room);
 /* The connection went down: the room waits for the next one. */
 void rc_room_connection_lost(roomctl_room *room);
+/* The session was resumed (XEP-0198): nothing was missed, a room that was
+ * in sync is again, without fetching; others start their join. */
+void rc_room_resume(roomctl_room *room);
 /* A PubSub event <message/> for the rooms of @bus. */
 void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message);
 /* Leave without telling the server (the bus is going away). */

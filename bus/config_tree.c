@@ -2,10 +2,10 @@
  * the agent configuration, plugin sections): a libyaml event parser that
  * builds a read-only tree whose nodes know where they were written. */
 #include <string.h>
-#include <sys/stat.h>
 #include <yaml.h>
 
 #include "config_tree.h"
+#include "../plugins/common/common.h"
 
 #define MAX_DEPTH 64
 #define MAX_BYTES (1024 * 1024)
@@ -333,19 +333,22 @@ roomctl_config *roomctl_config_load_string(const char *name, const char *yaml, g
 roomctl_config *roomctl_config_load_file(const char *path, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > MAX_BYTES) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG,
-                    "%s:1:1: error: file is too large (%lld bytes; the limit is 1 MiB)",
-                    path, (long long)sb.st_size);
-        return NULL;
-    }
-    char *data = NULL;
     gsize len = 0;
     GError *io = NULL;
-    if (!g_file_get_contents(path, &data, &len, &io)) {
+    /* Capped for any file: `roomctl schema check /dev/zero` or a FIFO must
+     * not read without end. */
+    char *data = rc_read_file_capped(path, MAX_BYTES, &len, &io);
+    if (!data && io) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", path, io->message);
         g_error_free(io);
+        return NULL;
+    }
+    if (!data) {
+        char *size = len ? g_strdup_printf("%" G_GSIZE_FORMAT " bytes", len)
+                         : g_strdup("more than 1 MiB");
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG,
+                    "%s:1:1: error: file is too large (%s; the limit is 1 MiB)", path, size);
+        g_free(size);
         return NULL;
     }
     roomctl_config *root = roomctl_config_load_string(path, data, len, error);

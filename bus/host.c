@@ -1,6 +1,7 @@
 /* The plugin host: finds, checks, loads and unloads handler plugins. */
 #include "host_private.h"
 #include "log.h"
+#include "private_path.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -79,20 +80,7 @@ static gboolean check_private(const char *path, gboolean want_dir, GError **erro
                     "%s: cannot load plugin: not a regular file", path);
         return FALSE;
     }
-    const char *what = want_dir ? "plugin directory" : "plugin";
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INSECURE,
-                    "%s: refusing %s: mode %04o lets others than its owner write it "
-                    "(chmod go-w)", path, what, (unsigned)(st.st_mode & 07777));
-        return FALSE;
-    }
-    if (st.st_uid != 0 && st.st_uid != geteuid()) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INSECURE,
-                    "%s: refusing %s: owned by uid %u, neither this user (uid %u) nor root",
-                    path, what, (unsigned)st.st_uid, (unsigned)geteuid());
-        return FALSE;
-    }
-    return TRUE;
+    return rc_check_private(path, &st, want_dir ? "plugin directory" : "plugin", error);
 }
 
 gboolean roomctl_host_add_plugin_dir(roomctl_host *host, const char *dir, GError **error)
@@ -232,27 +220,51 @@ static void warn_unknown_types(const roomctl_host *host, const roomctl_plugin *p
         g_ptr_array_unref(schemas);
 }
 
-gboolean roomctl_host_load(roomctl_host *host, const char *name,
-                           const roomctl_config *config, GError **error)
+/* Everything loading checks before init: found, safe, loads, a descriptor
+ * this host supports.  NULL with the reason; else free with plugin_unload(). */
+static roomctl_plugin *open_checked(roomctl_host *host, const char *name, GError **error)
 {
-    g_return_val_if_fail(host && name, FALSE);
     char *path = find_plugin(host, name, error);
     if (!path)
-        return FALSE;
+        return NULL;
     char *dir = g_path_get_dirname(path);
     gboolean safe = check_private(dir, TRUE, error) && check_private(path, FALSE, error);
     g_free(dir);
     if (!safe) {
         g_free(path);
-        return FALSE;
+        return NULL;
     }
-
     roomctl_plugin *plugin = g_new0(roomctl_plugin, 1);
     plugin->host = host;
     plugin->path = path;
     plugin->handlers = g_ptr_array_new_with_free_func(rc_handler_free);
-    if (!open_plugin(plugin, error))
-        goto fail;
+    if (!open_plugin(plugin, error)) {
+        plugin_unload(plugin);
+        return NULL;
+    }
+    return plugin;
+}
+
+gboolean roomctl_host_check(roomctl_host *host, const char *name, GError **error)
+{
+    g_return_val_if_fail(host && name, FALSE);
+    roomctl_plugin *plugin = open_checked(host, name, error);
+    if (!plugin)
+        return FALSE;
+    rc_debug(RC_HOST_LOG_DOMAIN, "plugin '%s' %s in %s can be loaded", plugin->descriptor->name,
+             plugin->descriptor->version ? plugin->descriptor->version : "", plugin->path);
+    plugin_unload(plugin);
+    return TRUE;
+}
+
+gboolean roomctl_host_load(roomctl_host *host, const char *name,
+                           const roomctl_config *config, GError **error)
+{
+    g_return_val_if_fail(host && name, FALSE);
+    roomctl_plugin *plugin = open_checked(host, name, error);
+    if (!plugin)
+        return FALSE;
+    const char *path = plugin->path;
     const roomctl_plugin_descriptor *d = plugin->descriptor;
     roomctl_plugin *other = find_loaded(host, d->name);
     if (other) {

@@ -73,7 +73,9 @@ fail:
 }
 
 /* Key values go into ids with '%' and ':' escaped, so that ids stay unique
- * whatever the key values hold. */
+ * whatever the key values hold, and with bytes below 0x20 escaped, because
+ * XML attribute normalisation turns a tab or line feed in an id into a space
+ * and every receiver would then reject the item. */
 static void append_key_text(GString *id, const roomctl_value *v)
 {
     if (v->type == ROOMCTL_FIELD_INT) {
@@ -81,10 +83,8 @@ static void append_key_text(GString *id, const roomctl_value *v)
         return;
     }
     for (const char *p = v->text; *p; p++) {
-        if (*p == '%')
-            g_string_append(id, "%25");
-        else if (*p == ':')
-            g_string_append(id, "%3A");
+        if (*p == '%' || *p == ':' || (guchar)*p < 0x20)
+            g_string_append_printf(id, "%%%02X", (guchar)*p);
         else
             g_string_append_c(id, *p);
     }

@@ -4,6 +4,7 @@
 
 #include "config_tree.h"
 #include "item_private.h"
+#include "../plugins/common/common.h"
 
 struct roomctl_item_builder {
     rc_draft draft;
@@ -83,7 +84,41 @@ roomctl_item *roomctl_item_builder_finish(roomctl_item_builder *builder, GError 
     return item;
 }
 
-/* `field=@FILE` reads a bytes field from a file. */
+/* Bytes for a field without max_bytes are read from a file up to this size:
+ * far more than any server passes on, and a bound for /dev/zero. */
+#define MAX_FILE_BYTES (64 * 1024 * 1024)
+
+/* `field=@FILE`: the bytes of @path, checked against the field's max_bytes
+ * before more than that is read. */
+static gboolean assign_file(roomctl_item_builder *b, const char *name, const rc_field *spec,
+                            const char *path, GError **error)
+{
+    const char *type = b->draft.schema->type;
+    gsize max = spec->has_max_bytes ? (gsize)spec->max_bytes : MAX_FILE_BYTES;
+    gsize len = 0;
+    GError *io = NULL;
+    char *data = rc_read_file_capped(path, max, &len, &io);
+    if (!data && io) {
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: field '%s': %s", type, name,
+                    io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    if (!data) {
+        char *size = len ? g_strdup_printf("%" G_GSIZE_FORMAT " bytes", len)
+                         : g_strdup_printf("more than %" G_GSIZE_FORMAT " bytes", max);
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
+                    "%s: field '%s': %s: too large: %s, at most %" G_GSIZE_FORMAT, type, name,
+                    path, size, max);
+        g_free(size);
+        return FALSE;
+    }
+    gboolean ok = roomctl_item_builder_set_bytes(b, name, (guint8 *)data, len, error);
+    g_free(data);
+    return ok;
+}
+
+/* `field=value`, or `field=@FILE` for a bytes field. */
 static gboolean assign(roomctl_item_builder *b, const char *assignment, GError **error)
 {
     const char *eq = strchr(assignment, '=');
@@ -98,17 +133,7 @@ static gboolean assign(roomctl_item_builder *b, const char *assignment, GError *
     const rc_field *spec = f && f->type == ROOMCTL_FIELD_LIST ? f->items : f;
     gboolean ok;
     if (spec && spec->type == ROOMCTL_FIELD_BYTES && text[0] == '@') {
-        char *data = NULL;
-        gsize len = 0;
-        GError *io = NULL;
-        ok = g_file_get_contents(text + 1, &data, &len, &io);
-        if (ok)
-            ok = roomctl_item_builder_set_bytes(b, name, (guint8 *)data, len, error);
-        else
-            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: field '%s': %s",
-                        b->draft.schema->type, name, io->message);
-        g_clear_error(&io);
-        g_free(data);
+        ok = assign_file(b, name, spec, text + 1, error);
     } else {
         ok = roomctl_item_builder_set(b, name, text, error);
     }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "schema_private.h"
+#include "private_path.h"
 
 #ifndef ROOMCTL_SCHEMADIR
 #define ROOMCTL_SCHEMADIR "/usr/local/share/roomctl/schemas"
@@ -84,9 +85,20 @@ static gint compare_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Schemas decide what reaches the plugins: refuse those others could change. */
+static gboolean check_private_path(const char *path, const char *what, GError **error)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return TRUE; /* opening it says why */
+    return rc_check_private(path, &st, what, error);
+}
+
 gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error)
 {
     GError *local = NULL;
+    if (!check_private_path(dir, "schema directory", error))
+        return FALSE;
     GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir, local->message);
@@ -102,7 +114,9 @@ gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, 
 
     gboolean ok = TRUE;
     for (guint i = 0; i < names->len; i++) {
-        if (!roomctl_registry_load_file(registry, g_ptr_array_index(names, i), &local)) {
+        const char *path = g_ptr_array_index(names, i);
+        if (!check_private_path(path, "schema file", &local) ||
+            !roomctl_registry_load_file(registry, path, &local)) {
             merge_error(error, local);
             local = NULL;
             ok = FALSE;

@@ -13,8 +13,14 @@
 
 #include "codec.h"
 #include "log.h"
+#include "room_acl.h"
 
-typedef enum { RC_ROOM_IDLE, RC_ROOM_JOINING, RC_ROOM_SYNCED, RC_ROOM_GONE } rc_room_phase;
+/* STALE: was in sync when the connection went down.  Its state stays, and
+ * live events still apply: only a resumed stream (XEP-0198) can bring them,
+ * and it brings exactly what was missed.  A new session rejoins instead. */
+typedef enum {
+    RC_ROOM_IDLE, RC_ROOM_JOINING, RC_ROOM_SYNCED, RC_ROOM_STALE, RC_ROOM_GONE
+} rc_room_phase;
 
 struct roomctl_room {
     gint ref;                /* the bus's list + requests in flight */
@@ -28,7 +34,7 @@ struct roomctl_room {
     guint attempt;           /* answers to an older join are ignored */
     GHashTable *state;       /* item id -> roomctl_item (ref) */
     GPtrArray *buffer;       /* <event/> copies received while joining */
-    guint dropped;
+    roomctl_room_stats stats;
 };
 
 static void release_stanza(gpointer stanza)
@@ -55,6 +61,7 @@ static void room_unref(roomctl_room *room)
 
 const char *roomctl_room_jid(const roomctl_room *room) { return room->jid; }
 gboolean roomctl_room_is_synced(const roomctl_room *room) { return room->phase == RC_ROOM_SYNCED; }
+void roomctl_room_get_stats(const roomctl_room *room, roomctl_room_stats *out) { *out = room->stats; }
 
 GPtrArray *roomctl_room_state(const roomctl_room *room)
 {
@@ -72,7 +79,7 @@ GPtrArray *roomctl_room_state(const roomctl_room *room)
 
 static void drop(roomctl_room *room, const char *item_id, const GError *why)
 {
-    room->dropped++;
+    room->stats.dropped++;
     rc_warn("room", "%s: ignored item %s: %s", room->jid, item_id ? item_id : "(no id)",
             why->message);
     if (room->cb.dropped)
@@ -89,7 +96,7 @@ static roomctl_item *decode(roomctl_room *room, xmpp_stanza_t *it, gboolean repl
     if (!control)
         why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
                           "no <control xmlns='%s'/> payload", ROOMCTL_NS);
-    else
+    else if (!(why = rc_acl_check_item(room->bus, room->jid, it))) /* size, publisher: room_acl.c */
         item = rc_item_decode_stanza(room->bus->registry, control, id, &why);
     if (!item) {
         drop(room, id, why);
@@ -103,6 +110,10 @@ static roomctl_item *decode(roomctl_room *room, xmpp_stanza_t *it, gboolean repl
 
 static void deliver(roomctl_room *room, roomctl_item *item)
 {
+    if (roomctl_item_is_replay(item))
+        room->stats.replayed++;
+    else
+        room->stats.applied++;
     if (room->cb.item)
         room->cb.item(room, item, room->user_data);
 }
@@ -113,6 +124,7 @@ static void apply_state(roomctl_room *room, roomctl_item *item)
     const char *id = roomctl_item_id(item);
     roomctl_item *current = g_hash_table_lookup(room->state, id);
     if (current && rc_item_equal(current, item)) {
+        room->stats.unchanged++;
         roomctl_item_unref(item);
         return;
     }
@@ -144,6 +156,7 @@ static void reset_key(roomctl_room *room, const char *item_id)
     g_autofree char *type = g_strdup(roomctl_item_type(current));
     g_autofree char *id = g_strdup(item_id);
     g_hash_table_remove(room->state, item_id);
+    room->stats.resets++;
     if (room->cb.reset)
         room->cb.reset(room, type, id, room->user_data);
 }
@@ -151,6 +164,7 @@ static void reset_key(roomctl_room *room, const char *item_id)
 static void purge_all(roomctl_room *room)
 {
     g_hash_table_remove_all(room->state);
+    room->stats.purges++;
     if (room->cb.purge)
         room->cb.purge(room, room->user_data);
 }
@@ -296,6 +310,8 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
         apply_buffer(room);
     if (room->bus && room->phase == RC_ROOM_JOINING) {
         room->phase = RC_ROOM_SYNCED;
+        room->stats.syncs++;
+        room->stats.last_sync = g_get_real_time();
         rc_info("room", "%s: joined, %u state items", room->jid, g_hash_table_size(room->state));
         if (room->cb.synced)
             room->cb.synced(room, NULL, room->user_data);
@@ -333,10 +349,23 @@ void rc_room_start(roomctl_room *room)
 
 void rc_room_connection_lost(roomctl_room *room)
 {
-    if (room->phase != RC_ROOM_GONE)
+    if (room->phase == RC_ROOM_SYNCED)
+        room->phase = RC_ROOM_STALE;
+    else if (room->phase != RC_ROOM_GONE && room->phase != RC_ROOM_STALE)
         room->phase = RC_ROOM_IDLE;
     room->attempt++;
     g_ptr_array_set_size(room->buffer, 0);
+}
+
+void rc_room_resume(roomctl_room *room)
+{
+    if (room->phase != RC_ROOM_STALE) {
+        rc_room_start(room);
+        return;
+    }
+    room->phase = RC_ROOM_SYNCED;
+    rc_info("room", "%s: session resumed, %u state items kept", room->jid,
+            g_hash_table_size(room->state));
 }
 
 /* ---- Events --------------------------------------------------------------------- */
@@ -376,7 +405,7 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
             drop(room, NULL, why);
         } else if (room->phase == RC_ROOM_JOINING) {
             g_ptr_array_add(room->buffer, xmpp_stanza_copy(event));
-        } else if (room->phase == RC_ROOM_SYNCED) {
+        } else if (room->phase == RC_ROOM_SYNCED || room->phase == RC_ROOM_STALE) {
             apply_event(room, event);
         }
     }

@@ -5,6 +5,7 @@
 #include "config_tree.h"
 #include "schema_private.h"
 #include "suggest.h"
+#include "../plugins/common/common.h"
 
 #define MAX_NAME 64
 #define MAX_TYPE_NAME 128
@@ -228,7 +229,10 @@ static void compile_keyword(loader *l, rc_field *f, const char *key, const roomc
     } else if (!strcmp(key, "pattern")) {
         const char *text = scalar(l, v, what);
         GError *error = NULL;
-        if (text && !(f->pattern = g_regex_new(text, G_REGEX_OPTIMIZE, 0, &error))) {
+        /* Without DOLLAR_ENDONLY, '$' also matches before a final line feed:
+         * '^[a-z]+$' would accept "send\n". */
+        if (text && !(f->pattern = g_regex_new(text, G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY,
+                                               0, &error))) {
             report(l, AT(v), "field '%s': bad pattern: %s", f->name, error->message);
             g_error_free(error);
         }
@@ -250,10 +254,12 @@ static void compile_keyword(loader *l, rc_field *f, const char *key, const roomc
         char **names = string_list(l, v, what);
         for (gsize i = 0; names && names[i]; i++) {
             rc_media_type t = rc_media_type_from_name(names[i]);
-            if (!t)
+            if (!t) {
+                char *known = rc_media_type_list(RC_MEDIA_ALL);
                 report(l, AT(roomctl_config_at(v, i, NULL)),
-                       "field '%s': unknown media type '%s' (known: image/png, image/jpeg, "
-                       "image/gif, image/webp, application/pdf)", f->name, names[i]);
+                       "field '%s': unknown media type '%s' (known: %s)", f->name, names[i], known);
+                g_free(known);
+            }
             f->media_types |= t;
         }
         g_strfreev(names);

@@ -23,11 +23,17 @@ static void json_strv(GString *out, char **values)
 
 static void json_value(GString *out, const roomctl_value *v)
 {
+    /* Not v->text: it is what the author wrote in YAML, and 007 or 1.50e1
+     * are not JSON numbers. */
     switch (v->type) {
     case ROOMCTL_FIELD_INT:
+        rc_json_int(out, v->u.i);
+        break;
     case ROOMCTL_FIELD_NUMBER:
+        rc_json_number(out, v->u.d);
+        break;
     case ROOMCTL_FIELD_BOOL:
-        g_string_append(out, v->text);
+        g_string_append(out, v->u.b ? "true" : "false");
         break;
     case ROOMCTL_FIELD_LIST:
         g_string_append_c(out, '[');
@@ -46,7 +52,7 @@ static void json_value(GString *out, const roomctl_value *v)
 static char **media_names(guint bits)
 {
     GPtrArray *names = g_ptr_array_new();
-    for (guint bit = 1; bit <= RC_MEDIA_PDF; bit <<= 1)
+    for (guint bit = 1; bit <= RC_MEDIA_ALL; bit <<= 1)
         if (bits & bit)
             g_ptr_array_add(names, (char *)rc_media_type_name(bit));
     g_ptr_array_add(names, NULL);
@@ -69,8 +75,14 @@ static void json_constraints(GString *out, const rc_field *f)
     }
     if (f->has_min && f->type == ROOMCTL_FIELD_INT) MEMBER("min", "%" G_GINT64_FORMAT, f->min_i);
     if (f->has_max && f->type == ROOMCTL_FIELD_INT) MEMBER("max", "%" G_GINT64_FORMAT, f->max_i);
-    if (f->has_min && f->type == ROOMCTL_FIELD_NUMBER) MEMBER("min", "%.17g", f->min_d);
-    if (f->has_max && f->type == ROOMCTL_FIELD_NUMBER) MEMBER("max", "%.17g", f->max_d);
+    if (f->has_min && f->type == ROOMCTL_FIELD_NUMBER) {
+        g_string_append(out, ", \"min\": ");
+        rc_json_number(out, f->min_d);
+    }
+    if (f->has_max && f->type == ROOMCTL_FIELD_NUMBER) {
+        g_string_append(out, ", \"max\": ");
+        rc_json_number(out, f->max_d);
+    }
     if (f->type == ROOMCTL_FIELD_URL) {
         static const char *const web[] = { "http", "https", NULL };
         g_string_append(out, ", \"schemes\": ");

@@ -45,14 +45,6 @@ struct rc_list {
     roomctl_value items[];
 };
 
-typedef enum {
-    RC_MEDIA_PNG = 1 << 0,
-    RC_MEDIA_JPEG = 1 << 1,
-    RC_MEDIA_GIF = 1 << 2,
-    RC_MEDIA_WEBP = 1 << 3,
-    RC_MEDIA_PDF = 1 << 4
-} rc_media_type;
-
 typedef struct rc_field rc_field;
 struct rc_field {
     char *name;
@@ -124,9 +116,6 @@ void rc_value_clear(roomctl_value *value);
 rc_list *rc_list_new(roomctl_value *values, gsize count);
 void rc_list_free(rc_list *list);
 gboolean rc_value_equal(const roomctl_value *a, const roomctl_value *b);
-/* The media type names rc_media_type bits stand for, e.g. "image/png". */
-const char *rc_media_type_name(rc_media_type type);
-rc_media_type rc_media_type_from_name(const char *name);
 /* The field type's name as a schema writes it ("string", …). */
 const char *rc_field_type_name(roomctl_field_type type);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schema_private.h"
+#include "../plugins/common/common.h"
 
 /* How much of a bad value an error message quotes. */
 #define QUOTE_CHARS 40
@@ -20,46 +21,6 @@ static const char *const type_names[] = {
 const char *rc_field_type_name(roomctl_field_type type)
 {
     return (guint)type < G_N_ELEMENTS(type_names) ? type_names[type] : "?";
-}
-
-static const struct {
-    rc_media_type type;
-    const char *name;
-    const char *magic;
-    gsize magic_len;
-    gsize offset;  /* where the magic starts */
-} media[] = {
-    { RC_MEDIA_PNG, "image/png", "\x89PNG\r\n\x1a\n", 8, 0 },
-    { RC_MEDIA_JPEG, "image/jpeg", "\xff\xd8\xff", 3, 0 },
-    { RC_MEDIA_GIF, "image/gif", "GIF8", 4, 0 },
-    { RC_MEDIA_WEBP, "image/webp", "WEBP", 4, 8 },  /* after "RIFF" and a size */
-    { RC_MEDIA_PDF, "application/pdf", "%PDF-", 5, 0 },
-};
-
-const char *rc_media_type_name(rc_media_type type)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(media); i++)
-        if (media[i].type == type)
-            return media[i].name;
-    return NULL;
-}
-
-rc_media_type rc_media_type_from_name(const char *name)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(media); i++)
-        if (!g_ascii_strcasecmp(media[i].name, name))
-            return media[i].type;
-    return 0;
-}
-
-static rc_media_type sniff(const guint8 *data, gsize len)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(media); i++)
-        if (len >= media[i].offset + media[i].magic_len &&
-            !memcmp(data + media[i].offset, media[i].magic, media[i].magic_len) &&
-            (media[i].type != RC_MEDIA_WEBP || !memcmp(data, "RIFF", 4)))
-            return media[i].type;
-    return 0;
 }
 
 /* @text shortened for a message; free with g_free(). */
@@ -83,23 +44,39 @@ static gboolean fail_got(char **problem, const char *expected, const char *text)
     return FALSE;
 }
 
-/* Text that can travel in XML unchanged: valid UTF-8, no control characters
- * but tab and line feed.  Counts the characters. */
+/* A character no value may hold: one XML 1.0 cannot carry (the stream would
+ * not be well-formed and the server would close it), or a control character
+ * but tab and line feed.  Returns the problem, or NULL. */
+static char *forbidden_char(gunichar c)
+{
+    if ((c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7F && c <= 0x9F))
+        return g_strdup_printf("control character U+%04X is not allowed", c);
+    if (c == 0xFFFE || c == 0xFFFF)
+        return g_strdup_printf("character U+%04X is not allowed", c);
+    return NULL;
+}
+
+/* Text that can travel in XML unchanged: valid UTF-8, no forbidden
+ * characters.  Counts the characters.  ASCII, the common case, takes one
+ * pass without decoding. */
 static gboolean check_text(const char *text, gint64 *chars, char **problem)
 {
     gint64 n = 0;
     gboolean ascii = TRUE;
     for (const guchar *p = (const guchar *)text; *p; p++) {
-        if (*p < 0x20 && *p != '\t' && *p != '\n') {
-            *problem = g_strdup_printf("control character U+%04X is not allowed", *p);
+        if ((*p < 0x20 || *p == 0x7F) && (*problem = forbidden_char(*p)))
             return FALSE;
-        }
         ascii &= *p < 0x80;
         n += (*p & 0xC0) != 0x80;
     }
-    if (!ascii && !g_utf8_validate(text, -1, NULL)) {
-        *problem = g_strdup("invalid UTF-8");
-        return FALSE;
+    if (!ascii) {
+        if (!g_utf8_validate(text, -1, NULL)) {
+            *problem = g_strdup("invalid UTF-8");
+            return FALSE;
+        }
+        for (const char *p = text; *p; p = g_utf8_next_char(p))
+            if ((guchar)*p >= 0x80 && (*problem = forbidden_char(g_utf8_get_char(p))))
+                return FALSE;
     }
     *chars = n;
     return TRUE;
@@ -165,7 +142,10 @@ static gboolean digits(const char *p, int n)
     return TRUE;
 }
 
-/* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM). */
+/* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM), 'T' and 'Z'
+ * in either case, a fraction of any length.  GLib takes neither lower case
+ * nor more than its own fraction digits, and takes offsets up to +24:00, so
+ * it gets a checked, normalised copy. */
 static gboolean parse_timestamp(const char *text, gint64 *usec)
 {
     const char *p = text;
@@ -173,22 +153,34 @@ static gboolean parse_timestamp(const char *text, gint64 *usec)
         (p[10] != 'T' && p[10] != 't') || !digits(p + 11, 2) || p[13] != ':' ||
         !digits(p + 14, 2) || p[16] != ':' || !digits(p + 17, 2))
         return FALSE;
+    char norm[sizeof "YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM"];
+    memcpy(norm, text, 19);
+    norm[10] = 'T';
+    gsize n = 19;
     p += 19;
     if (*p == '.') {
-        if (!g_ascii_isdigit(*++p))
+        if (!g_ascii_isdigit(p[1]))
             return FALSE;
-        while (g_ascii_isdigit(*p))
-            p++;
+        norm[n++] = *p++;
+        for (int kept = 0; g_ascii_isdigit(*p); p++)
+            if (kept++ < 6)
+                norm[n++] = *p;
     }
-    if (*p == 'Z' || *p == 'z')
+    if (*p == 'Z' || *p == 'z') {
+        norm[n++] = 'Z';
         p++;
-    else if ((*p == '+' || *p == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2))
+    } else if ((*p == '+' || *p == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
+               (p[1] - '0') * 10 + (p[2] - '0') <= 23 && p[4] <= '5') {
+        memcpy(norm + n, p, 6);
+        n += 6;
         p += 6;
-    else
+    } else {
         return FALSE;
+    }
     if (*p)
         return FALSE;
-    GDateTime *dt = g_date_time_new_from_iso8601(text, NULL);
+    norm[n] = '\0';
+    GDateTime *dt = g_date_time_new_from_iso8601(norm, NULL);
     if (!dt)
         return FALSE;
     *usec = g_date_time_to_unix(dt) * G_USEC_PER_SEC + g_date_time_get_microsecond(dt);
@@ -206,9 +198,27 @@ static gboolean parse_jid(const char *text)
     if (domain_len == 0 || domain_len > 1023 || (at && at == text) ||
         (at && at - text > 1023) || (slash && (!slash[1] || strlen(slash + 1) > 1023)))
         return FALSE;
-    for (const char *c = text; c < text + bare_len; c++) {
-        if (g_ascii_isspace(*c) || strchr("\"&'<>", *c) || (*c == '@' && c != at) ||
-            (*c == ':' && c < domain))
+    /* The resource may hold '@', ':' and '/', but no more than the rest. */
+    for (const char *c = text; *c; c++) {
+        if (g_ascii_isspace(*c) || strchr("\"&'<>", *c) ||
+            (*c == '@' && c != at && (!slash || c < slash)) || (*c == ':' && c < domain))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* GUri takes characters RFC 3986 does not allow anywhere in a URL; a URL
+ * with them is not what the docs promise, and a client may open another
+ * address than the one shown. */
+static gboolean check_url_chars(const char *text, char **problem)
+{
+    for (const guchar *p = (const guchar *)text; *p; p++) {
+        if (*p <= ' ' || *p == 0x7F)
+            *problem = g_strdup_printf(*p == ' ' ? "' ' is not allowed in a URL"
+                                                 : "U+%04X is not allowed in a URL", *p);
+        else if (strchr("\"<>\\^`{|}", *p))
+            *problem = g_strdup_printf("'%c' is not allowed in a URL", *p);
+        if (*problem)
             return FALSE;
     }
     return TRUE;
@@ -265,13 +275,10 @@ static gboolean parse_bytes(const rc_field *field, const char *text, roomctl_val
     }
     gsize len = 0;
     guint8 *data = size ? g_base64_decode(text, &len) : NULL;
-    if (field->media_types && !(sniff(data, len) & field->media_types)) {
-        GString *names = g_string_new(NULL);
-        for (gsize i = 0; i < G_N_ELEMENTS(media); i++)
-            if (field->media_types & media[i].type)
-                g_string_append_printf(names, "%s%s", names->len ? ", " : "", media[i].name);
-        *problem = g_strdup_printf("data is not of an allowed media type (%s)", names->str);
-        g_string_free(names, TRUE);
+    if (field->media_types && !(rc_media_sniff(data, len) & field->media_types)) {
+        char *names = rc_media_type_list(field->media_types);
+        *problem = g_strdup_printf("data is not of an allowed media type (%s)", names);
+        g_free(names);
         g_free(data);
         return FALSE;
     }
@@ -368,7 +375,7 @@ gboolean rc_field_parse(const rc_field *field, const char *text, roomctl_value *
         return TRUE;
     case ROOMCTL_FIELD_URL:
         return check_text(text, &chars, problem) && check_length(field, chars, problem) &&
-               parse_url(field, text, problem);
+               parse_url(field, text, problem) && check_url_chars(text, problem);
     case ROOMCTL_FIELD_JID:
         if (!check_text(text, &chars, problem))
             return FALSE;

@@ -1,6 +1,9 @@
-/* One libstrophe connection in a GMainContext: connect, status, IQ pairing.
+/* One libstrophe connection in a GMainContext: connect, status, IQ pairing,
+ * keepalive.
  * Each connection attempt gets a fresh xmpp_conn_t, so that nothing of a
- * lost session (handlers, queued stanzas) leaks into the next. */
+ * lost session (handlers, queued stanzas) leaks into the next; only the
+ * stream management state moves over, so that libstrophe can resume the
+ * session (XEP-0198) when the server kept it. */
 #include "xmpp_conn.h"
 
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "xmpp_loop.h"
 
 #define FREE_FLUSH_MS 300
+#define NS_PING "urn:xmpp:ping"
 
 typedef struct {
     rc_conn *conn;
@@ -25,6 +29,8 @@ typedef struct {
 
 struct rc_conn {
     char *jid, *password, *host;
+    char *login_jid;          /* @jid with the resource to bind */
+    char *domain;             /* the JID's: where pings go */
     guint16 port;
     long flags;
     GMainContext *context;
@@ -46,6 +52,16 @@ struct rc_conn {
     /* What libstrophe said while connecting, for the error text. */
     char *last_problem;
     gboolean auth_failed;
+    /* Resumption: seen <resumed/> in this attempt; the session is resumed. */
+    gboolean resume_seen;
+    gboolean resumed;
+    /* Keepalive: when the server last sent a stanza, our ping in flight. */
+    guint keepalive_ms;
+    guint ping_timeout_ms;
+    gint64 last_input;        /* monotonic µs */
+    GSource *keepalive;
+    gboolean ping_pending;
+    guint keepalive_timeouts;
 };
 
 /* ---- libstrophe's log ------------------------------------------------------ */
@@ -62,6 +78,10 @@ static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *
         if ((g_str_equal(area, "auth") && level >= XMPP_LEVEL_WARN) ||
             (strstr(msg, "auth failed") || strstr(msg, "not-authorized")))
             conn->auth_failed = TRUE;
+        /* libstrophe 0.12 tells a resumption only here: <resumed/> never
+         * reaches the stanza handlers. */
+        if (strstr(msg, "Session resumed successfully"))
+            conn->resume_seen = TRUE;
     }
     if (level >= XMPP_LEVEL_WARN)
         rc_log(level == XMPP_LEVEL_ERROR ? ROOMCTL_LOG_WARNING : ROOMCTL_LOG_INFO,
@@ -260,10 +280,13 @@ static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error
         return;
     if (event == XMPP_CONN_CONNECT) {
         conn->connected = TRUE;
+        conn->resumed = conn->resume_seen;
+        conn->last_input = g_get_monotonic_time();
         rc_xmpp_source_set_logging_in(conn->source, FALSE);
         update_log_handler(conn);
-        rc_info("xmpp", "connected as %s%s", xmpp_conn_get_bound_jid(xconn),
-                xmpp_conn_is_secured(xconn) ? " (TLS)" : " (no TLS)");
+        rc_info("xmpp", "connected as %s%s%s", xmpp_conn_get_bound_jid(xconn),
+                xmpp_conn_is_secured(xconn) ? " (TLS)" : " (no TLS)",
+                conn->resumed ? ", session resumed" : "");
         if (conn->status && !conn->quiet)
             conn->status(conn, TRUE, NULL, conn->user_data);
         return;
@@ -275,11 +298,55 @@ static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error
     rc_xmpp_source_set_logging_in(conn->source, FALSE);
     update_log_handler(conn);
     rc_xmpp_source_forget_socket(conn->source);
+    conn->ping_pending = FALSE;
     GError *why = connect_error(conn, error, stream_error, was_connected);
-    fail_all_pending(conn, why->message);
+    /* Status first: rooms learn that their requests are void before the
+     * requests fail. */
     if (conn->status && !conn->quiet)
         conn->status(conn, FALSE, why, conn->user_data);
+    fail_all_pending(conn, why->message);
     g_error_free(why);
+}
+
+/* Every stanza from the server: it is alive. */
+static int on_any_input(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
+{
+    ((rc_conn *)user_data)->last_input = g_get_monotonic_time();
+    return 1;
+}
+
+/* ---- Keepalive ------------------------------------------------------------ */
+
+static void on_pong(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, void *data)
+{
+    conn->ping_pending = FALSE;
+    /* Any answer, an error included, shows the server is there. */
+    if (!g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_TIMEOUT) || !conn->connected)
+        return;
+    conn->keepalive_timeouts++;
+    rc_warn("xmpp", "the server did not answer a ping within %u ms: dropping the connection",
+            conn->ping_timeout_ms);
+    rc_conn_abort(conn);
+}
+
+static gboolean keepalive_tick(gpointer data)
+{
+    rc_conn *conn = data;
+    gint64 idle = g_get_monotonic_time() - conn->last_input;
+    if (!conn->connected || conn->ping_pending ||
+        idle < (gint64)conn->keepalive_ms * G_TIME_SPAN_MILLISECOND)
+        return G_SOURCE_CONTINUE;
+    xmpp_stanza_t *iq = xmpp_iq_new(conn->ctx, "get", NULL);
+    xmpp_stanza_set_to(iq, conn->domain);
+    xmpp_stanza_t *ping = xmpp_stanza_new(conn->ctx);
+    xmpp_stanza_set_name(ping, "ping");
+    xmpp_stanza_set_ns(ping, NS_PING);
+    xmpp_stanza_add_child(iq, ping);
+    xmpp_stanza_release(ping);
+    conn->ping_pending = TRUE;
+    rc_conn_send_iq(conn, iq, conn->ping_timeout_ms, on_pong, NULL);
+    xmpp_stanza_release(iq);
+    return G_SOURCE_CONTINUE;
 }
 
 static int on_message(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
@@ -295,12 +362,22 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
 {
     rc_conn *conn = g_new0(rc_conn, 1);
     conn->jid = g_strdup(options->jid);
+    conn->login_jid = options->resource && !strchr(options->jid, '/')
+        ? g_strconcat(options->jid, "/", options->resource, NULL)
+        : g_strdup(options->jid);
+    const char *at = strchr(options->jid, '@');
+    const char *domain = at ? at + 1 : options->jid;
+    conn->domain = g_strndup(domain, strcspn(domain, "/"));
     conn->password = g_strdup(options->password);
     conn->host = g_strdup(options->host);
     conn->port = options->port;
     conn->flags = options->allow_plaintext ? 0 : XMPP_CONN_FLAG_MANDATORY_TLS;
     if (options->trust_tls)
         conn->flags |= XMPP_CONN_FLAG_TRUST_TLS;
+    if (options->disable_sm)
+        conn->flags |= XMPP_CONN_FLAG_DISABLE_SM;
+    conn->keepalive_ms = options->keepalive_ms;
+    conn->ping_timeout_ms = options->ping_timeout_ms ? options->ping_timeout_ms : 10000;
     conn->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     conn->log.userdata = conn;
     update_log_handler(conn);
@@ -316,6 +393,12 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     g_source_attach(conn->timer, conn->context);
     conn->source = rc_xmpp_source_new(conn->ctx);
     g_source_attach(conn->source, conn->context);
+    if (conn->keepalive_ms) {
+        conn->keepalive = g_timeout_source_new(MAX(conn->keepalive_ms / 4, 50));
+        g_source_set_callback(conn->keepalive, keepalive_tick, conn, NULL);
+        g_source_set_name(conn->keepalive, "roomctl keepalive");
+        g_source_attach(conn->keepalive, conn->context);
+    }
     return conn;
 }
 
@@ -337,16 +420,23 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
 {
     if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn))
         return TRUE;
+    /* NULL unless the last session had stream management. */
+    xmpp_sm_state_t *sm = conn->xconn ? xmpp_conn_get_sm_state(conn->xconn) : NULL;
     release_xconn(conn);
     g_clear_pointer(&conn->last_problem, g_free);
     conn->auth_failed = FALSE;
+    conn->resume_seen = FALSE;
+    conn->resumed = FALSE;
     conn->xconn = xmpp_conn_new(conn->ctx);
     xmpp_conn_set_flags(conn->xconn, conn->flags);
-    xmpp_conn_set_jid(conn->xconn, conn->jid);
+    if (sm && xmpp_conn_set_sm_state(conn->xconn, sm) != XMPP_EOK)
+        xmpp_free_sm_state(sm);
+    xmpp_conn_set_jid(conn->xconn, conn->login_jid);
     if (conn->password)
         xmpp_conn_set_pass(conn->xconn, conn->password);
     rc_xmpp_source_set_conn(conn->source, conn->xconn);
     xmpp_handler_add(conn->xconn, on_message, NULL, "message", NULL, conn);
+    xmpp_handler_add(conn->xconn, on_any_input, NULL, NULL, NULL, conn);
     if (xmpp_connect_client(conn->xconn, conn->host, conn->port, on_conn_event, conn) !=
         XMPP_EOK) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
@@ -368,7 +458,16 @@ void rc_conn_disconnect(rc_conn *conn)
     }
 }
 
+void rc_conn_abort(rc_conn *conn)
+{
+    if (conn->xconn && !xmpp_conn_is_disconnected(conn->xconn) &&
+        !rc_xmpp_source_abort(conn->source))
+        rc_conn_disconnect(conn);
+}
+
 gboolean rc_conn_is_connected(const rc_conn *conn) { return conn->connected; }
+gboolean rc_conn_is_resumed(const rc_conn *conn) { return conn->connected && conn->resumed; }
+guint rc_conn_keepalive_timeouts(const rc_conn *conn) { return conn->keepalive_timeouts; }
 
 const char *rc_conn_bound_jid(const rc_conn *conn)
 {
@@ -412,9 +511,15 @@ void rc_conn_free(rc_conn *conn)
     g_hash_table_destroy(conn->pending);
     g_source_destroy(conn->timer);
     g_source_unref(conn->timer);
+    if (conn->keepalive) {
+        g_source_destroy(conn->keepalive);
+        g_source_unref(conn->keepalive);
+    }
     g_sequence_free(conn->deadlines);
     g_free(conn->last_problem);
     g_free(conn->jid);
+    g_free(conn->login_jid);
+    g_free(conn->domain);
     g_free(conn->password);
     g_free(conn->host);
     g_free(conn);

@@ -26,12 +26,19 @@ typedef void (*rc_iq_fn)(rc_conn *conn, xmpp_stanza_t *reply, const GError *erro
 typedef void (*rc_message_fn)(rc_conn *conn, xmpp_stanza_t *message, void *user_data);
 
 typedef struct rc_conn_options {
-    const char *jid;
+    const char *jid;        /* as configured: what messages name */
+    /* The resource to bind when @jid has none (NULL: the server picks). */
+    const char *resource;
     const char *password;   /* NULL: anonymous */
     const char *host;       /* NULL: the JID's domain */
     guint16 port;           /* 0: default */
     gboolean allow_plaintext;
     gboolean trust_tls;
+    gboolean disable_sm;    /* no XEP-0198 stream management */
+    /* Ping the server after this long without a stanza from it (0: never);
+     * no answer within ping_timeout_ms cuts the connection. */
+    guint keepalive_ms;
+    guint ping_timeout_ms;
 } rc_conn_options;
 
 /* The strings of @options are copied. */
@@ -41,10 +48,19 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
  * called with ROOMCTL_ERR_CONNECTION first. */
 void rc_conn_free(rc_conn *conn);
 
-/* Start connecting; the status callback tells the outcome. */
+/* Start connecting; the status callback tells the outcome.  When the last
+ * session may be resumed (XEP-0198, the server allowed it), it is tried
+ * first; libstrophe falls back to a new session when the server refuses. */
 gboolean rc_conn_connect(rc_conn *conn, GError **error);
 void rc_conn_disconnect(rc_conn *conn);
+/* Drop the connection now, without closing the stream politely (the server
+ * went silent); the status callback follows from the loop. */
+void rc_conn_abort(rc_conn *conn);
 gboolean rc_conn_is_connected(const rc_conn *conn);
+/* Whether the current session resumed the previous one (XEP-0198). */
+gboolean rc_conn_is_resumed(const rc_conn *conn);
+/* Connections cut because a keepalive ping went unanswered. */
+guint rc_conn_keepalive_timeouts(const rc_conn *conn);
 /* The bound full JID while connected, else NULL. */
 const char *rc_conn_bound_jid(const rc_conn *conn);
 xmpp_ctx_t *rc_conn_ctx(const rc_conn *conn);

@@ -259,3 +259,13 @@ void rc_xmpp_source_kick(GSource *base)
     if (context && !g_main_context_is_owner(context))
         g_main_context_wakeup(context);
 }
+
+gboolean rc_xmpp_source_abort(GSource *base)
+{
+    rc_xmpp_source *s = (rc_xmpp_source *)base;
+    if (s->fd < 0)
+        return FALSE;
+    shutdown(s->fd, SHUT_RDWR);
+    rc_xmpp_source_kick(base);
+    return TRUE;
+}

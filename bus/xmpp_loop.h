@@ -19,6 +19,10 @@ void rc_xmpp_source_forget_socket(GSource *source);
 void rc_xmpp_source_set_logging_in(GSource *source, gboolean logging_in);
 /* Something was queued for sending: run libstrophe soon. */
 void rc_xmpp_source_kick(GSource *source);
+/* Cut the watched socket (shutdown both ways): libstrophe then sees the
+ * connection end at once, instead of waiting for a server that went silent
+ * to close the stream.  FALSE when no socket is watched. */
+gboolean rc_xmpp_source_abort(GSource *source);
 
 /* libstrophe writes to its socket with write() under TLS: a server that went
  * away raises SIGPIPE, which would kill the host process.  Run libstrophe

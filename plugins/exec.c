@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #define EXEC_DEFAULT_TIMEOUT_MS 10000
+#define EXEC_MAX_TIMEOUT_MS (24 * 60 * 60 * 1000)
 
 typedef struct {
     char **argv;       /* owned, NULL-terminated */
@@ -92,17 +93,25 @@ static void own_process_group(gpointer unused)
     setpgid(0, 0);
 }
 
-/* Wait for @pid until @timeout_ms; kill its group past that.  Returns the
- * wait status, or -1 when it was killed for the timeout. */
-static int wait_or_kill(GPid pid, gint64 timeout_ms)
+typedef enum {
+    CHILD_ENDED,     /* *status is its wait status */
+    CHILD_TIMED_OUT, /* killed for running past the timeout */
+    CHILD_LOST,      /* waitpid() failed (ECHILD: SIGCHLD ignored); *status is errno */
+} child_end;
+
+/* Wait for @pid until @timeout_ms; kill its group past that. */
+static child_end wait_or_kill(GPid pid, gint64 timeout_ms, int *status)
 {
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000;
     gulong nap_us = 500;
-    int status = 0;
     for (;;) {
-        pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid || (done < 0 && errno != EINTR))
-            return status;
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid)
+            return CHILD_ENDED;
+        if (done < 0 && errno != EINTR) {
+            *status = errno;
+            return CHILD_LOST;
+        }
         if (g_get_monotonic_time() >= deadline)
             break;
         g_usleep(nap_us);
@@ -110,9 +119,9 @@ static int wait_or_kill(GPid pid, gint64 timeout_ms)
     }
     kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
-    return -1;
+    return CHILD_TIMED_OUT;
 }
 
 static int exec_handle(roomctl_plugin *plugin, const roomctl_item *item,
@@ -135,11 +144,17 @@ static int exec_handle(roomctl_plugin *plugin, const roomctl_item *item,
         g_error_free(error);
         return -1;
     }
-    int status = wait_or_kill(pid, command->timeout_ms);
+    int status = 0;
+    child_end end = wait_or_kill(pid, command->timeout_ms, &status);
     g_spawn_close_pid(pid);
-    if (status == -1) {
+    if (end == CHILD_TIMED_OUT) {
         roomctl_result_fail(result, "'%s' timed out after %" G_GINT64_FORMAT " ms and was killed",
                             program, command->timeout_ms);
+        return -1;
+    }
+    if (end == CHILD_LOST) {
+        roomctl_result_fail(result, "cannot tell how '%s' ended: %s", program,
+                            g_strerror(status));
         return -1;
     }
     if (WIFSIGNALED(status)) {
@@ -161,10 +176,14 @@ static gboolean read_timeout(roomctl_plugin *plugin, const roomctl_config *confi
                              gint64 *timeout_ms)
 {
     int rc = roomctl_config_get_int(config, "timeout_ms", timeout_ms);
-    if (rc == ROOMCTL_PLUGIN_ETYPE || (rc == ROOMCTL_PLUGIN_OK && *timeout_ms <= 0)) {
+    /* Capped: past it the deadline in microseconds would overflow and the
+     * command be killed at once. */
+    if (rc == ROOMCTL_PLUGIN_ETYPE ||
+        (rc == ROOMCTL_PLUGIN_OK && (*timeout_ms <= 0 || *timeout_ms > EXEC_MAX_TIMEOUT_MS))) {
         const roomctl_config *node = roomctl_config_child(config, "timeout_ms");
         roomctl_plugin_set_error(plugin, "%s: timeout_ms: expected a positive integer "
-                                 "(milliseconds)", roomctl_config_location(node));
+                                 "(milliseconds) up to %d (24 h)", roomctl_config_location(node),
+                                 EXEC_MAX_TIMEOUT_MS);
         return FALSE;
     }
     return TRUE;

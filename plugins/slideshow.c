@@ -23,27 +23,14 @@ typedef struct {
     const char *extension;
 } media;
 
-/* Items carry bytes, not their type: tell the common image formats by their
- * first bytes so that a viewer can open the cached file by its name. */
+/* Items carry bytes, not their type: tell the common formats by their first
+ * bytes (the library's table, so a file the schema let through as a GIF is
+ * named .gif) so that a viewer can open the cached file by its name. */
 static media sniff(const guint8 *data, gsize len)
 {
-    static const struct {
-        const char *magic;
-        gsize magic_len;
-        gsize offset;
-        media what;
-    } known[] = {
-        { "\x89PNG\r\n\x1a\n", 8, 0, { "image/png", "png" } },
-        { "\xff\xd8\xff", 3, 0, { "image/jpeg", "jpg" } },
-        { "GIF87a", 6, 0, { "image/gif", "gif" } },
-        { "GIF89a", 6, 0, { "image/gif", "gif" } },
-        { "WEBP", 4, 8, { "image/webp", "webp" } },
-        { "%PDF-", 5, 0, { "application/pdf", "pdf" } },
-    };
-    for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
-        if (len >= known[i].offset + known[i].magic_len &&
-            memcmp(data + known[i].offset, known[i].magic, known[i].magic_len) == 0)
-            return known[i].what;
+    rc_media_type type = rc_media_sniff(data, len);
+    if (type)
+        return (media){ rc_media_type_name(type), rc_media_type_extension(type) };
     gsize head = MIN(len, 256);
     if (g_strstr_len((const char *)data, (gssize)head, "<svg"))
         return (media){ "image/svg+xml", "svg" };

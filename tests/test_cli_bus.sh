@@ -30,6 +30,13 @@ expect 0 '<reason>Talk &amp; &lt;questions&gt;</reason>' publish -n --file "$tmp
 printf 'type: chat.power\nenabled: maybe\n' >"$tmp/bad.yaml"
 expect 3 "$tmp/bad.yaml" publish -n --file "$tmp/bad.yaml" $room
 
+# --schemas takes a ':'-separated list, as ROOMCTL_SCHEMA_PATH does.
+mkdir "$tmp/more"
+sed 's/^type: ui.button/type: ui.toggle/' "$ROOMCTL_SCHEMA_PATH/ui.button.yaml" >"$tmp/more/ui.toggle.yaml"
+expect 0 'item id ui.toggle:send' publish -n --schemas "$ROOMCTL_SCHEMA_PATH:$tmp/more" $room ui.toggle button=send
+expect 0 'item id ui.button:send' publish -n --schemas "$tmp/more:$ROOMCTL_SCHEMA_PATH" $room ui.button button=send
+expect 3 "unknown control type 'ui.button'" publish -n --schemas "$tmp/more" $room ui.button button=send
+
 expect 2 'missing arguments' publish
 expect 2 'missing TYPE (or --file ITEM.yaml)' publish $room
 expect 2 'give TYPE field=value… or --file, not both' publish -f "$tmp/item.yaml" $room ui.button
@@ -78,6 +85,22 @@ plugins:
     config: {file: $tmp/audit.jsonl}
 END
 expect_agent 0 "configuration $tmp/agent.yaml is valid" --check --config "$tmp/agent.yaml"
+# --check runs no plugin's init: ui-state's would empty the file a running
+# agent keeps its state in.
+echo '{"lobby@conference.localhost": {"buttons": {"send": {"enabled": false}}}}' >"$tmp/ui.json"
+cp "$tmp/ui.json" "$tmp/ui.json.before"
+cat >"$tmp/live.yaml" <<END
+account: {jid: screen@localhost, password_file: pw}
+server: {host: 127.0.0.1, port: 1, allow_plaintext: true}
+room: lobby@conference.localhost
+schema_dirs: [$ROOMCTL_SCHEMA_PATH]
+plugin_dirs: [$plugins]
+plugins:
+  - name: ui-state
+    config: {file: $tmp/ui.json}
+END
+expect_agent 0 "configuration $tmp/live.yaml is valid" --check --config "$tmp/live.yaml"
+cmp -s "$tmp/ui.json" "$tmp/ui.json.before" || fail "--check changed ui-state's file: $(cat "$tmp/ui.json")"
 sed 's/^room:/rom:/' "$tmp/agent.yaml" >"$tmp/typo.yaml"
 expect_agent 3 "$tmp/typo.yaml:3:6: error: unknown key 'rom' in the agent configuration (did you mean 'room'?)" \
   --config "$tmp/typo.yaml"

@@ -15,6 +15,14 @@ printf 'type: x.y\nversion: 1\nkind: event\nfields:\n  a: {type: string, requrie
 grep -qxF "$tmp/bad.yaml:5:21: error: field 'a': unknown keyword 'requried' (did you mean 'required'?)" "$tmp/err" ||
   fail "broken schema message: $(cat "$tmp/err")"
 
+# A FIFO has no size to check first: the reading stops at the 1 MiB limit.
+mkfifo "$tmp/fifo"
+(yes 'a: 1' >"$tmp/fifo" 2>/dev/null &)
+timeout 20 "$roomctl" schema check "$tmp/fifo" 2>"$tmp/err"
+[ $? -eq 3 ] || fail "endless FIFO: exit code $?"
+grep -qxF "$tmp/fifo:1:1: error: file is too large (more than 1 MiB; the limit is 1 MiB)" "$tmp/err" ||
+  fail "endless FIFO message: $(cat "$tmp/err")"
+
 "$roomctl" schema types --schemas "$schemas" | grep -q '^ui.button  *1  state  ' || fail "types"
 "$roomctl" schema types --schemas "$schemas" --json | grep -q '"type": "room.notice"' || fail "types --json"
 ROOMCTL_SCHEMA_PATH=$schemas "$roomctl" schema describe chat.power | grep -q '^  item id: *chat.power$' ||

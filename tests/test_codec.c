@@ -250,6 +250,13 @@ static void test_bytes(void **state)
     assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>aGVsbG8=</image>"),
                    "slideshow.slide: field 'image': data is not of an allowed media type "
                    "(image/png, image/jpeg, image/gif, image/webp)");
+    /* "GIF8" alone is not a GIF: the slideshow plugin would not call it one. */
+    assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>R0lGOHh5eg==</image>"),
+                   "slideshow.slide: field 'image': data is not of an allowed media type "
+                   "(image/png, image/jpeg, image/gif, image/webp)");
+    roomctl_item *gif = decode(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index>"
+                                       "<image>R0lGODdheHl6</image>"), NULL); /* GIF87axyz */
+    roomctl_item_unref(gif);
     assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><blob>AAAAAAAAAAAAAAAAAAAAAAAA</blob>"),
                    "test.all: field 'blob': too large: 18 bytes, at most 16");
 
@@ -343,6 +350,134 @@ static void test_item_ids(void **state)
     item = decode(CONTROL("room.notice", "<text>hi</text>"), "ev-42");
     assert_string_equal(roomctl_item_id(item), "ev-42");
     roomctl_item_unref(item);
+}
+
+/* A key value with a tab or line feed: an XML attribute turns both into a
+ * space, so the id escapes them and survives the trip through the server. */
+static void test_key_control_characters(void **state)
+{
+    roomctl_item *item = build("test.all", "name=a\tb\nc", "n=1", "numbers=1", NULL);
+    assert_string_equal(roomctl_item_id(item), "test.all:a%09b%0Ac:1");
+
+    xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+    xmpp_stanza_t *wire = xmpp_stanza_new(ctx);
+    xmpp_stanza_set_name(wire, "item");
+    xmpp_stanza_set_id(wire, roomctl_item_id(item));
+    char *text;
+    size_t len;
+    assert_int_equal(xmpp_stanza_to_text(wire, &text, &len), XMPP_EOK);
+    xmpp_stanza_t *received = xmpp_stanza_new_from_string(ctx, text);
+    assert_string_equal(xmpp_stanza_get_id(received), "test.all:a%09b%0Ac:1");
+    char *xml = roomctl_item_encode_xml(item);
+    roomctl_item *back = decode(xml, xmpp_stanza_get_id(received));
+    assert_true(rc_item_equal(item, back));
+    roomctl_item_unref(back);
+    g_free(xml);
+    xmpp_free(ctx, text);
+    xmpp_stanza_release(received);
+    xmpp_stanza_release(wire);
+    xmpp_ctx_free(ctx);
+    roomctl_item_unref(item);
+
+    /* '$' in a pattern is the end of the value, not the end before a final LF. */
+    assert_build_error("ui.button", "button=send\n",
+                       "ui.button: field 'button': 'send\n' does not match the pattern "
+                       "'^[a-z][a-z0-9_-]{0,31}$'");
+}
+
+/* Characters XML 1.0 cannot carry, or that the docs call control characters,
+ * are refused before an item reaches the wire. */
+static void test_forbidden_characters(void **state)
+{
+    assert_build_error("room.notice", "text=a\xef\xbf\xbe" "b",
+                       "room.notice: field 'text': character U+FFFE is not allowed");
+    assert_build_error("room.notice", "text=a\xef\xbf\xbf",
+                       "room.notice: field 'text': character U+FFFF is not allowed");
+    assert_build_error("room.notice", "text=a\x7f",
+                       "room.notice: field 'text': control character U+007F is not allowed");
+    assert_build_error("room.notice", "text=\xc2\x85next line",
+                       "room.notice: field 'text': control character U+0085 is not allowed");
+    assert_build_error("room.notice", "text=\xc2\x9f",
+                       "room.notice: field 'text': control character U+009F is not allowed");
+    assert_build_error("test.all", "who=mod@localhost/a\xef\xbf\xbe",
+                       "test.all: field 'who': character U+FFFE is not allowed");
+    /* The neighbours are fine. */
+    roomctl_item *item = build("room.notice", "text=\xc2\xa0~\xef\xbf\xbd\xf0\x9f\x8e\x89", NULL);
+    assert_string_equal(roomctl_value_string(roomctl_item_get(item, "text")),
+                        "\xc2\xa0~\xef\xbf\xbd\xf0\x9f\x8e\x89");
+    roomctl_item_unref(item);
+    assert_invalid(CONTROL("room.notice", "<text>&#x85;</text>"),
+                   "room.notice: field 'text': control character U+0085 is not allowed");
+}
+
+/* URLs and JIDs are held to what the docs promise, not to what GUri takes. */
+static void test_url_and_jid_characters(void **state)
+{
+    assert_build_error("test.all", "link=https://exa mple.org/",
+                       "test.all: field 'link': ' ' is not allowed in a URL");
+    assert_build_error("test.all", "link=https://example.org/\n",
+                       "test.all: field 'link': U+000A is not allowed in a URL");
+    assert_build_error("test.all", "link=https://example.org/\tx",
+                       "test.all: field 'link': U+0009 is not allowed in a URL");
+    const char *const bad[] = { "\"", "<", ">", "\\", "^", "`", "{", "|", "}" };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        char *assignment = g_strdup_printf("link=https://example.org/a%sb", bad[i]);
+        char *expected = g_strdup_printf("test.all: field 'link': '%s' is not allowed in a URL",
+                                         bad[i]);
+        assert_build_error("test.all", assignment, expected);
+        g_free(expected);
+        g_free(assignment);
+    }
+    roomctl_item *item = build("test.all", "name=a", "n=1", "numbers=1",
+                               "link=https://example.org/a%20b?q=1&r=%7B#frag", NULL);
+    roomctl_item_unref(item);
+
+    assert_build_error("test.all", "who=mod@localhost/pho ne",
+                       "test.all: field 'who': expected a JID like user@example.org, "
+                       "got 'mod@localhost/pho ne'");
+    assert_build_error("test.all", "who=mod@localhost/a<b",
+                       "test.all: field 'who': expected a JID like user@example.org, "
+                       "got 'mod@localhost/a<b'");
+    assert_build_error("test.all", "who=mod@localhost/x\ny",
+                       "test.all: field 'who': expected a JID like user@example.org, "
+                       "got 'mod@localhost/x\ny'");
+    /* '@', ':' and '/' are fine in a resource. */
+    item = build("test.all", "name=a", "n=1", "numbers=1", "who=mod@localhost/a@b:c/d", NULL);
+    roomctl_item_unref(item);
+}
+
+/* RFC 3339 date-times that GLib's parser alone gets wrong. */
+static void test_timestamp_edges(void **state)
+{
+    roomctl_item *item = build("test.all", "name=a", "n=1", "numbers=1",
+                               "when=2024-05-01t12:00:00z", NULL);
+    assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
+                     G_GINT64_CONSTANT(1714564800000000));
+    assert_string_equal(roomctl_value_text(roomctl_item_get(item, "when")), "2024-05-01t12:00:00z");
+    assert_round_trip(item);
+    roomctl_item_unref(item);
+    /* Any number of fraction digits; microseconds are kept. */
+    item = build("test.all", "name=a", "n=1", "numbers=1",
+                 "when=2024-05-01T12:00:00.1234567890123456789012345678901234567890Z", NULL);
+    assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
+                     G_GINT64_CONSTANT(1714564800123456));
+    roomctl_item_unref(item);
+    item = build("test.all", "name=a", "n=1", "numbers=1",
+                 "when=2024-05-01T12:00:00.999999999-23:59", NULL);
+    assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
+                     G_GINT64_CONSTANT(1714564800999999) + G_GINT64_CONSTANT(86340000000));
+    roomctl_item_unref(item);
+    const char *const bad[] = { "2024-05-01T12:00:00+24:00", "2024-05-01T12:00:00-23:60",
+                                "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00.5",
+                                "2024-05-01x12:00:00Z" };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        char *assignment = g_strconcat("when=", bad[i], NULL);
+        char *expected = g_strdup_printf("test.all: field 'when': expected an RFC 3339 timestamp "
+                                         "like 2024-05-01T12:00:00Z, got '%s'", bad[i]);
+        assert_build_error("test.all", assignment, expected);
+        g_free(expected);
+        g_free(assignment);
+    }
 }
 
 /* ---- Encoding and round trips ------------------------------------------------ */
@@ -498,6 +633,26 @@ static void test_bytes_from_file(void **state)
     assert_int_equal(len, 11);
     roomctl_item_unref(item);
     g_free(assignment);
+
+    /* Too large: refused from the file's size, before it is read... */
+    gsize size = 512 * 1024 + 1;
+    char *big = g_malloc0(size);
+    memcpy(big, "GIF89a", 6);
+    assert_true(g_file_set_contents(path, big, size, NULL));
+    g_free(big);
+    assignment = g_strconcat("image=@", path, NULL);
+    char *expected = g_strdup_printf("slideshow.slide: field 'image': %s: too large: 524289 bytes, "
+                                     "at most 524288", path);
+    assert_build_error("slideshow.slide", assignment, expected);
+    g_free(expected);
+    g_free(assignment);
+    /* ...and a file without a size is read no further than the limit. */
+    assert_build_error("slideshow.slide", "image=@/dev/zero",
+                       "slideshow.slide: field 'image': /dev/zero: too large: more than 524288 "
+                       "bytes, at most 524288");
+    assert_build_error("slideshow.slide", "image=@/nonexistent/slide.png",
+                       "slideshow.slide: field 'image': Failed to open file "
+                       "“/nonexistent/slide.png”: No such file or directory");
     g_unlink(path);
     g_free(path);
 }
@@ -552,6 +707,10 @@ int main(void)
         cmocka_unit_test(test_wrong_envelope),
         cmocka_unit_test(test_duplicate_field),
         cmocka_unit_test(test_item_ids),
+        cmocka_unit_test(test_key_control_characters),
+        cmocka_unit_test(test_forbidden_characters),
+        cmocka_unit_test(test_url_and_jid_characters),
+        cmocka_unit_test(test_timestamp_edges),
         cmocka_unit_test(test_special_characters_round_trip),
         cmocka_unit_test(test_encode_exact),
         cmocka_unit_test(test_all_types_round_trip),

@@ -183,6 +183,27 @@ static void test_size_limit(void **state)
     g_free(big);
 }
 
+/* A device or a FIFO has no size to check first: the reading stops at the
+ * limit instead of going on without end. */
+static void test_size_limit_unbounded_files(void **state)
+{
+    GError *error = NULL;
+    assert_null(roomctl_config_load_file("/dev/zero", &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_CONFIG);
+    assert_string_equal(error->message,
+                        "/dev/zero:1:1: error: file is too large (more than 1 MiB; the limit is 1 MiB)");
+    g_clear_error(&error);
+    /* A small one is read to its end. */
+    roomctl_config *root = roomctl_config_load_file("/dev/null", &error);
+    assert_non_null(root);
+    assert_int_equal(roomctl_config_length(root), 0);
+    roomctl_config_free(root);
+    assert_null(roomctl_config_load_file("/", &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_IO);
+    assert_string_equal(error->message, "/: error: Failed to read from file “/”: Is a directory");
+    g_clear_error(&error);
+}
+
 static void test_invalid_utf8(void **state)
 {
     assert_load_error("a: ok\nb: caf\xc3\xa9 \xff\n",
@@ -235,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_anchors_aliases_tags),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_size_limit),
+        cmocka_unit_test(test_size_limit_unbounded_files),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_load_file),

@@ -157,6 +157,45 @@ static void test_failing_init(void **state)
     g_free(path);
 }
 
+/* roomctl_host_check(): everything roomctl_host_load() checks before init,
+ * and no init: a plugin's init may write files a running agent owns. */
+static void test_check_without_init(void **state)
+{
+    fixture *f = *state;
+    GError *error = NULL;
+    char *file = fixture_path(f, "ui.json");
+    assert_true(g_file_set_contents(file, "{\"live\": true}\n", -1, NULL));
+    assert_true(roomctl_host_add_plugin_dir(f->host, fixture_plugin_dir(), &error));
+    assert_true(roomctl_host_check(f->host, "ui-state", &error));
+    char *contents = NULL;
+    assert_true(g_file_get_contents(file, &contents, NULL, NULL));
+    assert_string_equal(contents, "{\"live\": true}\n");
+    g_free(contents);
+    assert_int_equal(roomctl_host_plugins(f->host)->len, 0);
+    /* A failing init is not run either. */
+    char *path = test_plugin("fail-init");
+    assert_true(roomctl_host_check(f->host, path, &error));
+    g_free(path);
+
+    /* The refusals are those of roomctl_host_load(). */
+    path = test_plugin("abi-major");
+    assert_false(roomctl_host_check(f->host, path, &error));
+    char *expected = g_strdup_printf("%s: plugin requires ABI %d.0, this host supports %d.%d",
+                                     path, ROOMCTL_PLUGIN_ABI_MAJOR + 1,
+                                     ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
+    assert_int_equal(error->code, ROOMCTL_ERR_PLUGIN);
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
+    g_free(expected);
+    g_free(path);
+    assert_false(roomctl_host_check(f->host, "nope", &error));
+    expected = g_strdup_printf("plugin 'nope' not found: no nope.so in %s", fixture_plugin_dir());
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
+    g_free(expected);
+    g_free(file);
+}
+
 static void test_duplicate_name(void **state)
 {
     fixture *f = *state;
@@ -410,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_descriptor, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_an_elf, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failing_init, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_check_without_init, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_name, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_file, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_dir, fixture_setup, fixture_teardown),

@@ -3,6 +3,7 @@
 #include "host_fixture.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #define CONTROL(type, fields) \
@@ -322,6 +323,21 @@ static void test_exec_failures(void **state)
     g_free(reason);
 }
 
+/* A host that ignores SIGCHLD has its children reaped by the kernel: waitpid()
+ * fails with ECHILD, and exec cannot tell how the command ended.  That is a
+ * failure, never a success. */
+static void test_exec_lost_child(void **state)
+{
+    fixture *f = *state;
+    load_shipped(f, "exec", "commands:\n  - {types: room.notice, argv: [/bin/false]}\n");
+    struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
+    sigaction(SIGCHLD, &ignore, &saved);
+    char *reason = dispatch_fail(f, CONTROL("room.notice", "<text>hi</text>"));
+    sigaction(SIGCHLD, &saved, NULL);
+    assert_string_equal(reason, "cannot tell how '/bin/false' ended: No child processes");
+    g_free(reason);
+}
+
 /* ---- Configuration errors ------------------------------------------------------------- */
 
 static void test_config_errors(void **state)
@@ -351,7 +367,15 @@ static void test_config_errors(void **state)
           "section.yaml:2:5: types: bad pattern 'ui*': expected a type such as room.notice, "
           "a prefix such as ui.*, or *" },
         { "exec", "timeout_ms: soon\ncommands:\n  - {types: ui.button, argv: [x]}\n",
-          "section.yaml:1:13: timeout_ms: expected a positive integer (milliseconds)" },
+          "section.yaml:1:13: timeout_ms: expected a positive integer (milliseconds) "
+          "up to 86400000 (24 h)" },
+        /* timeout_ms * 1000 would overflow: the command would be killed at once. */
+        { "exec", "commands:\n  - {types: ui.button, argv: [x], timeout_ms: 9223372036854775807}\n",
+          "section.yaml:2:47: timeout_ms: expected a positive integer (milliseconds) "
+          "up to 86400000 (24 h)" },
+        { "exec", "timeout_ms: 86400001\ncommands:\n  - {types: ui.button, argv: [x]}\n",
+          "section.yaml:1:13: timeout_ms: expected a positive integer (milliseconds) "
+          "up to 86400000 (24 h)" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *message = fixture_load_error(f, cases[i].plugin, cases[i].yaml,
@@ -465,6 +489,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_chat_power, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_exec_environment, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_exec_failures, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_exec_lost_child, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_config_errors, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_audit, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_all_shipped_plugins, fixture_setup,

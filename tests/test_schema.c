@@ -76,6 +76,33 @@ static void test_good_schema(void **state)
     roomctl_schema_free(schema);
 }
 
+/* Defaults are written as the author wrote them in YAML, but JSON has its own
+ * number syntax: 007 is not a JSON number, 7 is. */
+static void test_describe_json_numbers(void **state)
+{
+    GError *error = NULL;
+    roomctl_schema *schema = roomctl_schema_load_string("s.yaml",
+        HEAD "  a: {type: int, default: 007}\n"
+             "  b: {type: number, default: 1.50e1}\n"
+             "  c: {type: int, default: -0}\n"
+             "  d: {type: list, items: {type: number}, default: [00.5, 2E-1]}\n"
+             "  e: {type: number, min: 0.1, max: 1e300}\n", -1, &error);
+    assert_non_null(schema);
+    char *json = roomctl_schema_describe(schema, TRUE);
+    assert_non_null(strstr(json, "\"name\": \"a\", \"type\": \"int\", \"required\": false, "
+                                 "\"description\": \"\", \"default\": 7}"));
+    assert_non_null(strstr(json, "\"default\": 15}"));
+    assert_non_null(strstr(json, "\"default\": 0}"));
+    assert_non_null(strstr(json, "\"default\": [0.5, 0.2]"));
+    assert_non_null(strstr(json, "\"min\": 0.1, \"max\": 1e+300"));
+    g_free(json);
+    /* People read what the author wrote. */
+    char *text = roomctl_schema_describe(schema, FALSE);
+    assert_non_null(strstr(text, "a  int, default 007\n"));
+    g_free(text);
+    roomctl_schema_free(schema);
+}
+
 static void test_unknown_keyword_suggests(void **state)
 {
     assert_schema_error(HEAD "  a: {type: string, requried: true}\n",
@@ -258,6 +285,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_schema),
+        cmocka_unit_test(test_describe_json_numbers),
         cmocka_unit_test(test_unknown_keyword_suggests),
         cmocka_unit_test(test_unknown_field_type),
         cmocka_unit_test(test_bad_regex),

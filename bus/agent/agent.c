@@ -1,4 +1,7 @@
+#include <string.h>
+
 #include "agent.h"
+#include "agent_acl.h"
 #include "agent_log.h"
 #include "chat_power.h"
 
@@ -11,6 +14,7 @@ struct rc_agent {
     roomctl_registry *registry;
     roomctl_host *host;
     roomctl_bus *bus;
+    rc_agent_acl *acl;         /* moderator lists, size limit, drops by reason */
     GPtrArray *rooms;          /* roomctl_room *, owned by the bus */
     rc_agent_fatal_fn fatal;
     void *fatal_data;
@@ -18,6 +22,8 @@ struct rc_agent {
     guint retry_ms;
     guint connects;            /* successful logins so far */
     guint64 applied, replayed, dropped, handler_failures, reconnects;
+    guint slow_ms;             /* what counts as a slow handler; 0: none does */
+    guint64 slow_handlers;
 };
 
 static gboolean load_schemas(rc_agent *agent, GError **error)
@@ -45,7 +51,9 @@ static gboolean load_schemas(rc_agent *agent, GError **error)
     return TRUE;
 }
 
-static gboolean load_plugins(rc_agent *agent, GError **error)
+/* @check_only: check each plugin without running its init (see
+ * rc_agent_check()). */
+static gboolean load_plugins(rc_agent *agent, gboolean check_only, GError **error)
 {
     const rc_agent_config *config = agent->config;
     roomctl_host_set_chat_power_hook(agent->host, rc_agent_chat_power,
@@ -55,9 +63,10 @@ static gboolean load_plugins(rc_agent *agent, GError **error)
             return FALSE;
     for (guint i = 0; i < config->plugins->len; i++) {
         const rc_agent_plugin_conf *p = &g_array_index(config->plugins, rc_agent_plugin_conf, i);
-        if (!roomctl_host_load(agent->host, p->name, p->section, error))
+        if (check_only ? !roomctl_host_check(agent->host, p->name, error)
+                       : !roomctl_host_load(agent->host, p->name, p->section, error))
             return FALSE;
-        rc_agent_log(ROOMCTL_LOG_INFO, "plugin %s loaded", p->name);
+        rc_agent_log(ROOMCTL_LOG_INFO, "plugin %s %s", p->name, check_only ? "checked" : "loaded");
     }
     if (config->plugins->len == 0)
         rc_agent_log(ROOMCTL_LOG_WARNING, "no plugins configured: items are only logged");
@@ -70,7 +79,15 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
 {
     rc_agent *agent = user_data;
     gboolean replay = roomctl_item_is_replay(item);
-    guint failed = roomctl_host_dispatch(agent->host, item, NULL);
+    GPtrArray *results = NULL;
+    guint failed = roomctl_host_dispatch(agent->host, item, &results);
+    /* The host logs each slow handler with its plugin's name and time. */
+    for (guint i = 0; i < results->len; i++) {
+        const roomctl_handler_result *r = results->pdata[i];
+        if (agent->slow_ms && r->duration_us > (gint64)agent->slow_ms * 1000)
+            agent->slow_handlers++;
+    }
+    g_ptr_array_unref(results);
     if (replay)
         agent->replayed++;
     else
@@ -110,12 +127,20 @@ static void on_dropped(roomctl_room *room, const char *item_id, const GError *wh
 {
     rc_agent *agent = user_data;
     agent->dropped++;
-    rc_agent_log(ROOMCTL_LOG_WARNING, "%s: ignored item %s: %s", roomctl_room_jid(room),
-                 item_id ? item_id : "(no id)", why ? why->message : "no reason given");
+    rc_agent_acl_dropped(agent->acl, roomctl_room_jid(room), item_id, why);
 }
 
 static void on_synced(roomctl_room *room, const GError *error, void *user_data)
 {
+    rc_agent *agent = user_data;
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED)) {
+        /* A members-only room's node refuses whoever is not on its list. */
+        const char *jid = agent->config->jid;
+        rc_agent_log(ROOMCTL_LOG_ERROR, "%s: cannot join: account %.*s is not a member of "
+                     "room %s: %s", roomctl_room_jid(room), (int)strcspn(jid, "/"), jid,
+                     roomctl_room_jid(room), error->message);
+        return;
+    }
     if (error) {
         rc_agent_log(ROOMCTL_LOG_ERROR, "%s: cannot join: %s", roomctl_room_jid(room),
                      error->message);
@@ -150,9 +175,15 @@ static void schedule_retry(rc_agent *agent)
 {
     if (agent->retry_source)
         return;
-    agent->retry_ms = agent->retry_ms ? MIN(agent->retry_ms * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
-    rc_agent_log(ROOMCTL_LOG_INFO, "connecting again in %.1f s", agent->retry_ms / 1000.0);
-    agent->retry_source = g_timeout_add(agent->retry_ms, retry_cb, agent);
+    const rc_agent_config *config = agent->config;
+    guint first = config->reconnect_min_ms ? (guint)config->reconnect_min_ms : RETRY_FIRST_MS;
+    guint max = MAX(first, config->reconnect_max_ms ? (guint)config->reconnect_max_ms
+                                                    : RETRY_MAX_MS);
+    agent->retry_ms = agent->retry_ms ? MIN(agent->retry_ms * 2, max) : first;
+    /* Jitter, as the bus does: agents started together do not retry together. */
+    guint delay = agent->retry_ms / 2 + g_random_int_range(0, agent->retry_ms / 2 + 1);
+    rc_agent_log(ROOMCTL_LOG_INFO, "connecting again in %.1f s", delay / 1000.0);
+    agent->retry_source = g_timeout_add(delay, retry_cb, agent);
 }
 
 static void on_connected(roomctl_bus *bus, const GError *error, void *user_data)
@@ -179,6 +210,7 @@ static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
         agent->retry_ms = 0;
         rc_agent_log(ROOMCTL_LOG_INFO, "connected as %s (PubSub service %s)",
                      roomctl_bus_jid(bus), roomctl_bus_pubsub_service(bus));
+        rc_agent_acl_connected(agent->acl);
         return;
     }
     /* Once it has been connected, the bus reconnects and rejoins by itself. */
@@ -208,7 +240,9 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
     agent->rooms = g_ptr_array_new();
     agent->registry = roomctl_registry_new();
     agent->host = roomctl_host_new(agent->registry);
-    if (!load_schemas(agent, error) || !load_plugins(agent, error)) {
+    agent->slow_ms = config->slow_handler_ms < 0 ? 1000 : (guint)config->slow_handler_ms;
+    roomctl_host_set_slow_handler_ms(agent->host, agent->slow_ms);
+    if (!load_schemas(agent, error) || !load_plugins(agent, FALSE, error)) {
         rc_agent_free(agent);
         return NULL;
     }
@@ -219,18 +253,39 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
         .port = config->port,
         .pubsub_service = config->pubsub_service,
         .allow_plaintext = config->allow_plaintext,
+        .reconnect_min_ms = (guint)config->reconnect_min_ms,
+        .reconnect_max_ms = (guint)config->reconnect_max_ms,
+        .keepalive_ms = (guint)config->keepalive_ms,
     };
     agent->bus = roomctl_bus_new(&options, agent->registry, NULL);
     roomctl_bus_set_status_callback(agent->bus, on_status, agent);
+    agent->acl = rc_agent_acl_new(agent->bus, config);
     return agent;
+}
+
+gboolean rc_agent_check(const rc_agent_config *config, GError **error)
+{
+    rc_agent agent = { .config = config, .registry = roomctl_registry_new() };
+    agent.host = roomctl_host_new(agent.registry);
+    gboolean ok = load_schemas(&agent, error) && load_plugins(&agent, TRUE, error);
+    roomctl_host_free(agent.host);
+    roomctl_registry_free(agent.registry);
+    return ok;
+}
+
+static void join_room(const char *room_jid, void *user_data)
+{
+    rc_agent *agent = user_data;
+    g_ptr_array_add(agent->rooms, roomctl_bus_join(agent->bus, room_jid, &room_callbacks,
+                                                   agent, NULL));
 }
 
 void rc_agent_start(rc_agent *agent)
 {
+    /* A room whose moderators the configuration does not give is joined
+     * once the server was asked about them. */
     for (guint i = 0; i < agent->config->rooms->len; i++)
-        g_ptr_array_add(agent->rooms,
-                        roomctl_bus_join(agent->bus, agent->config->rooms->pdata[i],
-                                         &room_callbacks, agent, NULL));
+        rc_agent_acl_when_ready(agent->acl, agent->config->rooms->pdata[i], join_room, agent);
     connect_now(agent);
 }
 
@@ -241,28 +296,67 @@ void rc_agent_free(rc_agent *agent)
     if (agent->retry_source)
         g_source_remove(agent->retry_source);
     /* The bus goes first: no item may reach a plugin being shut down. */
+    if (agent->acl)
+        rc_agent_acl_stop(agent->acl);
     if (agent->bus)
         roomctl_bus_free(agent->bus);
+    rc_agent_acl_free(agent->acl);
     g_ptr_array_unref(agent->rooms);
     roomctl_host_free(agent->host);
     roomctl_registry_free(agent->registry);
     g_free(agent);
 }
 
+/* "12:00:01 (3 s ago)" for a g_get_real_time() stamp; "never" for 0. */
+static char *describe_time(gint64 when)
+{
+    if (!when)
+        return g_strdup("never");
+    GDateTime *t = g_date_time_new_from_unix_local(when / G_USEC_PER_SEC);
+    char *clock = g_date_time_format(t, "%Y-%m-%d %H:%M:%S");
+    char *text = g_strdup_printf("%s (%" G_GINT64_FORMAT " s ago)", clock,
+                                 (g_get_real_time() - when) / G_USEC_PER_SEC);
+    g_free(clock);
+    g_date_time_unref(t);
+    return text;
+}
+
 char *rc_agent_describe(const rc_agent *agent)
 {
     GString *out = g_string_new(NULL);
+    roomctl_bus_stats bus;
+    roomctl_bus_get_stats(agent->bus, &bus);
     if (roomctl_bus_is_connected(agent->bus))
-        g_string_append_printf(out, "connected as %s, PubSub service %s\n",
+        g_string_append_printf(out, "connected as %s, PubSub service %s%s\n",
                                roomctl_bus_jid(agent->bus),
-                               roomctl_bus_pubsub_service(agent->bus));
+                               roomctl_bus_pubsub_service(agent->bus),
+                               roomctl_bus_is_resumed(agent->bus) ? " (session resumed)" : "");
     else
         g_string_append_printf(out, "not connected (account %s)\n", agent->config->jid);
+    char *connected = describe_time(bus.last_connected);
+    char *lost = describe_time(bus.last_lost);
+    g_string_append_printf(out, "connection: %u sessions, %u reconnects (%u resumed), "
+                           "lost %u times, %u keepalive timeouts; last connected %s, "
+                           "last lost %s\n", bus.connects, bus.reconnects, bus.resumed,
+                           bus.lost, bus.keepalive_timeouts, connected, lost);
+    g_free(connected);
+    g_free(lost);
     for (guint i = 0; i < agent->rooms->len; i++) {
         const roomctl_room *room = agent->rooms->pdata[i];
+        roomctl_room_stats st;
+        roomctl_room_get_stats(room, &st);
         GPtrArray *state = roomctl_room_state(room);
-        g_string_append_printf(out, "room %s: %s, %u state items\n", roomctl_room_jid(room),
-                               roomctl_room_is_synced(room) ? "joined" : "joining", state->len);
+        char *synced = describe_time(st.last_sync);
+        g_string_append_printf(out, "room %s: %s, %u state items, last sync %s\n"
+                               "  applied %" G_GUINT64_FORMAT ", replayed %" G_GUINT64_FORMAT
+                               ", skipped unchanged %" G_GUINT64_FORMAT ", resets %"
+                               G_GUINT64_FORMAT ", purges %" G_GUINT64_FORMAT ", dropped %"
+                               G_GUINT64_FORMAT ", syncs %u\n",
+                               roomctl_room_jid(room),
+                               roomctl_room_is_synced(room) ? "in sync" : "NOT in sync",
+                               state->len, synced, st.applied, st.replayed, st.unchanged,
+                               st.resets, st.purges, st.dropped, st.syncs);
+        g_free(synced);
         for (guint j = 0; j < state->len; j++)
             g_string_append_printf(out, "  %s\n", roomctl_item_id(state->pdata[j]));
         g_ptr_array_unref(state);
@@ -273,9 +367,11 @@ char *rc_agent_describe(const rc_agent *agent)
         g_string_append_printf(out, " %s", (const char *)plugins->pdata[i]);
     g_string_append_printf(out, "\nitems applied %" G_GUINT64_FORMAT ", replayed %"
                            G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
-                           ", handler failures %" G_GUINT64_FORMAT ", reconnects %"
-                           G_GUINT64_FORMAT "\n",
+                           ", handler failures %" G_GUINT64_FORMAT ", slow handlers %"
+                           G_GUINT64_FORMAT " (over %u ms), reconnects %" G_GUINT64_FORMAT "\n",
                            agent->applied, agent->replayed, agent->dropped,
-                           agent->handler_failures, agent->reconnects);
+                           agent->handler_failures, agent->slow_handlers, agent->slow_ms,
+                           agent->reconnects);
+    rc_agent_acl_describe(agent->acl, out);
     return g_string_free(out, FALSE);
 }

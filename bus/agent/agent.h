@@ -23,6 +23,11 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
                        void *user_data, GError **error);
 void rc_agent_free(rc_agent *agent);
 
+/* `roomctl-agent --check`: load the schemas and check every plugin @config
+ * names (roomctl_host_check()) without running its init, which may write
+ * files a running agent owns.  Errors as for rc_agent_new(). */
+gboolean rc_agent_check(const rc_agent_config *config, GError **error);
+
 /* Connect (retrying with back-off while the server cannot be reached) and
  * join every room; runs in the default main context. */
 void rc_agent_start(rc_agent *agent);

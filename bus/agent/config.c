@@ -7,10 +7,15 @@
 /* The keys each mapping of the agent configuration accepts. */
 static const char *const top_keys[] = { "account", "server", "room", "rooms", "schema_dirs",
                                         "plugin_dirs", "plugins", "log_level",
-                                        "chat_state_file", NULL };
+                                        "chat_state_file", "moderators", "max_item_size",
+                                        "slow_handler_ms",
+                                        NULL };
 static const char *const account_keys[] = { "jid", "password_file", "password_env", NULL };
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
-                                           "allow_plaintext", NULL };
+                                           "local_test_server", "allow_plaintext",
+                                           "reconnect_min_ms", "reconnect_max_ms",
+                                           "keepalive_ms", NULL };
+static const char *const room_keys[] = { "jid", "moderators", NULL };
 static const char *const plugin_keys[] = { "name", "config", NULL };
 static const char *const level_names[] = { "error", "warning", "info", "debug", NULL };
 
@@ -201,6 +206,53 @@ static void load_account(loader *l, const roomctl_config *root)
     }
 }
 
+/* A server reached over loopback: the only kind that may go without TLS. */
+static gboolean is_loopback(const char *host)
+{
+    return !g_ascii_strcasecmp(host, "localhost") || g_str_has_prefix(host, "127.") ||
+           !strcmp(host, "::1") || !strcmp(host, "[::1]");
+}
+
+/* `local_test_server: true` (or its older name allow_plaintext): no TLS and
+ * plain authentication, which is only safe on this machine. */
+static void load_plaintext(loader *l, const roomctl_config *server, const char *key)
+{
+    int plain = 0;
+    int rc = roomctl_config_get_bool(server, key, &plain);
+    if (rc == ROOMCTL_PLUGIN_ETYPE) {
+        fail(l, roomctl_config_child(server, key), "'%s' must be true or false", key);
+        return;
+    }
+    if (rc != ROOMCTL_PLUGIN_OK || !plain)
+        return;
+    const char *jid = l->config->jid;
+    const char *host = l->config->host ? l->config->host
+                     : jid && strchr(jid, '@') ? strchr(jid, '@') + 1 : jid;
+    g_autofree char *domain = host ? g_strndup(host, strcspn(host, "/")) : NULL;
+    if (domain && !is_loopback(domain)) {
+        fail(l, roomctl_config_child(server, key),
+             "'%s: true' turns TLS off, which is for a test server on this machine only; "
+             "the server is '%s', not 127.0.0.1 or localhost", key, domain);
+        return;
+    }
+    l->config->allow_plaintext = TRUE;
+}
+
+/* The milliseconds at @key of @parent, from @min to @max; @out keeps its
+ * value when the key is absent. */
+static void load_ms(loader *l, const roomctl_config *parent, const char *key, gint64 min,
+                    gint64 max, gint64 *out)
+{
+    int64_t ms = 0;
+    int rc = roomctl_config_get_int(parent, key, &ms);
+    if (rc == ROOMCTL_PLUGIN_ETYPE || (rc == ROOMCTL_PLUGIN_OK && (ms < min || ms > max)))
+        fail(l, roomctl_config_child(parent, key),
+             "'%s' must be a number of milliseconds from %" G_GINT64_FORMAT " to %"
+             G_GINT64_FORMAT, key, min, max);
+    else if (rc == ROOMCTL_PLUGIN_OK)
+        *out = ms;
+}
+
 static void load_server(loader *l, const roomctl_config *root)
 {
     const roomctl_config *server = mapping_at(l, root, "server", server_keys);
@@ -225,20 +277,26 @@ static void load_server(loader *l, const roomctl_config *root)
              "'port' must be a number from 1 to 65535");
     else if (rc == ROOMCTL_PLUGIN_OK)
         l->config->port = (guint16)port;
-    int plain = 0;
-    rc = roomctl_config_get_bool(server, "allow_plaintext", &plain);
-    if (rc == ROOMCTL_PLUGIN_ETYPE)
-        fail(l, roomctl_config_child(server, "allow_plaintext"),
-             "'allow_plaintext' must be true or false");
-    else if (rc == ROOMCTL_PLUGIN_OK)
-        l->config->allow_plaintext = plain != 0;
+    load_plaintext(l, server, "local_test_server");
+    /* The older name of the same switch. */
+    load_plaintext(l, server, "allow_plaintext");
+    load_ms(l, server, "reconnect_min_ms", 10, 3600000, &l->config->reconnect_min_ms);
+    load_ms(l, server, "reconnect_max_ms", 10, 3600000, &l->config->reconnect_max_ms);
+    load_ms(l, server, "keepalive_ms", 100, 3600000, &l->config->keepalive_ms);
+    if (l->config->reconnect_min_ms && l->config->reconnect_max_ms &&
+        l->config->reconnect_max_ms < l->config->reconnect_min_ms)
+        fail(l, roomctl_config_child(server, "reconnect_max_ms"),
+             "'reconnect_max_ms' (%" G_GINT64_FORMAT ") is less than 'reconnect_min_ms' (%"
+             G_GINT64_FORMAT ")", l->config->reconnect_max_ms, l->config->reconnect_min_ms);
 }
 
 /* A list of texts at @key (one text alone counts as a list of one), each
- * kept when @check (if any) accepts it; paths are resolved. */
+ * kept when @check (if any) accepts it; paths are resolved.  Entries that
+ * are mappings go to @mapping when given. */
 static void load_text_list(loader *l, const roomctl_config *root, const char *key,
                            const char *what, GPtrArray *out,
                            gboolean (*check)(loader *, const roomctl_config *, const char *),
+                           void (*mapping)(loader *, const roomctl_config *),
                            gboolean is_path)
 {
     const roomctl_config *node = roomctl_config_child(root, key);
@@ -256,6 +314,10 @@ static void load_text_list(loader *l, const roomctl_config *root, const char *ke
         const roomctl_config *entry = roomctl_config_kind_of(node) == ROOMCTL_CONFIG_LIST
                                           ? roomctl_config_at(node, i, NULL) : node;
         const char *text = roomctl_config_scalar(entry);
+        if (mapping && roomctl_config_kind_of(entry) == ROOMCTL_CONFIG_MAPPING) {
+            mapping(l, entry);
+            continue;
+        }
         if (!text || !*text) {
             fail(l, entry, "expected %s in '%s', got %s", what, key,
                  text ? "an empty value" : kind_name(entry));
@@ -274,6 +336,36 @@ static gboolean check_room(loader *l, const roomctl_config *node, const char *te
     fail(l, node, "'%s' is not a room address; expected the room's bare JID, "
                   "e.g. lobby@conference.example.org", text);
     return FALSE;
+}
+
+static gboolean check_account(loader *l, const roomctl_config *node, const char *text)
+{
+    if (jid_looks_valid(text, TRUE, TRUE))
+        return TRUE;
+    fail(l, node, "'%s' is not an account address; expected a bare JID, "
+                  "e.g. alice@example.org", text);
+    return FALSE;
+}
+
+/* `- {jid: ROOM, moderators: [JID…]}`: a room with its own moderator list. */
+static void load_room_entry(loader *l, const roomctl_config *entry)
+{
+    check_keys(l, entry, "a room entry", room_keys);
+    const char *jid = scalar_at(l, entry, "jid");
+    if (!jid) {
+        if (!roomctl_config_child(entry, "jid"))
+            fail(l, entry, "missing 'jid' in room entry; expected the room's bare JID, "
+                           "e.g. jid: lobby@conference.example.org");
+        return;
+    }
+    if (!check_room(l, roomctl_config_child(entry, "jid"), jid))
+        return;
+    g_ptr_array_add(l->config->rooms, g_strdup(jid));
+    if (!roomctl_config_child(entry, "moderators"))
+        return;
+    GPtrArray *moderators = g_ptr_array_new_with_free_func(g_free);
+    load_text_list(l, entry, "moderators", "account JID", moderators, check_account, NULL, FALSE);
+    g_hash_table_replace(l->config->room_moderators, g_strdup(jid), moderators);
 }
 
 static void load_rooms(loader *l, const roomctl_config *root)
@@ -295,7 +387,7 @@ static void load_rooms(loader *l, const roomctl_config *root)
         return;
     }
     load_text_list(l, root, room ? "room" : "rooms", "room address", l->config->rooms,
-                   check_room, FALSE);
+                   check_room, rooms ? load_room_entry : NULL, FALSE);
 }
 
 static void load_plugin(loader *l, const roomctl_config *entry)
@@ -352,6 +444,20 @@ static void load_misc(loader *l, const roomctl_config *root)
     const char *chat = scalar_at(l, root, "chat_state_file");
     if (chat)
         l->config->chat_state_file = resolve_path(l, chat);
+    load_ms(l, root, "slow_handler_ms", 0, 3600000, &l->config->slow_handler_ms);
+    if (roomctl_config_child(root, "moderators")) {
+        l->config->moderators = g_ptr_array_new_with_free_func(g_free);
+        load_text_list(l, root, "moderators", "account JID", l->config->moderators,
+                       check_account, NULL, FALSE);
+    }
+    int64_t size = 0;
+    int rc = roomctl_config_get_int(root, "max_item_size", &size);
+    if (rc == ROOMCTL_PLUGIN_ETYPE || (rc == ROOMCTL_PLUGIN_OK && (size < 1024 || size > G_MAXINT32)))
+        fail(l, roomctl_config_child(root, "max_item_size"),
+             "'max_item_size' must be a number of bytes from 1024 to %d (default %d, 1 MiB)",
+             G_MAXINT32, ROOMCTL_DEFAULT_MAX_ITEM_SIZE);
+    else if (rc == ROOMCTL_PLUGIN_OK)
+        l->config->max_item_size = (gsize)size;
 }
 
 static void plugin_conf_clear(gpointer data)
@@ -367,10 +473,13 @@ static rc_agent_config *load_tree(const char *name, roomctl_config *tree,
     config->file = g_strdup(name);
     config->tree = tree;
     config->log_level = ROOMCTL_LOG_INFO;
+    config->slow_handler_ms = -1;
     config->rooms = g_ptr_array_new_with_free_func(g_free);
     config->schema_dirs = g_ptr_array_new_with_free_func(g_free);
     config->plugin_dirs = g_ptr_array_new_with_free_func(g_free);
     config->plugins = g_array_new(FALSE, TRUE, sizeof(rc_agent_plugin_conf));
+    config->room_moderators = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                    (GDestroyNotify)g_ptr_array_unref);
     g_array_set_clear_func(config->plugins, plugin_conf_clear);
 
     loader l = { config, g_string_new(NULL), g_path_get_dirname(name) };
@@ -382,8 +491,9 @@ static rc_agent_config *load_tree(const char *name, roomctl_config *tree,
         load_account(&l, tree);
         load_server(&l, tree);
         load_rooms(&l, tree);
-        load_text_list(&l, tree, "schema_dirs", "folder", config->schema_dirs, NULL, TRUE);
-        load_text_list(&l, tree, "plugin_dirs", "folder", config->plugin_dirs, NULL, TRUE);
+        load_text_list(&l, tree, "schema_dirs", "folder", config->schema_dirs, NULL, NULL, TRUE);
+        load_text_list(&l, tree, "plugin_dirs", "folder", config->plugin_dirs, NULL, NULL,
+                       TRUE);
         load_plugins(&l, tree);
         load_misc(&l, tree);
     }
@@ -434,6 +544,9 @@ void rc_agent_config_free(rc_agent_config *config)
     g_ptr_array_unref(config->plugin_dirs);
     g_array_unref(config->plugins);
     g_free(config->chat_state_file);
+    if (config->moderators)
+        g_ptr_array_unref(config->moderators);
+    g_hash_table_unref(config->room_moderators);
     roomctl_config_free(config->tree);
     g_free(config);
 }

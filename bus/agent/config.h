@@ -20,7 +20,8 @@ typedef struct rc_agent_config {
     char *host;                 /* NULL: the JID's domain */
     guint16 port;               /* 0: 5222 */
     char *pubsub_service;       /* NULL: "pubsub." + the JID's domain */
-    gboolean allow_plaintext;   /* local test servers only */
+    gboolean allow_plaintext;   /* server.local_test_server (or allow_plaintext): no TLS;
+                                 * refused unless the host is 127.0.0.1/localhost */
     GPtrArray *rooms;           /* bare room JIDs (char *), at least one */
     GPtrArray *schema_dirs;     /* resolved against the config file's folder; empty:
                                  * $ROOMCTL_SCHEMA_PATH or the installed schemas */
@@ -28,6 +29,16 @@ typedef struct rc_agent_config {
     GArray *plugins;            /* rc_agent_plugin_conf */
     roomctl_log_level log_level;
     char *chat_state_file;      /* NULL: none */
+    /* server.reconnect_min_ms, reconnect_max_ms, keepalive_ms (0: the bus's
+     * defaults) and slow_handler_ms (-1: the host's default; 0: off). */
+    gint64 reconnect_min_ms, reconnect_max_ms, keepalive_ms;
+    gint64 slow_handler_ms;
+    /* Who may publish (checked where the server names publishers):
+     * `moderators:` for every room (NULL: not given), and the lists of room
+     * entries given as {jid, moderators} (room JID -> GPtrArray of JIDs). */
+    GPtrArray *moderators;
+    GHashTable *room_moderators;
+    gsize max_item_size;        /* max_item_size; 0: the library's default (1 MiB) */
 } rc_agent_config;
 
 /*

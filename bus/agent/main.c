@@ -60,7 +60,8 @@ int main(int argc, char **argv)
         { "log-level", 'l', 0, G_OPTION_ARG_STRING, &level_text,
           "error, warning, info or debug (overrides the file's log_level)", "LEVEL" },
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
-          "Check the configuration, load schemas and plugins, then exit", NULL },
+          "Check the configuration, schemas and plugins (without starting them), then exit",
+          NULL },
         { NULL }
     };
     GOptionContext *context = g_option_context_new("- follow roomctl rooms and run plugins");
@@ -100,6 +101,19 @@ int main(int argc, char **argv)
     if (!level_text)
         roomctl_set_log_level(config->log_level);
 
+    if (check_only) {
+        int status = RC_EXIT_OK;
+        if (rc_agent_check(config, &error)) {
+            rc_agent_log(ROOMCTL_LOG_INFO, "configuration %s is valid", config_path);
+        } else {
+            rc_agent_log(ROOMCTL_LOG_ERROR, "%s", error->message);
+            status = rc_exit_code_for(error);
+            g_error_free(error);
+        }
+        rc_agent_config_free(config);
+        return status;
+    }
+
     run r = { g_main_loop_new(NULL, FALSE), NULL, EXIT_SUCCESS };
     r.agent = rc_agent_new(config, on_fatal, &r, &error);
     if (!r.agent) {
@@ -110,19 +124,15 @@ int main(int argc, char **argv)
         g_main_loop_unref(r.loop);
         return status;
     }
-    if (check_only) {
-        rc_agent_log(ROOMCTL_LOG_INFO, "configuration %s is valid", config_path);
-    } else {
-        guint sources[] = {
-            g_unix_signal_add(SIGINT, on_stop_signal, &r),
-            g_unix_signal_add(SIGTERM, on_stop_signal, &r),
-            g_unix_signal_add(SIGUSR1, on_report_signal, &r),
-        };
-        rc_agent_start(r.agent);
-        g_main_loop_run(r.loop);
-        for (gsize i = 0; i < G_N_ELEMENTS(sources); i++)
-            g_source_remove(sources[i]);
-    }
+    guint sources[] = {
+        g_unix_signal_add(SIGINT, on_stop_signal, &r),
+        g_unix_signal_add(SIGTERM, on_stop_signal, &r),
+        g_unix_signal_add(SIGUSR1, on_report_signal, &r),
+    };
+    rc_agent_start(r.agent);
+    g_main_loop_run(r.loop);
+    for (gsize i = 0; i < G_N_ELEMENTS(sources); i++)
+        g_source_remove(sources[i]);
     rc_agent_free(r.agent);
     rc_agent_config_free(config);
     g_main_loop_unref(r.loop);

@@ -34,8 +34,8 @@ GOptionContext *rc_cli_context(const char *command, const char *parameters,
               "Allow a connection without TLS: local test servers only "
               "(env ROOMCTL_ALLOW_PLAINTEXT=1)", NULL },
             { "schemas", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &conn->schema_dirs,
-              "Schema folder, repeatable (env ROOMCTL_SCHEMA_PATH, folders separated "
-              "by ':'; default: the installed schemas)", "DIR" },
+              "Schema folders separated by ':', repeatable (env ROOMCTL_SCHEMA_PATH; "
+              "default: the installed schemas)", "PATH" },
             { NULL }
         };
         g_option_context_add_main_entries(context, conn_entries, NULL);
@@ -88,8 +88,8 @@ gboolean rc_cli_conn_load_schemas(rc_cli_conn *conn, GError **error)
     conn->registry = roomctl_registry_new();
     if (!conn->schema_dirs)
         return roomctl_registry_load_path(conn->registry, NULL, error);
-    for (char **dir = conn->schema_dirs; *dir; dir++)
-        if (!roomctl_registry_load_dir(conn->registry, *dir, error))
+    for (char **path = conn->schema_dirs; *path; path++)
+        if (!roomctl_registry_load_path(conn->registry, *path, error))
             return FALSE;
     return TRUE;
 }

@@ -15,6 +15,33 @@ const char *rc_cli_affiliation_name(roomctl_affiliation affiliation)
     return affiliation <= ROOMCTL_AFFILIATION_OWNER ? affiliation_names[affiliation] : "none";
 }
 
+/* Text from a publisher as a terminal may show it: line feed, tab,
+ * backslash, and, when @quoted, '"' escaped as in C; other control
+ * characters (C0, DEL, C1) as \xNN or \u00NN.  So a value cannot fake lines
+ * of the output nor reach the terminal as an escape sequence.  Other UTF-8
+ * is kept as it is. */
+static void append_escaped(GString *out, const char *text, gboolean quoted)
+{
+    if (quoted)
+        g_string_append_c(out, '"');
+    for (const guchar *p = (const guchar *)text; *p;) {
+        if (*p == '\n' || *p == '\t' || *p == '\\' || (quoted && *p == '"')) {
+            g_string_append_c(out, '\\');
+            g_string_append_c(out, *p == '\n' ? 'n' : *p == '\t' ? 't' : (char)*p);
+            p++;
+        } else if (*p < 0x20 || *p == 0x7F) {
+            g_string_append_printf(out, "\\x%02X", *p++);
+        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            g_string_append_printf(out, "\\u00%02X", p[1]);
+            p += 2;
+        } else {
+            g_string_append_c(out, (char)*p++);
+        }
+    }
+    if (quoted)
+        g_string_append_c(out, '"');
+}
+
 static void append_text_value(GString *out, const roomctl_value *value)
 {
     switch (roomctl_value_type(value)) {
@@ -33,8 +60,11 @@ static void append_text_value(GString *out, const roomctl_value *value)
         g_string_append_printf(out, "(%zu bytes)", len);
         break;
     }
-    default:
-        g_string_append(out, roomctl_value_text(value));
+    case ROOMCTL_FIELD_STRING:
+        append_escaped(out, roomctl_value_text(value), TRUE);
+        break;
+    default: /* validated: no spaces or control characters */
+        append_escaped(out, roomctl_value_text(value), FALSE);
     }
 }
 
@@ -64,10 +94,13 @@ void rc_cli_print_item(FILE *out, const roomctl_item *item, gboolean json)
         append_json_item(text, item);
         g_string_append_c(text, '\n');
     } else {
+        /* An event's id is the publisher's choice: escaped like a value. */
         const char *publisher = roomctl_item_publisher(item);
-        g_string_append_printf(text, "%s  (%s v%d%s%s)\n", roomctl_item_id(item),
-                               roomctl_item_type(item), roomctl_item_schema_version(item),
-                               publisher ? ", from " : "", publisher ? publisher : "");
+        append_escaped(text, roomctl_item_id(item), FALSE);
+        g_string_append_printf(text, "  (%s v%d%s", roomctl_item_type(item),
+                               roomctl_item_schema_version(item), publisher ? ", from " : "");
+        append_escaped(text, publisher ? publisher : "", FALSE);
+        g_string_append(text, ")\n");
         for (size_t i = 0; i < roomctl_item_field_count(item); i++) {
             const roomctl_value *value = roomctl_item_field_at(item, i);
             if (!value)

@@ -8,7 +8,9 @@
 
 G_BEGIN_DECLS
 
-/* An item as an indented block of "field = value" lines, or as one JSON
+/* An item as an indented block of "field = value" lines (string values
+ * quoted, control characters escaped: one line per field whatever a
+ * publisher sent), or as one JSON
  * object {"id","type","version","publisher","room","replay","fields"}
  * (bytes as {"size","sha256"}). */
 void rc_cli_print_item(FILE *out, const roomctl_item *item, gboolean json);

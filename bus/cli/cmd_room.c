@@ -1,10 +1,11 @@
-/* roomctl room create|grant|show: the room owner's commands. */
+/* roomctl room create|grant|show|sync: the room owner's commands. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd_bus.h"
 #include "cli_conn.h"
 #include "cli_print.h"
+#include "../../plugins/common/common.h"
 
 static int room_create(int argc, char **argv)
 {
@@ -113,6 +114,72 @@ static int room_show(int argc, char **argv)
     return status;
 }
 
+/* ---- sync: the node's affiliations follow the MUC room's ---------------------- */
+
+static void print_changes(const char *room, const GPtrArray *changes, gboolean json)
+{
+    GString *out = g_string_new(NULL);
+    if (json) {
+        g_string_append(out, "{\"room\": ");
+        rc_json_string(out, room);
+        g_string_append(out, ", \"changes\": [");
+        for (guint i = 0; i < changes->len; i++) {
+            const roomctl_affiliation_change *c = g_ptr_array_index(changes, i);
+            g_string_append(out, i ? ", {\"jid\": " : "{\"jid\": ");
+            rc_json_string(out, c->jid);
+            g_string_append(out, ", \"before\": ");
+            rc_json_string(out, rc_cli_affiliation_name(c->before));
+            g_string_append(out, ", \"after\": ");
+            rc_json_string(out, rc_cli_affiliation_name(c->after));
+            g_string_append_c(out, '}');
+        }
+        g_string_append(out, "]}\n");
+    } else if (changes->len == 0) {
+        g_string_append_printf(out, "%s: nothing to change\n", room);
+    } else {
+        for (guint i = 0; i < changes->len; i++) {
+            const roomctl_affiliation_change *c = g_ptr_array_index(changes, i);
+            g_string_append_printf(out, "%s: %s \u2192 %s\n", c->jid,
+                                   rc_cli_affiliation_name(c->before),
+                                   rc_cli_affiliation_name(c->after));
+        }
+    }
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+}
+
+static int room_sync(int argc, char **argv)
+{
+    rc_cli_conn conn = { 0 };
+    gboolean json = FALSE;
+    const GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the changes as JSON", NULL },
+        { NULL }
+    };
+    GOptionContext *context = rc_cli_context("room sync", "ROOM",
+        "Make the moderators and members of ROOM's control node those of the chat\n"
+        "room: its owners and admins become moderators, its members become members\n"
+        "(members-only nodes), everyone else loses access; the node's owners stay.\n"
+        "Run by the room's owner (who must also own the node).  Prints each change\n"
+        "as \"JID: before \u2192 after\", or \"nothing to change\"; safe to run again\n"
+        "(e.g. from cron).", entries, &conn);
+    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    GError *error = NULL;
+    if (status < 0) {
+        GPtrArray *changes = NULL;
+        if (rc_cli_conn_connect(&conn, &error) &&
+            (changes = roomctl_bus_room_sync_sync(conn.bus, argv[1], &error))) {
+            print_changes(argv[1], changes, json);
+            g_ptr_array_unref(changes);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room sync", error);
+        }
+    }
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
 static const struct {
     const char *name;
     const char *summary;
@@ -121,6 +188,7 @@ static const struct {
     { "create", "Create or reconfigure ROOM's control node", room_create },
     { "grant", "Make JID a moderator or member of ROOM, or remove it", room_grant },
     { "show", "Print ROOM's node configuration, affiliations and item count", room_show },
+    { "sync", "Make ROOM's moderators and members those of the chat room", room_sync },
 };
 
 int rc_cmd_room(int argc, char **argv)

@@ -28,6 +28,22 @@ typedef struct roomctl_bus_options {
     /* Tests only: do not verify the server's TLS certificate. */
     gboolean trust_tls;
     guint request_timeout_ms;   /* how long to wait for an IQ answer; 0: 10000 */
+    /* (G, additive) Reconnection after a lost connection: the first retry
+     * waits about reconnect_min_ms (0: 1000), each failed one doubles the
+     * delay up to reconnect_max_ms (0: 30000).  Every delay is drawn at
+     * random from [delay/2, delay] so that many clients cut at once do not
+     * come back at once.  A reconnection attempt that has no session within
+     * request_timeout_ms is abandoned and the next one scheduled. */
+    guint reconnect_min_ms;
+    guint reconnect_max_ms;
+    /* (G, additive) After keepalive_ms without a stanza from the server
+     * (0: 30000), ping it (XEP-0199); no answer within request_timeout_ms
+     * drops the connection, which then reconnects: a stalled link is
+     * noticed even when TCP says nothing. */
+    guint keepalive_ms;
+    /* (G, additive) Do not use XEP-0198 stream management (and so no
+     * stream resumption), even when the server offers it. */
+    gboolean disable_stream_management;
 } roomctl_bus_options;
 
 /*
@@ -52,7 +68,7 @@ typedef void (*roomctl_done_fn)(roomctl_bus *bus, const GError *error, void *use
  * ROOMCTL_ERR_AUTH.
  * (C1, additive) Only the first connection's failure goes to @done.  Once
  * connected, a lost connection is told to the status callback and the bus
- * reconnects by itself (after 1 s, doubling up to 30 s) until
+ * reconnects by itself (see reconnect_min_ms in the options) until
  * roomctl_bus_disconnect() or roomctl_bus_free(); joined rooms then join
  * again (see "Room clients").  The connect attempt is bounded by
  * request_timeout_ms (ROOMCTL_ERR_TIMEOUT).
@@ -66,6 +82,21 @@ void roomctl_bus_disconnect(roomctl_bus *bus);
 typedef void (*roomctl_status_fn)(roomctl_bus *bus, gboolean connected,
                                   const GError *error, void *user_data);
 void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data);
+
+/* (G, additive) What the bus's connection went through, for an operator.
+ * Times are g_get_real_time() (µs since the epoch), 0 for never. */
+typedef struct roomctl_bus_stats {
+    guint connects;           /* sessions established, the first included */
+    guint reconnects;         /* sessions after the first */
+    guint resumed;            /* of those, XEP-0198 resumptions of the old session */
+    guint lost;               /* established sessions that went down */
+    guint keepalive_timeouts; /* connections dropped because a ping went unanswered */
+    gint64 last_connected;
+    gint64 last_lost;
+} roomctl_bus_stats;
+void roomctl_bus_get_stats(const roomctl_bus *bus, roomctl_bus_stats *out);
+/* TRUE when the current session is a resumed one (XEP-0198). */
+gboolean roomctl_bus_is_resumed(const roomctl_bus *bus);
 
 /* "roomctl/" + the room's bare JID; free with g_free(). */
 char *roomctl_room_node_name(const char *room_jid);
@@ -115,6 +146,18 @@ void roomctl_room_leave(roomctl_room *room);
 
 const char *roomctl_room_jid(const roomctl_room *room);
 gboolean roomctl_room_is_synced(const roomctl_room *room);
+/* (G, additive) What a room client applied, for an operator. */
+typedef struct roomctl_room_stats {
+    guint64 applied;    /* live items delivered to the item callback */
+    guint64 replayed;   /* items delivered by a join or rejoin (is_replay = 1) */
+    guint64 unchanged;  /* fetched at a rejoin, same id and content: not delivered */
+    guint64 resets;     /* keys reset: retractions, live or found at a rejoin */
+    guint64 purges;
+    guint64 dropped;    /* items ignored (see dropped()) */
+    guint syncs;        /* successful joins, rejoins included */
+    gint64 last_sync;   /* g_get_real_time() of the last successful (re)join; 0: never */
+} roomctl_room_stats;
+void roomctl_room_get_stats(const roomctl_room *room, roomctl_room_stats *out);
 /* The room's current state: items of state types by item id.  A new array
  * of references (free with g_ptr_array_unref(); the items stay valid). */
 GPtrArray *roomctl_room_state(const roomctl_room *room);
@@ -188,6 +231,76 @@ gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, con
  * room and its publisher set; order is the server's (Prosody: oldest first). */
 GPtrArray *roomctl_bus_fetch_items_sync(roomctl_bus *bus, const char *room_jid,
                                         guint *dropped, GError **error);
+
+/* ---- Access control (issue 5, additive) -----------------------------------
+ * Moderators are a room's owners and admins.  `room sync` makes the PubSub
+ * node's affiliations follow the MUC room's: MUC owners and admins become
+ * moderators (PubSub "publisher"), members become members when the node is
+ * members-only (whitelist) and nobody otherwise, everyone else none.  The
+ * node's owners are left alone.  Run by an account that owns both the MUC
+ * room (to read its lists) and the node (to change its affiliations). */
+
+typedef struct roomctl_affiliation_change {
+    char *jid;                  /* bare JID */
+    roomctl_affiliation before;
+    roomctl_affiliation after;
+} roomctl_affiliation_change;
+
+/*
+ * Read the MUC room's owner, admin and member lists and the node's
+ * configuration and affiliations; change what differs.  Returns the changes
+ * made, sorted by JID (empty when nothing had to change): a new array of
+ * roomctl_affiliation_change (free with g_ptr_array_unref()).  NULL with
+ * @error: ROOMCTL_ERR_NOT_ALLOWED ("account A may not read the owner list of
+ * MUC room R…"), ROOMCTL_ERR_NOT_FOUND (no MUC room, or no node), …  When a
+ * change fails midway, the error says which; earlier changes stay made.
+ */
+GPtrArray *roomctl_bus_room_sync_sync(roomctl_bus *bus, const char *room_jid, GError **error);
+
+/* ---- Receiver-side checks (issue 5, additive) ------------------------------
+ * Besides the checks above (events only from the PubSub service and for a
+ * joined room's node; payload valid; type known), a room client drops:
+ * - an item whose <item/> is over the size limit (ROOMCTL_ERR_TOO_LARGE);
+ * - when the room has a moderator list and the server names the publisher
+ *   (Prosody: expose_publisher), an item whose publisher is not in the list
+ *   (ROOMCTL_ERR_NOT_MODERATOR).  Without a list every publisher the server
+ *   let publish is accepted (logged once per room); the server's publish
+ *   model (only publishers publish) still holds.
+ * Each drop reaches dropped() with the error and is logged with its reason. */
+
+#define ROOMCTL_DEFAULT_MAX_ITEM_SIZE (1024 * 1024)
+
+/* Items bigger than @bytes (as XML) are dropped; 0: the default, 1 MiB. */
+void roomctl_bus_set_max_item_size(roomctl_bus *bus, gsize bytes);
+/*
+ * The moderators of @room_jid (bare JIDs; resources are ignored; copied),
+ * NULL-terminated; @jids NULL removes the list.  @room_jid NULL sets the list
+ * used by rooms that have none of their own.  Applies to items that arrive
+ * from then on.
+ */
+void roomctl_bus_set_moderators(roomctl_bus *bus, const char *room_jid,
+                                const char *const *jids);
+/* Whether items of @room_jid are checked against a moderator list. */
+gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid);
+/*
+ * Ask the server who the moderators of @room_jid are and set them as its
+ * list: the node's owners and publishers when this account may read the
+ * node's affiliations (its owner), plus the MUC room's owners and admins
+ * when it may read those lists (an owner or admin of the room; Prosody also
+ * lets members of a members-only room that shows real JIDs).  Fails with
+ * ROOMCTL_ERR_NOT_ALLOWED when neither could be read; the room's list is
+ * then unchanged.  A room client that is none of these cannot learn its
+ * moderators: give them with roomctl_bus_set_moderators().
+ */
+void roomctl_bus_learn_moderators(roomctl_bus *bus, const char *room_jid, roomctl_done_fn done,
+                                  void *user_data);
+gboolean roomctl_bus_learn_moderators_sync(roomctl_bus *bus, const char *room_jid,
+                                           GError **error);
+
+/* Why an item was dropped, as a stable word for counters: "not-from-service"
+ * (a forged event), "not-a-moderator", "too-large", "invalid",
+ * "unknown-type" or "other".  Static. */
+const char *roomctl_drop_reason(const GError *why);
 
 G_END_DECLS
 

@@ -25,7 +25,9 @@ typedef enum {
     ROOMCTL_ERR_NOT_FOUND,      /* no such room node (or item) on the server */
     ROOMCTL_ERR_SERVER,         /* any other error the server returned */
     ROOMCTL_ERR_TIMEOUT,        /* the server did not answer in time */
-    ROOMCTL_ERR_INSECURE        /* a file or directory others can write or read */
+    ROOMCTL_ERR_INSECURE,       /* a file or directory others can write or read */
+    ROOMCTL_ERR_TOO_LARGE,      /* an incoming item is over the size limit */
+    ROOMCTL_ERR_NOT_MODERATOR   /* an incoming item's publisher is not a moderator */
 } roomctl_error_code;
 
 #define ROOMCTL_ERROR (roomctl_error_quark())

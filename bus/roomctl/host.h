@@ -37,6 +37,14 @@ gboolean roomctl_host_add_plugin_dir(roomctl_host *host, const char *dir, GError
 gboolean roomctl_host_load(roomctl_host *host, const char *name,
                            const roomctl_config *config, GError **error);
 
+/*
+ * Check plugin @name as roomctl_host_load() does, without calling its init
+ * and without loading it: found, safe to load, dlopen() works, and it has a
+ * descriptor with an ABI version and a name this host supports.  For
+ * `roomctl-agent --check`: a plugin's init may write files a running agent
+ * owns.  Errors as for roomctl_host_load().
+ */
+gboolean roomctl_host_check(roomctl_host *host, const char *name, GError **error);
 /* Names of the loaded plugins in load order; owned by the host. */
 GPtrArray *roomctl_host_plugins(const roomctl_host *host);
 

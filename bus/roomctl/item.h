@@ -31,7 +31,9 @@ gboolean roomctl_item_builder_set_bytes(roomctl_item_builder *builder, const cha
 roomctl_item *roomctl_item_builder_finish(roomctl_item_builder *builder, GError **error);
 void roomctl_item_builder_free(roomctl_item_builder *builder);
 
-/* An item from "field=value" assignments, as `roomctl publish` takes them. */
+/* An item from "field=value" assignments, as `roomctl publish` takes them;
+ * "field=@FILE" reads a bytes field from FILE, no further than the field's
+ * max_bytes (64 MiB without one). */
 roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry,
                                                 const char *type,
                                                 const char *const *assignments,

@@ -29,14 +29,24 @@ void rc_json_string(GString *out, const char *s)
     g_string_append_c(out, '"');
 }
 
-static void json_number(GString *out, double d)
+void rc_json_number(GString *out, double d)
 {
     if (!isfinite(d)) {
         g_string_append(out, "null"); /* JSON has no NaN or infinity */
         return;
     }
+    /* The shortest of 15 or 17 digits that reads back as the same double:
+     * 0.2, not g_ascii_dtostr()'s 0.20000000000000001. */
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append(out, g_ascii_dtostr(buf, sizeof buf, d));
+    g_ascii_formatd(buf, sizeof buf, "%.15g", d);
+    if (g_ascii_strtod(buf, NULL) != d)
+        g_ascii_dtostr(buf, sizeof buf, d);
+    g_string_append(out, buf);
+}
+
+void rc_json_int(GString *out, gint64 i)
+{
+    g_string_append_printf(out, "%" G_GINT64_FORMAT, i);
 }
 
 void rc_json_value(GString *out, const roomctl_value *value)
@@ -47,10 +57,10 @@ void rc_json_value(GString *out, const roomctl_value *value)
     }
     switch (roomctl_value_type(value)) {
     case ROOMCTL_FIELD_INT:
-        g_string_append_printf(out, "%" G_GINT64_FORMAT, (gint64)roomctl_value_int(value));
+        rc_json_int(out, roomctl_value_int(value));
         break;
     case ROOMCTL_FIELD_NUMBER:
-        json_number(out, roomctl_value_number(value));
+        rc_json_number(out, roomctl_value_number(value));
         break;
     case ROOMCTL_FIELD_BOOL:
         g_string_append(out, roomctl_value_bool(value) ? "true" : "false");

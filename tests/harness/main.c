@@ -2,6 +2,7 @@
  *
  *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
  *                   [--dir DIR] [--persistent] [--keep] [--tls]
+ *                   [--pubsub-max-items N] [--config-extra FILE]
  *
  * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
  * muc=conference.localhost", then stays in the foreground until SIGTERM,
@@ -45,6 +46,9 @@ int main(int argc, char **argv)
     g_auto(GStrv) admins = NULL;
     g_autofree char *dir = NULL;
     gboolean persistent = FALSE, keep = FALSE, tls = FALSE;
+    gint max_items = 0;
+    g_autofree char *extra_file = NULL;
+    g_autofree char *extra = NULL;
     GOptionEntry entries[] = {
         { "account", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &accounts,
           "Create account USER@localhost (repeat)", "USER:PASSWORD" },
@@ -57,6 +61,10 @@ int main(int argc, char **argv)
         { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Do not remove the folder at the end", NULL },
         { "tls", 0, 0, G_OPTION_ARG_NONE, &tls,
           "Offer STARTTLS with a self-signed certificate (clients must trust it)", NULL },
+        { "pubsub-max-items", 0, 0, G_OPTION_ARG_INT, &max_items,
+          "The PubSub service's cap of max_items (default 256)", "N" },
+        { "config-extra", 0, 0, G_OPTION_ARG_FILENAME, &extra_file,
+          "Append this Lua file to the configuration (the benchmark's extra hosts)", "FILE" },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
@@ -67,11 +75,16 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (extra_file && !g_file_get_contents(extra_file, &extra, NULL, &error)) {
+        fprintf(stderr, "rc-test-prosody: %s\n", error->message);
+        return 2;
+    }
     char *first_admin[2] = { NULL, NULL };
     if (!admins && accounts && accounts[0])
         first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
     rc_prosody_options options = {
         .dir = dir, .persistent = persistent, .keep = keep, .tls = tls,
+        .pubsub_max_items = max_items > 0 ? (guint)max_items : 0, .extra_config = extra,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
     };

@@ -137,17 +137,18 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "log = { { levels = { min = \"%s\" }, to = \"file\", filename = \"%s\" } }\n"
         "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
         "modules_disabled = { \"s2s\" }\n"
-        "pubsub_max_items = 256\n"
+        "pubsub_max_items = %u\n"
         "%s"
         "VirtualHost \"" RC_PROSODY_DOMAIN "\"\n"
         "%s"
         "Component \"" RC_PROSODY_PUBSUB "\" \"pubsub\"\n"
         "  admins = %s\n"
         "  expose_publisher = true\n"
-        "Component \"" RC_PROSODY_MUC "\" \"muc\"\n",
+        "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
+        "%s",
         pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
-        storage,
-        ssl ? ssl : "", admins);
+        options->pubsub_max_items ? options->pubsub_max_items : 256, storage,
+        ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "");
     return g_file_set_contents(server->config_path, config, -1, error);
 }
 

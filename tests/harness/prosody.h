@@ -27,6 +27,11 @@ typedef struct rc_prosody_options {
     /* Accounts that administer the PubSub service ("owner" of every node),
      * as user names of RC_PROSODY_DOMAIN; NULL-terminated, may be NULL. */
     const char *const *pubsub_admins;
+    /* (E, additive) The PubSub service's cap of pubsub#max_items; 0: 256. */
+    guint pubsub_max_items;
+    /* (E, additive) Lua appended to the configuration: more hosts, or
+     * global options after a `Host "*"` line.  NULL: none. */
+    const char *extra_config;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client

@@ -1,0 +1,268 @@
+/* Receiver-side checks: never trust the wire.
+ *
+ * The server already refuses a publish from anyone who is not a publisher
+ * of the node; these checks keep a room client safe from a server whose
+ * node was misconfigured (an open publish model, a stray affiliation) and
+ * from items too big to be control items.  Only items the server says the
+ * publisher of can be checked against a moderator list: Prosody says so with
+ * expose_publisher = true. */
+#include "room_acl.h"
+
+#include <string.h>
+
+#include "bus_private.h"
+#include "log.h"
+#include "muc_admin.h"
+
+struct rc_acl {
+    gsize max_item_size;     /* 0: ROOMCTL_DEFAULT_MAX_ITEM_SIZE */
+    GHashTable *everywhere;  /* lower-case bare JIDs; NULL: no list for every room */
+    GHashTable *rooms;       /* lower-case room JID -> set of lower-case bare JIDs */
+    GHashTable *told;        /* what was logged once already: "ROOM\nWHAT" */
+};
+
+void rc_acl_free(rc_acl *acl)
+{
+    if (!acl)
+        return;
+    if (acl->everywhere)
+        g_hash_table_unref(acl->everywhere);
+    g_hash_table_unref(acl->rooms);
+    g_hash_table_unref(acl->told);
+    g_free(acl);
+}
+
+static rc_acl *acl_of(roomctl_bus *bus)
+{
+    if (!bus->acl) {
+        bus->acl = g_new0(rc_acl, 1);
+        bus->acl->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify)g_hash_table_unref);
+        bus->acl->told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    return bus->acl;
+}
+
+/* "Bob@Example.org/phone" -> "bob@example.org"; g_free(). */
+static char *bare_lower(const char *jid)
+{
+    g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
+    return g_utf8_strdown(bare, -1);
+}
+
+static GHashTable *jid_set(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* ---- Settings -------------------------------------------------------------------- */
+
+void roomctl_bus_set_max_item_size(roomctl_bus *bus, gsize bytes)
+{
+    acl_of(bus)->max_item_size = bytes;
+}
+
+static void install(roomctl_bus *bus, const char *room_jid, GHashTable *set)
+{
+    rc_acl *acl = acl_of(bus);
+    if (!room_jid) {
+        if (acl->everywhere)
+            g_hash_table_unref(acl->everywhere);
+        acl->everywhere = set;
+    } else if (set) {
+        g_hash_table_replace(acl->rooms, bare_lower(room_jid), set);
+    } else {
+        g_autofree char *key = bare_lower(room_jid);
+        g_hash_table_remove(acl->rooms, key);
+    }
+}
+
+void roomctl_bus_set_moderators(roomctl_bus *bus, const char *room_jid,
+                                const char *const *jids)
+{
+    GHashTable *set = jids ? jid_set() : NULL;
+    for (const char *const *j = jids; j && *j; j++)
+        g_hash_table_add(set, bare_lower(*j));
+    install(bus, room_jid, set);
+}
+
+static GHashTable *moderators_of(const rc_acl *acl, const char *room_jid)
+{
+    if (!acl)
+        return NULL;
+    g_autofree char *key = bare_lower(room_jid);
+    GHashTable *own = g_hash_table_lookup(acl->rooms, key);
+    return own ? own : acl->everywhere;
+}
+
+gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid)
+{
+    return moderators_of(bus->acl, room_jid) != NULL;
+}
+
+/* ---- The check --------------------------------------------------------------------- */
+
+/* Log @message once per room and bus: a room client need not hear it per item. */
+static void tell_once(rc_acl *acl, const char *room_jid, const char *what, const char *message)
+{
+    char *key = g_strconcat(room_jid, "\n", what, NULL);
+    if (!g_hash_table_add(acl->told, key))
+        return;
+    rc_info("acl", "%s", message);
+}
+
+GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *it)
+{
+    rc_acl *acl = acl_of(bus);
+    gsize limit = acl->max_item_size ? acl->max_item_size : ROOMCTL_DEFAULT_MAX_ITEM_SIZE;
+    char *text = NULL;
+    size_t size = 0;
+    if (xmpp_stanza_to_text(it, &text, &size) == XMPP_EOK)
+        xmpp_free(xmpp_stanza_get_context(it), text);
+    if (size > limit)
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_TOO_LARGE,
+                           "item of %zu bytes, over the limit of %zu bytes", size, limit);
+
+    GHashTable *moderators = moderators_of(acl, room_jid);
+    const char *publisher = xmpp_stanza_get_attribute(it, "publisher");
+    if (!moderators) {
+        g_autofree char *m = g_strdup_printf("%s: no moderator list: items from every "
+                                             "publisher the server accepted are applied",
+                                             room_jid);
+        tell_once(acl, room_jid, "no list", m);
+        return NULL;
+    }
+    if (!publisher) {
+        g_autofree char *m = g_strdup_printf("%s: the server does not name the publishers of "
+                                             "items (Prosody: expose_publisher = true): the "
+                                             "moderator list cannot be checked", room_jid);
+        tell_once(acl, room_jid, "no publisher", m);
+        return NULL;
+    }
+    g_autofree char *who = bare_lower(publisher);
+    if (g_hash_table_contains(moderators, who))
+        return NULL;
+    return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_MODERATOR,
+                       "publisher %s is not a moderator of room %s", who, room_jid);
+}
+
+const char *roomctl_drop_reason(const GError *why)
+{
+    if (!why || why->domain != ROOMCTL_ERROR)
+        return "other";
+    switch (why->code) {
+    case ROOMCTL_ERR_NOT_ALLOWED: return "not-from-service";
+    case ROOMCTL_ERR_NOT_MODERATOR: return "not-a-moderator";
+    case ROOMCTL_ERR_TOO_LARGE: return "too-large";
+    case ROOMCTL_ERR_INVALID_ITEM: return "invalid";
+    case ROOMCTL_ERR_UNKNOWN_TYPE: return "unknown-type";
+    default: return "other";
+    }
+}
+
+/* ---- Learning the moderators from the server ------------------------------------- */
+
+typedef struct {
+    roomctl_bus *bus;
+    char *room;
+    roomctl_done_fn done;
+    void *user_data;
+    GHashTable *found;      /* lower-case bare JIDs */
+    gboolean node_read;     /* the node's affiliations were readable */
+    GError *node_error;
+} rc_learn;
+
+static void learn_done(rc_learn *l, const GError *error)
+{
+    if (l->done)
+        l->done(l->bus, error, l->user_data);
+    g_hash_table_unref(l->found);
+    g_clear_error(&l->node_error);
+    g_free(l->room);
+    g_free(l);
+}
+
+static void learn_finish(rc_learn *l, const GError *muc_error)
+{
+    g_autoptr(GError) error = NULL;
+    if (l->node_read || !muc_error) {
+        rc_info("acl", "%s: %u moderators (from the %s)", l->room,
+                g_hash_table_size(l->found),
+                l->node_read && !muc_error ? "node's affiliations and the MUC room's lists"
+                : l->node_read ? "node's affiliations" : "MUC room's owner and admin lists");
+        install(l->bus, l->room, g_hash_table_ref(l->found));
+    } else {
+        error = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
+                            "cannot learn the moderators of room %s: account %s may read "
+                            "neither the node's affiliations (%s) nor the MUC room's owner "
+                            "and admin lists (%s)", l->room, l->bus->bare_jid,
+                            l->node_error->message, muc_error->message);
+    }
+    learn_done(l, error);
+}
+
+static void on_muc_lists(roomctl_bus *bus, GHashTable *lists, const GError *error, void *data)
+{
+    rc_learn *l = data;
+    GHashTableIter iter;
+    gpointer jid;
+    if (lists) {
+        g_hash_table_iter_init(&iter, lists);
+        while (g_hash_table_iter_next(&iter, &jid, NULL))
+            g_hash_table_add(l->found, g_strdup(jid));
+    }
+    learn_finish(l, error);
+}
+
+static void on_node_affiliations(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                                 void *data)
+{
+    static const rc_muc_affiliation wanted[] = { RC_MUC_OWNER, RC_MUC_ADMIN, RC_MUC_NONE };
+    rc_learn *l = data;
+    /* No connection: nothing more to ask now. */
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION) ||
+        g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_TIMEOUT)) {
+        learn_done(l, error);
+        return;
+    }
+    xmpp_stanza_t *list = reply ? rc_pubsub_answer(reply, RC_NS_PUBSUB_OWNER, "affiliations")
+                                : NULL;
+    l->node_read = reply != NULL;
+    if (!reply)
+        l->node_error = g_error_copy(error);
+    for (xmpp_stanza_t *a = list ? xmpp_stanza_get_children(list) : NULL; a;
+         a = xmpp_stanza_get_next(a)) {
+        const char *jid = xmpp_stanza_get_attribute(a, "jid");
+        roomctl_affiliation affiliation =
+            rc_affiliation_from_name(xmpp_stanza_get_attribute(a, "affiliation"));
+        if (jid && affiliation >= ROOMCTL_AFFILIATION_MODERATOR)
+            g_hash_table_add(l->found, bare_lower(jid));
+    }
+    rc_muc_get_lists(bus, l->room, wanted, on_muc_lists, l);
+}
+
+void roomctl_bus_learn_moderators(roomctl_bus *bus, const char *room_jid, roomctl_done_fn done,
+                                  void *user_data)
+{
+    rc_learn *l = g_new0(rc_learn, 1);
+    l->bus = bus;
+    l->room = g_strndup(room_jid, strcspn(room_jid, "/"));
+    l->done = done;
+    l->user_data = user_data;
+    l->found = jid_set();
+    g_autofree char *node = roomctl_room_node_name(room_jid);
+    rc_bus_request(bus, rc_pubsub_get_affiliations(rc_bus_ctx(bus), bus->pubsub_service, node),
+                   RC_OP_SHOW, l->room, NULL, on_node_affiliations, l);
+}
+
+gboolean roomctl_bus_learn_moderators_sync(roomctl_bus *bus, const char *room_jid,
+                                           GError **error)
+{
+    GError *failed = NULL;
+    rc_wait *wait = rc_wait_new();
+    roomctl_bus_learn_moderators(bus, room_jid, rc_wait_done, wait);
+    rc_wait_run(wait, bus, 2 * bus->timeout_ms + 1000, &failed);
+    if (failed)
+        g_propagate_error(error, failed);
+    return failed == NULL;
+}

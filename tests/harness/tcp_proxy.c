@@ -1,0 +1,279 @@
+/* A cutting and stalling TCP proxy for fault tests (see tcp_proxy.h).
+ *
+ * One thread polls the listening socket, a wake-up pipe and both sockets of
+ * every connection.  Connections live in the thread only; the other threads
+ * set flags under the lock and wake it, and a cut waits until done. */
+#define _GNU_SOURCE
+#include "tcp_proxy.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BUF_SIZE 65536
+
+typedef struct {
+    char data[BUF_SIZE];
+    gsize len;
+} buffer;
+
+typedef struct {
+    int fd[2];        /* 0: the client, 1: the server */
+    buffer to[2];     /* bytes waiting to be written to fd[i] */
+} link_pair;
+
+struct rc_tcp_proxy {
+    int listen_fd;
+    int wake[2];
+    guint16 port, target;
+    GThread *thread;
+    GMutex lock;
+    GCond done;
+    gboolean stop, stalled, refusing;
+    guint cut_requests, cuts_done, last_cut_count;
+    gint open;        /* connections now (atomic) */
+    GPtrArray *links; /* link_pair *; the thread's own */
+};
+
+static void set_nonblocking(int fd)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Close with a reset, not a polite FIN: what a dropped link looks like. */
+static void close_hard(int fd)
+{
+    struct linger hard = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    close(fd);
+}
+
+static void link_close(rc_tcp_proxy *proxy, link_pair *l, gboolean hard)
+{
+    for (int i = 0; i < 2; i++)
+        hard ? close_hard(l->fd[i]) : (void)close(l->fd[i]);
+    g_ptr_array_remove_fast(proxy->links, l);
+    g_free(l);
+    g_atomic_int_add(&proxy->open, -1);
+}
+
+static int connect_target(guint16 port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+static void accept_one(rc_tcp_proxy *proxy, gboolean refusing)
+{
+    int client = accept4(proxy->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (client < 0)
+        return;
+    int server = refusing ? -1 : connect_target(proxy->target);
+    if (server < 0) {
+        close_hard(client);
+        return;
+    }
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    set_nonblocking(client);
+    set_nonblocking(server);
+    link_pair *l = g_new0(link_pair, 1);
+    l->fd[0] = client;
+    l->fd[1] = server;
+    g_ptr_array_add(proxy->links, l);
+    g_atomic_int_inc(&proxy->open);
+}
+
+/* Move bytes for one link as poll said; FALSE when the link ended. */
+static gboolean pump(link_pair *l, const struct pollfd *p)
+{
+    for (int from = 0; from < 2; from++) {
+        int to = 1 - from;
+        buffer *b = &l->to[to];
+        if ((p[from].revents & (POLLIN | POLLHUP | POLLERR)) && b->len < BUF_SIZE) {
+            ssize_t n = read(l->fd[from], b->data + b->len, BUF_SIZE - b->len);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                return FALSE;
+            if (n > 0)
+                b->len += (gsize)n;
+        }
+        if (b->len > 0) {
+            ssize_t n = write(l->fd[to], b->data, b->len);
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+                return FALSE;
+            if (n > 0) {
+                memmove(b->data, b->data + n, b->len - (gsize)n);
+                b->len -= (gsize)n;
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gpointer proxy_thread(gpointer data)
+{
+    rc_tcp_proxy *proxy = data;
+    g_autofree struct pollfd *fds = NULL;
+    for (;;) {
+        g_mutex_lock(&proxy->lock);
+        gboolean stop = proxy->stop, stalled = proxy->stalled, refusing = proxy->refusing;
+        gboolean cut = proxy->cut_requests != proxy->cuts_done;
+        g_mutex_unlock(&proxy->lock);
+        if (stop)
+            break;
+        if (cut) {
+            guint count = proxy->links->len;
+            while (proxy->links->len)
+                link_close(proxy, g_ptr_array_index(proxy->links, 0), TRUE);
+            g_mutex_lock(&proxy->lock);
+            proxy->last_cut_count = count;
+            proxy->cuts_done = proxy->cut_requests;
+            g_cond_broadcast(&proxy->done);
+            g_mutex_unlock(&proxy->lock);
+        }
+        guint n = 2 + 2 * proxy->links->len;
+        fds = g_renew(struct pollfd, fds, n);
+        fds[0] = (struct pollfd){ .fd = proxy->listen_fd, .events = POLLIN };
+        fds[1] = (struct pollfd){ .fd = proxy->wake[0], .events = POLLIN };
+        for (guint i = 0; i < proxy->links->len; i++) {
+            link_pair *l = g_ptr_array_index(proxy->links, i);
+            for (int side = 0; side < 2; side++) {
+                short events = 0;
+                if (!stalled) {
+                    if (l->to[1 - side].len < BUF_SIZE)
+                        events |= POLLIN;
+                    if (l->to[side].len > 0)
+                        events |= POLLOUT;
+                }
+                /* A negative fd is skipped: a stalled link's hang-up must
+                 * not wake the loop again and again. */
+                fds[2 + 2 * i + side] = (struct pollfd){
+                    .fd = stalled ? -1 : l->fd[side], .events = events };
+            }
+        }
+        if (poll(fds, n, 1000) < 0 && errno != EINTR)
+            break;
+        if (fds[1].revents & POLLIN) {
+            char drain[64];
+            while (read(proxy->wake[0], drain, sizeof drain) > 0)
+                ;
+        }
+        /* Backwards: link_close() moves the last link into the freed slot. */
+        for (guint i = proxy->links->len; i-- > 0 && !stalled;) {
+            link_pair *l = g_ptr_array_index(proxy->links, i);
+            if (!pump(l, &fds[2 + 2 * i]))
+                link_close(proxy, l, FALSE);
+        }
+        if (fds[0].revents & POLLIN)
+            accept_one(proxy, refusing);
+    }
+    while (proxy->links->len)
+        link_close(proxy, g_ptr_array_index(proxy->links, 0), TRUE);
+    return NULL;
+}
+
+static void wake(rc_tcp_proxy *proxy)
+{
+    char c = 1;
+    if (write(proxy->wake[1], &c, 1) < 0 && errno != EAGAIN)
+        g_warning("tcp proxy: cannot wake the thread: %s", g_strerror(errno));
+}
+
+rc_tcp_proxy *rc_tcp_proxy_new(guint16 target_port, GError **error)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = 0 };
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        listen(fd, 128) != 0 || getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "tcp proxy: cannot listen on 127.0.0.1: %s", g_strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    set_nonblocking(fd);
+    rc_tcp_proxy *proxy = g_new0(rc_tcp_proxy, 1);
+    proxy->listen_fd = fd;
+    proxy->port = ntohs(addr.sin_port);
+    proxy->target = target_port;
+    if (pipe2(proxy->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "tcp proxy: pipe: %s", g_strerror(errno));
+        close(fd);
+        g_free(proxy);
+        return NULL;
+    }
+    g_mutex_init(&proxy->lock);
+    g_cond_init(&proxy->done);
+    proxy->links = g_ptr_array_new();
+    proxy->thread = g_thread_new("tcp-proxy", proxy_thread, proxy);
+    return proxy;
+}
+
+void rc_tcp_proxy_free(rc_tcp_proxy *proxy)
+{
+    if (!proxy)
+        return;
+    g_mutex_lock(&proxy->lock);
+    proxy->stop = TRUE;
+    g_mutex_unlock(&proxy->lock);
+    wake(proxy);
+    g_thread_join(proxy->thread);
+    close(proxy->listen_fd);
+    close(proxy->wake[0]);
+    close(proxy->wake[1]);
+    g_ptr_array_unref(proxy->links);
+    g_mutex_clear(&proxy->lock);
+    g_cond_clear(&proxy->done);
+    g_free(proxy);
+}
+
+guint16 rc_tcp_proxy_port(const rc_tcp_proxy *proxy) { return proxy->port; }
+
+guint rc_tcp_proxy_cut(rc_tcp_proxy *proxy)
+{
+    g_mutex_lock(&proxy->lock);
+    guint ticket = ++proxy->cut_requests;
+    wake(proxy);
+    while (proxy->cuts_done < ticket)
+        g_cond_wait(&proxy->done, &proxy->lock);
+    guint count = proxy->last_cut_count;
+    g_mutex_unlock(&proxy->lock);
+    return count;
+}
+
+void rc_tcp_proxy_stall(rc_tcp_proxy *proxy, gboolean stalled)
+{
+    g_mutex_lock(&proxy->lock);
+    proxy->stalled = stalled;
+    g_mutex_unlock(&proxy->lock);
+    wake(proxy);
+}
+
+void rc_tcp_proxy_refuse(rc_tcp_proxy *proxy, gboolean refusing)
+{
+    g_mutex_lock(&proxy->lock);
+    proxy->refusing = refusing;
+    g_mutex_unlock(&proxy->lock);
+    wake(proxy);
+}
+
+guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy)
+{
+    return (guint)g_atomic_int_get(&proxy->open);
+}
