@@ -363,10 +363,9 @@ int roomctl_item_get_bytes(const roomctl_item *item, const char *field, const ui
     const roomctl_value *v;
     int rc = typed(item, field, ROOMCTL_FIELD_BYTES, ROOMCTL_FIELD_BYTES, &v);
     if (rc == ROOMCTL_PLUGIN_OK) {
+        const uint8_t *bytes = roomctl_value_bytes(v, len);
         if (data)
-            *data = v->u.bytes.data;
-        if (len)
-            *len = v->u.bytes.len;
+            *data = bytes;
     }
     return rc;
 }

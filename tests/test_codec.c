@@ -283,6 +283,24 @@ static void test_bytes(void **state)
     g_free(png);
 }
 
+/* Empty bytes are bytes of length 0, not "no bytes": both accessors give a
+ * pointer a plugin may pass to memcpy() or fwrite(). */
+static void test_empty_bytes(void **state)
+{
+    roomctl_item *item = decode(CONTROL("test.all", "<name>a</name><n>1</n><numbers>1</numbers>"
+                                        "<blob></blob>"), NULL);
+    const uint8_t *data = NULL;
+    size_t len = 99;
+    assert_int_equal(roomctl_item_get_bytes(item, "blob", &data, &len), ROOMCTL_PLUGIN_OK);
+    assert_non_null(data);
+    assert_int_equal(len, 0);
+    len = 99;
+    const uint8_t *same = roomctl_value_bytes(roomctl_item_get(item, "blob"), &len);
+    assert_non_null(same);
+    assert_int_equal(len, 0);
+    roomctl_item_unref(item);
+}
+
 static void test_unknown_field(void **state)
 {
     assert_invalid(CONTROL("ui.button", "<button>send</button><colour>red</colour>"),
@@ -703,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_too_long),
         cmocka_unit_test(test_bytes),
+        cmocka_unit_test(test_empty_bytes),
         cmocka_unit_test(test_unknown_field),
         cmocka_unit_test(test_wrong_envelope),
         cmocka_unit_test(test_duplicate_field),

@@ -418,6 +418,52 @@ static guint env_uint(const char *name, guint fallback)
     return (guint)value;
 }
 
+/* Publishes in flight (a moderator does not wait for each answer). */
+#define WINDOW 32
+
+typedef struct {
+    guint in_flight, taken, refused, retracts;
+} pipeline;
+
+static void on_published(roomctl_bus *bus, const GError *error, void *data)
+{
+    pipeline *p = data;
+    p->in_flight--;
+    if (error)
+        p->refused++;
+    else
+        p->taken++;
+}
+
+/* One random change, waiting only when the window is full. */
+static void soak_change(pipeline *p, roomctl_bus *mod, const char *room, GRand *rng,
+                        guint keys)
+{
+    WAIT_UNTIL(roomctl_bus_is_connected(mod), 20000);
+    if (g_rand_int_range(rng, 0, 10) == 0) {
+        guint taken = 0;
+        if (random_change(mod, room, rng, keys, &taken))
+            p->taken++;
+        p->retracts += taken;
+        return;
+    }
+    guint key = (guint)g_rand_int_range(rng, 0, (gint32)keys);
+    roomctl_item *item = faults_button(key, g_rand_boolean(rng), g_rand_boolean(rng));
+    p->in_flight++;
+    roomctl_bus_publish(mod, room, item, on_published, p);
+    roomctl_item_unref(item);
+    WAIT_UNTIL(p->in_flight < WINDOW, 20000);
+}
+
+static void soak_restart(pipeline *p, roomctl_bus *mod)
+{
+    WAIT_UNTIL(p->in_flight == 0, 20000);
+    faults_kill_server();
+    faults_settle(200);
+    faults_restart_server();
+    WAIT_UNTIL(roomctl_bus_is_connected(mod), 20000);
+}
+
 static void test_soak(void **state)
 {
     guint agents = env_uint("ROOMCTL_SOAK_AGENTS", 50);
@@ -436,31 +482,25 @@ static void test_soak(void **state)
         roomctl_bus_join(bus[i], room, &mirror_callbacks, m[i], mirror_free);
     }
     g_autoptr(GRand) rng = g_rand_new_with_seed(env_uint("ROOMCTL_SOAK_SEED", 42));
-    guint published = 0, refused = 0, retracts = 0, cuts = 0, cut_links = 0, stalls = 0;
-    guint restarts = 0;
+    pipeline p = { 0 };
+    guint cuts = 0, cut_links = 0, stalls = 0, restarts = 0;
     guint fault_every = MAX(items / 12, 20), next_fault = fault_every;
     gint64 publish_end = start + (gint64)seconds * G_USEC_PER_SEC;
-    while (published < items && g_get_monotonic_time() < publish_end) {
-        if (random_change(mod, room, rng, keys, &retracts))
-            published++;
-        else
-            refused++;
-        if (published < next_fault)
+    while (p.taken + p.in_flight < items && g_get_monotonic_time() < publish_end) {
+        soak_change(&p, mod, room, rng, keys);
+        if (p.taken < next_fault)
             continue;
-        next_fault = published + fault_every;
+        next_fault = p.taken + fault_every;
         guint what = (guint)g_rand_int_range(rng, 0, 10);
         if (what == 0 && restarts < restarts_wanted) {
-            faults_kill_server();
-            faults_settle(200);
-            faults_restart_server();
+            soak_restart(&p, mod);
             restarts++;
-            WAIT_UNTIL(roomctl_bus_is_connected(mod), 10000);
         } else if (what < 3) {
+            /* Longer than keepalive + ping timeout: the clients notice. */
             rc_tcp_proxy_stall(ff.proxy, TRUE);
-            for (int n = 0; n < 20; n++)
-                if (random_change(mod, room, rng, keys, &retracts))
-                    published++;
-            faults_settle(2500);
+            gint64 until = g_get_monotonic_time() + 4500 * G_TIME_SPAN_MILLISECOND;
+            while (g_get_monotonic_time() < until)
+                soak_change(&p, mod, room, rng, keys);
             rc_tcp_proxy_stall(ff.proxy, FALSE);
             stalls++;
         } else {
@@ -468,17 +508,13 @@ static void test_soak(void **state)
             cuts++;
         }
     }
-    /* At least one restart, even in a short run. */
-    if (restarts < restarts_wanted) {
-        faults_kill_server();
-        faults_settle(200);
-        faults_restart_server();
-        restarts++;
-        WAIT_UNTIL(roomctl_bus_is_connected(mod), 10000);
+    /* At least the wanted restarts, even in a short run. */
+    for (; restarts < restarts_wanted; restarts++) {
+        soak_restart(&p, mod);
         for (int n = 0; n < 20; n++)
-            if (random_change(mod, room, rng, keys, &retracts))
-                published++;
+            soak_change(&p, mod, room, rng, keys);
     }
+    WAIT_UNTIL(p.in_flight == 0, 20000);
     gint64 publish_done = g_get_monotonic_time();
     guint checked = 0;
     guint wrong = converge(mod, room, m, agents, 90, &checked);
@@ -493,13 +529,13 @@ static void test_soak(void **state)
     }
     g_autoptr(GPtrArray) node = faults_node_state(mod, room);
     gint64 end = g_get_monotonic_time();
-    printf("soak: agents %u, items %u (%u retractions, %u refused during outages), "
+    printf("soak: agents %u, items %u (%u retractions; %u refused during outages), "
            "cuts %u (%u links), stalls %u, restarts %u, reconnects %u (%u resumed, "
-           "%u by keepalive), node keys %u, keys checked %u, keys wrong %u, "
-           "re-applied unchanged %u, publishing %.1f s, converged after %.1f s more, "
+           "%u after a keepalive timeout), node keys %u, keys checked %u, keys wrong %u, "
+           "re-applied unchanged %u; publishing %.1f s, converged %.1f s later, "
            "total %.1f s\n",
-           agents, published, retracts, refused, cuts, cut_links, stalls, restarts, reconnects,
-           resumed, keepalive, node->len, checked, wrong, reapplied,
+           agents, p.taken, p.retracts, p.refused, cuts, cut_links, stalls, restarts,
+           reconnects, resumed, keepalive, node->len, checked, wrong, reapplied,
            (publish_done - start) / 1e6, (end - publish_done) / 1e6, (end - start) / 1e6);
     fflush(stdout);
     for (guint i = 0; i < agents; i++)

@@ -37,4 +37,14 @@ out=$("$load_plugin" "$source/schemas" "$tmp/hello/hello.so" \
 echo "$out"
 echo "$out" | grep -q "plugin:hello: hello, ui.button ui.button:send" || { echo "hello did not greet the item"; exit 1; }
 echo "$out" | grep -q "plugin:hello: goodbye after 1 items" || { echo "hello was not shut down"; exit 1; }
+
+# An event: what the example's README shows in the agent's log, id included.
+uuid='[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}'
+out=$("$load_plugin" "$source/schemas" "$tmp/hello/hello.so" \
+  "<control xmlns='urn:roomctl:0' type='room.notice' version='1'><text>Break until 11:00</text></control>")
+echo "$out" | grep -q "^plugin:hello: hello, room.notice $uuid from someone (2 fields)$" ||
+  { echo "hello's log of an event: $out"; exit 1; }
+grep -q "^plugin:hello: hi, room.notice $uuid from mod@example.org (2 fields)$" \
+  "$source/examples/plugin-hello/README.md" ||
+  { echo "examples/plugin-hello/README.md shows another log line than hello writes"; exit 1; }
 echo "ok: hello.so built out of tree against $pc and loaded"

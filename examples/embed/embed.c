@@ -118,19 +118,20 @@ int main(int argc, char **argv)
         { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &plaintext, "Local test servers only", NULL },
         { NULL }
     };
-    GOptionContext *context = g_option_context_new("- print a roomctl room's state changes");
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("- print a roomctl room's state changes");
     g_option_context_add_main_entries(context, entries, NULL);
-    GError *error = NULL;
+    g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(context, &argc, &argv, &error) || !jid || !room_jid) {
         fprintf(stderr, "embed: %s\n", error ? error->message : "--jid and --room are required");
         return 2;
     }
-    g_option_context_free(context);
 
     /* Schemas from $ROOMCTL_SCHEMA_PATH, else the installed ones. */
     roomctl_registry *registry = roomctl_registry_new();
     if (!roomctl_registry_load_path(registry, NULL, &error)) {
         fprintf(stderr, "embed: %s\n", error->message);
+        roomctl_registry_free(registry);
         return 1;
     }
     roomctl_bus_options options = {

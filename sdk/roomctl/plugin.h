@@ -218,7 +218,8 @@ int roomctl_item_has(const roomctl_item *item, const char *field);
  * ROOMCTL_PLUGIN_ETYPE when the field has another type.
  * get_string accepts string, url, jid and timestamp fields (their text).
  * get_number accepts int fields too.  get_timestamp gives microseconds since
- * the Unix epoch.
+ * the Unix epoch.  get_bytes gives the decoded bytes, owned by the item; for
+ * empty bytes *data is not NULL and *len is 0.
  */
 int roomctl_item_get_string(const roomctl_item *item, const char *field, const char **out);
 int roomctl_item_get_int(const roomctl_item *item, const char *field, int64_t *out);
@@ -236,7 +237,8 @@ const char *roomctl_value_string(const roomctl_value *value);
 int64_t roomctl_value_int(const roomctl_value *value);     /* 0 unless int */
 double roomctl_value_number(const roomctl_value *value);   /* int or number */
 int roomctl_value_bool(const roomctl_value *value);        /* 0 or 1 */
-/* Decoded bytes (not base64); NULL unless bytes. */
+/* Decoded bytes (not base64); NULL unless bytes.  Empty bytes give a
+ * pointer that is not NULL, with *len 0 (as roomctl_item_get_bytes()). */
 const uint8_t *roomctl_value_bytes(const roomctl_value *value, size_t *len);
 int64_t roomctl_value_timestamp(const roomctl_value *value); /* µs since epoch */
 /* The value as it is written on the wire (base64 for bytes, "true"/"false"
