@@ -299,7 +299,8 @@ def targets(report):
     """The issue's targets against the figures: (text, figure, met)."""
     rows = []
     fan = report["fanout"]
-    rc = [r for r in fan if r["client"] == "roomctl"]
+    rc = [r for r in fan if r["client"] == "roomctl" and r.get("events_ratio") is not None
+          and r.get("cpu_ratio") is not None]
     sx = {r["n"]: r for r in fan if r["client"] == "slixmpp"}
     if rc:
         worst = min(rc, key=lambda r: r.get("events_ratio") or 0)
@@ -356,20 +357,22 @@ def table(report):
         (report["window"], report["duration"], report["max_events"], report["repeat"]),
         "latency: publish to handler, with one publish in flight (%g s); p99@load: with %d" %
         (report["latency_duration"], report["window"]),
-        "CPU and RSS are the subscriber process's; ratios are to the baseline at the same N",
+        "CPU and RSS are the subscriber process's; ratios are to the baseline at the same N;",
+        "ready s: from start to every subscriber subscribed (roomctl: joined and synced)",
         "",
-        "%-9s %5s %8s %9s %8s %8s %9s %9s %8s %8s %7s %8s %5s" %
+        "%-9s %5s %8s %9s %8s %8s %9s %9s %8s %8s %7s %8s %5s %7s" %
         ("client", "N", "items/s", "events/s", "p50 ms", "p99 ms", "p99@load", "CPU ms/1k",
-         "RSS MB", "events×", "CPU×", "p99 Δms", "lost"),
+         "RSS MB", "events×", "CPU×", "p99 Δms", "lost", "ready s"),
     ]
     for r in report["fanout"]:
-        lines.append("%-9s %5d %8.0f %9.0f %8.2f %8.2f %9.1f %9.2f %8.1f %8s %7s %8s %5d" % (
+        lines.append("%-9s %5d %8.0f %9.0f %8.2f %8.2f %9.1f %9.2f %8.1f %8s %7s %8s %5d %7.1f" % (
             r["client"], r["n"], r["items_per_s"], r["events_per_s"], r["p50_ms"], r["p99_ms"],
             r["p99_load_ms"],
             r["cpu_s_per_1k"] * 1000, r["peak_rss_kb"] / 1024,
             "%.2f" % r["events_ratio"] if r.get("events_ratio") is not None else "-",
             "%.2f" % r["cpu_ratio"] if r.get("cpu_ratio") is not None else "-",
-            "%+.2f" % r["p99_delta_ms"] if "p99_delta_ms" in r else "-", r["lost"]))
+            "%+.2f" % r["p99_delta_ms"] if "p99_delta_ms" in r else "-", r["lost"],
+            r["connect_s"]))
     if report.get("micro"):
         lines += ["", "decode+validate+dispatch (roomctl_host_dispatch, no-op plugin), one thread:",
                   "%-16s %14s %14s %7s" % ("type", "items/s", "items/CPU-s", "bytes")]
@@ -389,6 +392,8 @@ def table(report):
                       "events: peak RSS %.1f MB (%.1f MB once synced), %.2f ms CPU per 1k events"
                       % (a["keys"], a["events"], a["rss_kb"] / 1024, a["rss_synced_kb"] / 1024,
                          a["cpu_s_per_1k"] * 1000)]
+    if report.get("failures"):
+        lines += ["", "FAILED (no figures):"] + ["  " + f for f in report["failures"]]
     lines += ["", "targets:"]
     for text, figure, met in report["targets"]:
         lines.append("  %-4s %-56s %s" % ("ok" if met else "MISS", text, figure))
@@ -446,7 +451,8 @@ def main():
     parser.add_argument("--phase-timeout", type=float, default=180.0)
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="hard limit of one subscriber program")
-    parser.add_argument("--connect-timeout", type=float, default=120.0)
+    parser.add_argument("--connect-timeout", type=float, default=300.0,
+                        help="seconds for N subscribers to be ready")
     parser.add_argument("--late-join-keys", type=int, default=1000)
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--skip-micro", action="store_true",
@@ -465,7 +471,7 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "window": args.window, "duration": args.duration, "max_events": args.max_events,
         "latency_duration": args.latency_duration,
-        "repeat": args.repeat, "fanout": [],
+        "repeat": args.repeat, "fanout": [], "failures": [],
         "machine": {"cores": os.cpu_count(), "server": server.version(),
                     "load_start": load_start},
     }
@@ -479,6 +485,7 @@ def main():
                     report["fanout"].append(bench.fanout(client, n))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
                     log("FAILED: %s" % error)
+                    report["failures"].append("%s N=%d: %s" % (client, n, error))
                     failed = True
         if not args.skip_micro:
             try:
@@ -490,6 +497,7 @@ def main():
                                                    args.late_join_keys)
             except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
                 log("FAILED: late join or agent: %s" % error)
+                report["failures"].append("late join or agent: %s" % error)
                 failed = True
     finally:
         server.stop()

@@ -27,7 +27,14 @@ void faults_start(const char *const *accounts)
     server->muc = RC_PROSODY_MUC;
     server->agents = g_ptr_array_new();
     static const char *const admins[] = { FAULTS_OWNER, NULL };
-    rc_prosody_options options = { .persistent = TRUE, .pubsub_admins = admins };
+    /* On-disk storage syncs every publish: in memory (/dev/shm) when there
+     * is one, it still survives SIGKILL and costs no disk latency. */
+    g_autofree char *shm_dir = g_strdup("/dev/shm/rc-faults-prosody-XXXXXX");
+    if (!g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) || !g_mkdtemp(shm_dir))
+        g_clear_pointer(&shm_dir, g_free);
+    rc_prosody_options options = { .persistent = TRUE, .pubsub_admins = admins,
+                                   .dir = shm_dir,
+                                   .keep = g_getenv("RC_TEST_KEEP") != NULL };
     GError *error = NULL;
     if (!(server->prosody = rc_prosody_start(&options, &error)))
         fail_msg("cannot start Prosody: %s", error->message);
@@ -82,11 +89,16 @@ void faults_settle(guint ms)
 
 roomctl_bus *faults_bus(const char *user, guint16 port)
 {
+    return faults_bus_timeout(user, port, 3000);
+}
+
+roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms)
+{
     g_autofree char *jid = rc_prosody_jid(user);
     g_autofree char *password = g_strconcat("pw-", user, NULL);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1", .port = port,
-        .allow_plaintext = TRUE, .request_timeout_ms = 3000,
+        .allow_plaintext = TRUE, .request_timeout_ms = timeout_ms,
         .reconnect_min_ms = 100, .reconnect_max_ms = 1000, .keepalive_ms = 1000,
     };
     roomctl_bus *bus = roomctl_bus_new(&options, ff.registry, NULL);

@@ -39,6 +39,8 @@ void faults_restart_server(void);
 /* A bus of @user (password "pw-" + user) to 127.0.0.1:@port with short
  * timeouts, back-off and keepalive, connected. */
 roomctl_bus *faults_bus(const char *user, guint16 port);
+/* The same with @timeout_ms for answers and each login. */
+roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms);
 /* A room whose node the owner created, with the moderator granted. */
 char *faults_room(const char *what);
 /* ui.button item for key "k@key"; roomctl_item_unref(). */

@@ -2,6 +2,8 @@
 # The whole test suite: installs what it needs, then
 #   1. builds build-tests/ and runs the unit and integration suites
 #      (integration tests start their own Prosody on 127.0.0.1);
+#      then the faults suite (kills, cuts, stalls, a short soak; FAULTS=0
+#      leaves it out);
 #   2. runs the unit suite again under valgrind (meson test --setup valgrind);
 #   3. builds build-tests-san/ with ASan + UBSan and runs unit + integration;
 #   4. runs every fuzz harness for $FUZZ_SECONDS (default 20) seconds in
@@ -61,6 +63,11 @@ for s in ${SUITES:-unit integration}; do suites+=(--suite "$s"); done
 builddir=${BUILDDIR:-build-tests}
 if build "$builddir"; then
   run_suites "$builddir" - tests "${suites[@]}" "$@"
+  # Fault tests: Prosody killed and restarted, connections cut and stalled
+  # by a proxy, agents restarted, a short soak (tests/README-faults.md).
+  if [ "${FAULTS:-1}" != 0 ]; then
+    run_suites "$builddir" - faults --suite faults
+  fi
   # 2. Valgrind over the unit suite: no invalid access, no definite leak.
   if [ "${VALGRIND:-1}" != 0 ]; then
     run_suites "$builddir" valgrind valgrind --suite unit

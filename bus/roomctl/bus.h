@@ -72,6 +72,13 @@ typedef void (*roomctl_done_fn)(roomctl_bus *bus, const GError *error, void *use
  * roomctl_bus_disconnect() or roomctl_bus_free(); joined rooms then join
  * again (see "Room clients").  The connect attempt is bounded by
  * request_timeout_ms (ROOMCTL_ERR_TIMEOUT).
+ * (G, additive) A bare @jid gets one resource for the bus's life
+ * ("roomctl-" + 8 hex digits): the rooms' subscriptions (of the full JID)
+ * are the same after a reconnection instead of piling up.  When the server
+ * kept the lost session (XEP-0198), it is resumed: what was missed arrives
+ * as live events and the rooms are not fetched again; otherwise each room
+ * joins again.  The status callback hears "lost" once per lost session,
+ * not once per failed attempt.
  * Never call a *_sync function from a bus callback: the bus's source does
  * not recurse, so the answer would only come after the timeout. */
 void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data);
@@ -177,7 +184,13 @@ GPtrArray *roomctl_room_state(const roomctl_room *room);
 
 /* Validate @item against the registry and publish it under its item id.
  * (C1, additive) An item the registry refuses calls @done before this
- * returns (ROOMCTL_ERR_INVALID_ITEM or ROOMCTL_ERR_UNKNOWN_TYPE). */
+ * returns (ROOMCTL_ERR_INVALID_ITEM or ROOMCTL_ERR_UNKNOWN_TYPE).
+ * (G, additive) Nothing is queued for later: while the bus is not connected
+ * @done gets ROOMCTL_ERR_CONNECTION ("not connected to the XMPP server"),
+ * from the main loop; a publish in flight when the connection is lost gets
+ * ROOMCTL_ERR_CONNECTION ("connection to HOST:PORT lost: ..."), one the
+ * server does not answer ROOMCTL_ERR_TIMEOUT.  After either the item may
+ * or may not be on the server: publishing it again is harmless. */
 void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
                          roomctl_done_fn done, void *user_data);
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,
