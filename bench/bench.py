@@ -485,7 +485,7 @@ def main():
                     report["fanout"].append(bench.fanout(client, n))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
                     log("FAILED: %s" % error)
-                    report["failures"].append("%s N=%d: %s" % (client, n, error))
+                    report["failures"].append(str(error))
                     failed = True
         if not args.skip_micro:
             try:
