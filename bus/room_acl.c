@@ -102,41 +102,68 @@ gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid
 
 /* ---- The check --------------------------------------------------------------------- */
 
-/* Log @message once per room and bus: a room client need not hear it per item. */
-static void tell_once(rc_acl *acl, const char *room_jid, const char *what, const char *message)
+/* Log once per room and bus: a room client need not hear it per item.  The
+ * message is only formatted the first time. */
+static void tell_once(rc_acl *acl, const char *room_jid, const char *what,
+                      const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void tell_once(rc_acl *acl, const char *room_jid, const char *what,
+                      const char *fmt, ...)
 {
     char *key = g_strconcat(room_jid, "\n", what, NULL);
     if (!g_hash_table_add(acl->told, key))
         return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
     rc_info("acl", "%s", message);
+}
+
+/* The item's size as text (names, attributes, text; markup and escaping
+ * left out), counted without serializing it, and only until it passes
+ * @limit: this runs for every item received. */
+static gsize stanza_size(xmpp_stanza_t *stanza, gsize limit)
+{
+    if (xmpp_stanza_is_text(stanza)) {
+        const char *text = xmpp_stanza_get_text_ptr(stanza);
+        return text ? strlen(text) : 0;
+    }
+    const char *name = xmpp_stanza_get_name(stanza);
+    gsize size = name ? 2 * strlen(name) + 5 : 0;
+    int n = xmpp_stanza_get_attribute_count(stanza);
+    if (n > 0) {
+        const char **attrs = g_newa(const char *, 2 * n);
+        n = xmpp_stanza_get_attributes(stanza, attrs, 2 * n);
+        for (int i = 0; i < n; i++)
+            size += strlen(attrs[i]) + 2;
+    }
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(stanza); c && size <= limit;
+         c = xmpp_stanza_get_next(c))
+        size += stanza_size(c, limit - size);
+    return size;
 }
 
 GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *it)
 {
     rc_acl *acl = acl_of(bus);
     gsize limit = acl->max_item_size ? acl->max_item_size : ROOMCTL_DEFAULT_MAX_ITEM_SIZE;
-    char *text = NULL;
-    size_t size = 0;
-    if (xmpp_stanza_to_text(it, &text, &size) == XMPP_EOK)
-        xmpp_free(xmpp_stanza_get_context(it), text);
+    gsize size = stanza_size(it, limit);
     if (size > limit)
         return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_TOO_LARGE,
-                           "item of %zu bytes, over the limit of %zu bytes", size, limit);
+                           "item of at least %zu bytes, over the limit of %zu bytes",
+                           size, limit);
 
     GHashTable *moderators = moderators_of(acl, room_jid);
     const char *publisher = xmpp_stanza_get_attribute(it, "publisher");
     if (!moderators) {
-        g_autofree char *m = g_strdup_printf("%s: no moderator list: items from every "
-                                             "publisher the server accepted are applied",
-                                             room_jid);
-        tell_once(acl, room_jid, "no list", m);
+        tell_once(acl, room_jid, "no list", "%s: no moderator list: items from every "
+                  "publisher the server accepted are applied", room_jid);
         return NULL;
     }
     if (!publisher) {
-        g_autofree char *m = g_strdup_printf("%s: the server does not name the publishers of "
-                                             "items (Prosody: expose_publisher = true): the "
-                                             "moderator list cannot be checked", room_jid);
-        tell_once(acl, room_jid, "no publisher", m);
+        tell_once(acl, room_jid, "no publisher", "%s: the server does not name the "
+                  "publishers of items (Prosody: expose_publisher = true): the moderator "
+                  "list cannot be checked", room_jid);
         return NULL;
     }
     g_autofree char *who = bare_lower(publisher);

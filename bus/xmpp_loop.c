@@ -35,6 +35,7 @@ typedef struct {
     xmpp_conn_t *conn;   /* followed connection, or NULL */
     gpointer fd_tag;     /* the watched socket, or NULL */
     GIOCondition want;   /* what fd_tag is polled for */
+    gboolean dispatching; /* refuses recursion (see rc_xmpp_source_new) */
     int fd;
     gboolean kicked;
     gboolean logging_in;
@@ -97,6 +98,8 @@ static gint tick_ms(rc_xmpp_source *s)
 static gboolean source_prepare(GSource *base, gint *timeout)
 {
     rc_xmpp_source *s = (rc_xmpp_source *)base;
+    if (s->dispatching)
+        return FALSE;
     if (s->fd_tag) {
         GIOCondition want = G_IO_IN | G_IO_ERR | G_IO_HUP;
         if (s->conn && (xmpp_conn_is_connecting(s->conn) || xmpp_conn_send_queue_len(s->conn) > 0))
@@ -119,6 +122,8 @@ static gboolean source_prepare(GSource *base, gint *timeout)
 static gboolean source_check(GSource *base)
 {
     rc_xmpp_source *s = (rc_xmpp_source *)base;
+    if (s->dispatching)
+        return FALSE;
     if (s->kicked || g_source_get_time(base) >= s->next_tick)
         return TRUE;
     if (!s->fd_tag)
@@ -163,8 +168,13 @@ static gboolean source_dispatch(GSource *base, GSourceFunc callback, gpointer us
 {
     rc_xmpp_source *s = (rc_xmpp_source *)base;
     s->kicked = FALSE;
+    s->dispatching = TRUE;
+    /* SIGPIPE comes only from a write.  A plain connection writes only what
+     * is queued when a round starts (or while connecting), so the signal
+     * mask (two system calls each way) is changed only for such rounds; TLS
+     * may write while it reads, so it is always guarded. */
     rc_sigpipe_guard guard;
-    rc_sigpipe_block(&guard);
+    gboolean guarded = FALSE;
     /* Plain: one round after the last with input, to send what libstrophe
      * queued itself (stream management acks: answered at once, they carry
      * the TCP ACK the server's Nagle waits for).  TLS: see the top. */
@@ -177,13 +187,20 @@ static gboolean source_dispatch(GSource *base, GSourceFunc callback, gpointer us
         gboolean input = (s->fd_tag && fd_readable(s->fd)) ||
                          (s->conn && xmpp_conn_is_connecting(s->conn));
         guint64 before = s->stanzas;
+        if (!guarded && (!s->conn || xmpp_conn_is_connecting(s->conn) ||
+                         xmpp_conn_is_secured(s->conn) || xmpp_conn_send_queue_len(s->conn) > 0)) {
+            rc_sigpipe_block(&guard);
+            guarded = TRUE;
+        }
         xmpp_run_once(s->ctx, 0);
         if (input || s->stanzas != before)
             idle = 0;
         else
             idle++;
     }
-    rc_sigpipe_restore(&guard);
+    if (guarded)
+        rc_sigpipe_restore(&guard);
+    s->dispatching = FALSE;
     s->next_tick = g_source_get_time(base) + tick_ms(s) * G_TIME_SPAN_MILLISECOND;
     return G_SOURCE_CONTINUE;
 }
@@ -207,6 +224,10 @@ GSource *rc_xmpp_source_new(xmpp_ctx_t *ctx)
     s->ctx = ctx;
     s->fd = -1;
     g_source_set_name(base, "roomctl xmpp");
+    /* Recursion is refused by `dispatching` instead of by GLib, whose way
+     * (removing and re-adding the source's fd in the context's poll list at
+     * each dispatch) walks every fd of the context: costly with many buses. */
+    g_source_set_can_recurse(base, TRUE);
     return base;
 }
 
