@@ -23,7 +23,7 @@ static const char *env_path(const char *name)
     return value;
 }
 
-c2_server *c2_server_start(const char *const *accounts)
+c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *accounts)
 {
     c2_server *server = g_new0(c2_server, 1);
     server->dir = g_dir_make_tmp("rc-c2-XXXXXX", NULL);
@@ -33,9 +33,9 @@ c2_server *c2_server_start(const char *const *accounts)
     server->muc = RC_PROSODY_MUC;
     server->agents = g_ptr_array_new();
     static const char *const admins[] = { C2_OWNER, NULL };
-    rc_prosody_options options = { .pubsub_admins = admins };
+    options->pubsub_admins = admins;
     GError *error = NULL;
-    server->prosody = rc_prosody_start(&options, &error);
+    server->prosody = rc_prosody_start(options, &error);
     if (!server->prosody)
         fail_msg("cannot start Prosody: %s", error->message);
     server->port = rc_prosody_port(server->prosody);
@@ -49,6 +49,12 @@ c2_server *c2_server_start(const char *const *accounts)
         fail_msg("cannot create the test accounts: %s", error->message);
     g_ptr_array_unref(list);
     return server;
+}
+
+c2_server *c2_server_start(const char *const *accounts)
+{
+    rc_prosody_options options = { 0 };
+    return c2_server_start_with(&options, accounts);
 }
 
 static void remove_tree(const char *path)

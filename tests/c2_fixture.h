@@ -29,6 +29,9 @@ typedef struct c2_server {
  * names).
  * Fails the test (cmocka) when it does not come up. */
 c2_server *c2_server_start(const char *const *accounts);
+/* The same with Prosody options of the caller's (persistence, folder…);
+ * pubsub_admins is set here (the owner account). */
+c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *accounts);
 void c2_server_stop(c2_server *server);
 /* Fail the test with @message, after printing the end of the server's log
  * and the logs of the agents still running. */

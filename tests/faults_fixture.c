@@ -19,34 +19,15 @@ faults_fixture ff;
 void faults_start(const char *const *accounts)
 {
     memset(&ff, 0, sizeof ff);
-    c2_server *server = g_new0(c2_server, 1);
-    server->dir = g_dir_make_tmp("rc-faults-XXXXXX", NULL);
-    assert_non_null(server->dir);
-    server->domain = RC_PROSODY_DOMAIN;
-    server->pubsub = RC_PROSODY_PUBSUB;
-    server->muc = RC_PROSODY_MUC;
-    server->agents = g_ptr_array_new();
-    static const char *const admins[] = { FAULTS_OWNER, NULL };
     /* On-disk storage syncs every publish: in memory (/dev/shm) when there
      * is one, it still survives SIGKILL and costs no disk latency. */
     g_autofree char *shm_dir = g_strdup("/dev/shm/rc-faults-prosody-XXXXXX");
     if (!g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) || !g_mkdtemp(shm_dir))
         g_clear_pointer(&shm_dir, g_free);
-    rc_prosody_options options = { .persistent = TRUE, .pubsub_admins = admins,
-                                   .dir = shm_dir,
+    rc_prosody_options options = { .persistent = TRUE, .dir = shm_dir,
                                    .keep = g_getenv("RC_TEST_KEEP") != NULL };
+    c2_server *server = c2_server_start_with(&options, accounts);
     GError *error = NULL;
-    if (!(server->prosody = rc_prosody_start(&options, &error)))
-        fail_msg("cannot start Prosody: %s", error->message);
-    server->port = rc_prosody_port(server->prosody);
-    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(list, g_strdup(FAULTS_OWNER ":pw-" FAULTS_OWNER));
-    g_ptr_array_add(list, g_strdup(FAULTS_MODERATOR ":pw-" FAULTS_MODERATOR));
-    for (const char *const *a = accounts; a && *a; a++)
-        g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", *a, *a));
-    g_ptr_array_add(list, NULL);
-    if (!rc_prosody_add_accounts(server->prosody, (const char *const *)list->pdata, &error))
-        fail_msg("cannot create the test accounts: %s", error->message);
     ff.server = server;
     if (!(ff.proxy = rc_tcp_proxy_new(server->port, &error)))
         fail_msg("%s", error->message);
