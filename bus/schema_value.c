@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jid.h"
 #include "schema_private.h"
 #include "../plugins/common/common.h"
 
@@ -188,7 +189,7 @@ static gboolean parse_timestamp(const char *text, gint64 *usec)
     return TRUE;
 }
 
-static gboolean parse_jid(const char *text)
+gboolean rc_jid_is_valid(const char *text)
 {
     const char *slash = strchr(text, '/');
     gsize bare_len = slash ? (gsize)(slash - text) : strlen(text);
@@ -379,7 +380,7 @@ gboolean rc_field_parse(const rc_field *field, const char *text, roomctl_value *
     case ROOMCTL_FIELD_JID:
         if (!check_text(text, &chars, problem))
             return FALSE;
-        return parse_jid(text) || fail_got(problem, "a JID like user@example.org", text);
+        return rc_jid_is_valid(text) || fail_got(problem, "a JID like user@example.org", text);
     case ROOMCTL_FIELD_TIMESTAMP:
         return parse_timestamp(text, &out->u.i) ||
                fail_got(problem, "an RFC 3339 timestamp like 2024-05-01T12:00:00Z", text);

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "password.h"
+#include "jid.h"
 #include "suggest.h"
 
 #include <string.h>
@@ -139,19 +140,12 @@ static char *resolve_path(loader *l, const char *path)
 /* A room or account JID: "local@domain" (rooms need the local part). */
 static gboolean jid_looks_valid(const char *jid, gboolean need_local, gboolean allow_resource)
 {
-    if (!g_utf8_validate(jid, -1, NULL) || strpbrk(jid, " \t\r\n'\"<>&"))
+    if (!g_utf8_validate(jid, -1, NULL) || !rc_jid_is_valid(jid))
         return FALSE;
-    const char *at = strchr(jid, '@');
-    const char *slash = strchr(jid, '/');
-    if (slash && (!allow_resource || slash[1] == '\0'))
+    gsize bare_len = strcspn(jid, "/");
+    if (!allow_resource && jid[bare_len])
         return FALSE;
-    if (at && slash && slash < at)
-        return FALSE;
-    if (at && (at == jid || at[1] == '\0' || at[1] == '/' || strchr(at + 1, '@')))
-        return FALSE;
-    if (need_local && !at)
-        return FALSE;
-    return *jid && *jid != '/';
+    return !need_local || memchr(jid, '@', bare_len);
 }
 
 static void load_account(loader *l, const roomctl_config *root)
