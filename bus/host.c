@@ -1,5 +1,6 @@
 /* The plugin host: finds, checks, loads and unloads handler plugins. */
 #include "host_private.h"
+#include "journal.h"
 #include "log.h"
 #include "private_path.h"
 
@@ -52,6 +53,7 @@ void roomctl_host_free(roomctl_host *host)
     g_ptr_array_unref(host->plugins);
     g_ptr_array_unref(host->names);
     g_ptr_array_unref(host->dirs);
+    rc_journal_free(host->journal);
     if (host->chat_power_free)
         host->chat_power_free(host->chat_power_data);
     g_free(host);
@@ -322,4 +324,42 @@ void roomctl_host_set_slow_handler_ms(roomctl_host *host, guint ms)
 {
     g_return_if_fail(host);
     host->slow_handler_ms = ms;
+}
+
+/* ---- The applied-state journal ----------------------------------------------- */
+
+/* Entries are trusted only for a loaded plugin that keeps its state and
+ * read it back: any other plugin is handed everything again. */
+static gboolean plugin_trusted(const char *name, void *user_data)
+{
+    const roomctl_host *host = user_data;
+    for (guint i = 0; i < host->plugins->len; i++) {
+        const roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
+        if (strcmp(plugin->name, name) == 0)
+            return plugin->keeps_state && plugin->restored;
+    }
+    return FALSE;
+}
+
+gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError **error)
+{
+    g_return_val_if_fail(host && path, FALSE);
+    rc_journal *journal = rc_journal_open(path, error);
+    if (!journal)
+        return FALSE;
+    rc_journal_retain_plugins(journal, plugin_trusted, host);
+    rc_journal_free(host->journal);
+    host->journal = journal;
+    for (guint i = 0; i < host->plugins->len; i++) {
+        const roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
+        if (!plugin->keeps_state)
+            rc_info(RC_HOST_LOG_DOMAIN, "plugin '%s' does not keep its state: after a "
+                    "restart it gets every current item again", plugin->name);
+    }
+    return TRUE;
+}
+
+guint64 roomctl_host_journal_skipped(const roomctl_host *host)
+{
+    return host->journal_skipped;
 }

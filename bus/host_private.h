@@ -34,6 +34,10 @@ struct roomctl_plugin {
     void *data;
     void (*free_data)(void *data);
     GPtrArray *handlers;     /* rc_handler*, owned, in registration order */
+    /* Set by roomctl_plugin_keeps_state(): the plugin's effects outlive the
+     * process, and @restored says whether it read back what it had. */
+    gboolean keeps_state;
+    gboolean restored;
 };
 
 struct roomctl_result {
@@ -49,6 +53,8 @@ struct roomctl_host {
     void *chat_power_data;
     GDestroyNotify chat_power_free;
     guint slow_handler_ms;   /* 0: no slow handler warning */
+    struct rc_journal *journal; /* owned; NULL: none (see roomctl_host_open_journal()) */
+    guint64 journal_skipped;    /* handler calls skipped: already applied, same content */
 };
 
 /* Log domain of the host's own messages. */

@@ -116,6 +116,7 @@ static int audit_init(roomctl_plugin *plugin, const roomctl_config *config)
                                          "the file to append the audit trail to");
     if (!file)
         return -1;
+    gboolean existed = g_file_test(file, G_FILE_TEST_EXISTS);
     int fd = g_open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
         roomctl_plugin_set_error(plugin, "cannot open %s: %s", file, g_strerror(errno));
@@ -134,8 +135,11 @@ static int audit_init(roomctl_plugin *plugin, const roomctl_config *config)
                                  "ui.button, a prefix such as ui.*, or *", def.types);
         return -1;
     }
+    /* The trail is kept: what it already records need not be written again
+     * after a restart (unless the file is new). */
+    roomctl_plugin_keeps_state(plugin, existed);
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("audit", "1.0", "Appends every handled item to a JSON-lines file",
+ROOMCTL_PLUGIN_DEFINE("audit", "1.1", "Appends every handled item to a JSON-lines file",
                       audit_init, NULL);

@@ -31,8 +31,12 @@ static int chat_handle(roomctl_plugin *plugin, const roomctl_item *item,
 static int chat_init(roomctl_plugin *plugin, const roomctl_config *config)
 {
     roomctl_handler_def def = { .types = "chat.power", .handle = chat_handle };
+    /* The chat's state is the host's to keep (roomctl-agent writes it to its
+     * chat_state_file): turning it to what it already is after a restart
+     * would only toggle the user's chat for nothing. */
+    roomctl_plugin_keeps_state(plugin, 1);
     return roomctl_plugin_add_handler(plugin, &def) == ROOMCTL_PLUGIN_OK ? 0 : -1;
 }
 
-ROOMCTL_PLUGIN_DEFINE("chat-power", "1.0", "Turns the host's chat on and off",
+ROOMCTL_PLUGIN_DEFINE("chat-power", "1.1", "Turns the host's chat on and off",
                       chat_init, NULL);

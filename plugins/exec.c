@@ -260,9 +260,20 @@ static int exec_init(roomctl_plugin *plugin, const roomctl_config *config)
     for (size_t i = 0; i < roomctl_config_length(commands); i++)
         if (!add_command(plugin, roomctl_config_at(commands, i, NULL), timeout_ms))
             return -1;
+    /* A command's effect is outside this process: by default a restarted
+     * host does not run it again for an item it already ran it for. */
+    int replay = 0;
+    if (roomctl_config_get_bool(config, "replay_after_restart", &replay) == ROOMCTL_PLUGIN_ETYPE) {
+        roomctl_plugin_set_error(plugin, "%s: replay_after_restart: expected true or false",
+                                 roomctl_config_location(roomctl_config_child(
+                                     config, "replay_after_restart")));
+        return -1;
+    }
+    if (!replay)
+        roomctl_plugin_keeps_state(plugin, 1);
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("exec", "1.0",
+ROOMCTL_PLUGIN_DEFINE("exec", "1.1",
                       "Runs configured commands for items, fields in environment variables",
                       exec_init, NULL);

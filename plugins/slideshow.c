@@ -145,6 +145,6 @@ static int slideshow_init(roomctl_plugin *plugin, const roomctl_config *config)
     return roomctl_plugin_add_handler(plugin, &def) == ROOMCTL_PLUGIN_OK ? 0 : -1;
 }
 
-ROOMCTL_PLUGIN_DEFINE("slideshow", "1.0",
+ROOMCTL_PLUGIN_DEFINE("slideshow", "1.1",
                       "Keeps the current slide of each deck and caches inline images",
                       slideshow_init, NULL);

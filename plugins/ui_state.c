@@ -77,6 +77,6 @@ static int ui_init(roomctl_plugin *plugin, const roomctl_config *config)
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("ui-state", "1.0",
+ROOMCTL_PLUGIN_DEFINE("ui-state", "1.1",
                       "Keeps buttons' and features' enabled/visible state in a JSON file",
                       ui_init, NULL);

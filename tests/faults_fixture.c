@@ -265,11 +265,11 @@ c2_agent *faults_agent_start(const char *name, guint16 port, const char *room,
         "  - name: ui-state\n    config: {file: %s}\n"
         "  - name: audit\n    config: {file: %s}\n"
         "%s"
-        "chat_state_file: %s\nlog_level: debug\n%s",
+        "chat_state_file: %s\nstate_file: %s/%s.journal\nlog_level: debug\n%s",
         name, server->domain, password_file, port, server->pubsub, room,
         g_getenv("RC_SCHEMA_DIR"), g_getenv("RC_PLUGIN_DIR"), agent->ui_file,
         agent->audit_file, extra_plugins ? extra_plugins : "", agent->chat_file,
-        extra_yaml ? extra_yaml : "");
+        server->dir, name, extra_yaml ? extra_yaml : "");
     assert_true(g_file_set_contents(agent->config, yaml, -1, NULL));
     const char *argv[] = { g_getenv("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
     agent->pid = c2_spawn(server, name, agent->log, argv);

@@ -70,6 +70,18 @@ static gboolean load_plugins(rc_agent *agent, gboolean check_only, GError **erro
     }
     if (config->plugins->len == 0)
         rc_agent_log(ROOMCTL_LOG_WARNING, "no plugins configured: items are only logged");
+    if (check_only)
+        return TRUE;
+    if (!config->state_file) {
+        rc_agent_log(ROOMCTL_LOG_INFO, "no state_file: after a restart, every current item "
+                     "is handed to the plugins again");
+        return TRUE;
+    }
+    if (!roomctl_host_open_journal(agent->host, config->state_file, error)) {
+        g_prefix_error(error, "%s: state_file: ", config->file);
+        return FALSE;
+    }
+    rc_agent_log(ROOMCTL_LOG_INFO, "applied state kept in %s", config->state_file);
     return TRUE;
 }
 
@@ -80,6 +92,7 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
     rc_agent *agent = user_data;
     gboolean replay = roomctl_item_is_replay(item);
     GPtrArray *results = NULL;
+    guint64 skipped_before = roomctl_host_journal_skipped(agent->host);
     guint failed = roomctl_host_dispatch(agent->host, item, &results);
     /* The host logs each slow handler with its plugin's name and time. */
     for (guint i = 0; i < results->len; i++) {
@@ -87,6 +100,7 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
         if (agent->slow_ms && r->duration_us > (gint64)agent->slow_ms * 1000)
             agent->slow_handlers++;
     }
+    gboolean skipped = roomctl_host_journal_skipped(agent->host) > skipped_before;
     g_ptr_array_unref(results);
     if (replay)
         agent->replayed++;
@@ -95,7 +109,9 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
     agent->handler_failures += failed;
     const char *publisher = roomctl_item_publisher(item);
     rc_agent_log(replay ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_INFO, "%s: %s %s%s%s%s",
-                 roomctl_room_jid(room), replay ? "replayed" : "applied", roomctl_item_id(item),
+                 roomctl_room_jid(room),
+                 skipped ? "already applied before a restart:" : replay ? "replayed" : "applied",
+                 roomctl_item_id(item),
                  publisher ? " from " : "", publisher ? publisher : "",
                  failed ? " (a handler failed)" : "");
 }
@@ -147,6 +163,8 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
         return;
     }
     GPtrArray *state = roomctl_room_state(room);
+    /* Keys retracted while this process was not running: reset them. */
+    roomctl_host_reconcile(agent->host, roomctl_room_jid(room), state);
     rc_agent_log(ROOMCTL_LOG_INFO, "%s: joined, %u state items", roomctl_room_jid(room),
                  state->len);
     g_ptr_array_unref(state);
@@ -368,10 +386,12 @@ char *rc_agent_describe(const rc_agent *agent)
     g_string_append_printf(out, "\nitems applied %" G_GUINT64_FORMAT ", replayed %"
                            G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
                            ", handler failures %" G_GUINT64_FORMAT ", slow handlers %"
-                           G_GUINT64_FORMAT " (over %u ms), reconnects %" G_GUINT64_FORMAT "\n",
+                           G_GUINT64_FORMAT " (over %u ms), reconnects %" G_GUINT64_FORMAT
+                           ", plugin calls skipped as already applied before a restart %"
+                           G_GUINT64_FORMAT "\n",
                            agent->applied, agent->replayed, agent->dropped,
                            agent->handler_failures, agent->slow_handlers, agent->slow_ms,
-                           agent->reconnects);
+                           agent->reconnects, roomctl_host_journal_skipped(agent->host));
     rc_agent_acl_describe(agent->acl, out);
     return g_string_free(out, FALSE);
 }

@@ -8,8 +8,8 @@
 /* The keys each mapping of the agent configuration accepts. */
 static const char *const top_keys[] = { "account", "server", "room", "rooms", "schema_dirs",
                                         "plugin_dirs", "plugins", "log_level",
-                                        "chat_state_file", "moderators", "max_item_size",
-                                        "slow_handler_ms",
+                                        "chat_state_file", "state_file", "moderators",
+                                        "max_item_size", "slow_handler_ms",
                                         NULL };
 static const char *const account_keys[] = { "jid", "password_file", "password_env", NULL };
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
@@ -438,6 +438,9 @@ static void load_misc(loader *l, const roomctl_config *root)
     const char *chat = scalar_at(l, root, "chat_state_file");
     if (chat)
         l->config->chat_state_file = resolve_path(l, chat);
+    const char *journal = scalar_at(l, root, "state_file");
+    if (journal)
+        l->config->state_file = resolve_path(l, journal);
     load_ms(l, root, "slow_handler_ms", 0, 3600000, &l->config->slow_handler_ms);
     if (roomctl_config_child(root, "moderators")) {
         l->config->moderators = g_ptr_array_new_with_free_func(g_free);
@@ -538,6 +541,7 @@ void rc_agent_config_free(rc_agent_config *config)
     g_ptr_array_unref(config->plugin_dirs);
     g_array_unref(config->plugins);
     g_free(config->chat_state_file);
+    g_free(config->state_file);
     if (config->moderators)
         g_ptr_array_unref(config->moderators);
     g_hash_table_unref(config->room_moderators);

@@ -29,6 +29,9 @@ typedef struct rc_agent_config {
     GArray *plugins;            /* rc_agent_plugin_conf */
     roomctl_log_level log_level;
     char *chat_state_file;      /* NULL: none */
+    /* The applied-state journal (roomctl_host_open_journal()); NULL: none,
+     * and a restarted agent hands every current item to its plugins again. */
+    char *state_file;
     /* server.reconnect_min_ms, reconnect_max_ms, keepalive_ms (0: the bus's
      * defaults) and slow_handler_ms (-1: the host's default; 0: off). */
     gint64 reconnect_min_ms, reconnect_max_ms, keepalive_ms;

@@ -71,6 +71,30 @@ typedef gboolean (*roomctl_chat_power_fn)(gboolean enabled, const char *reason,
 void roomctl_host_set_chat_power_hook(roomctl_host *host, roomctl_chat_power_fn fn,
                                       void *user_data, GDestroyNotify free_user_data);
 
+/*
+ * (6, additive) The applied-state journal: what each plugin that keeps its
+ * own state (roomctl_plugin_keeps_state() in roomctl/plugin.h) has applied,
+ * kept in the file @path (created 0600 when missing).  With it, a host
+ * process that is restarted does not hand such a plugin again a state item
+ * it already applied with the same id and content, and
+ * roomctl_host_reconcile() resets the keys retracted while it was away.
+ * Open it after loading the plugins: entries of plugins that are not loaded,
+ * do not keep state, or could not read back what they had are dropped.
+ * A file that is not a journal is refused (ROOMCTL_ERR_CONFIG, naming the
+ * file), damaged lines are skipped with a warning; ROOMCTL_ERR_IO when the
+ * file cannot be written.  The journal is closed by roomctl_host_free().
+ * A journal entry is written when all of a plugin's handlers applied the
+ * item: a handler that failed gets the item again after a restart.
+ */
+gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError **error);
+/* Tell the host that @room's complete current state is @state (an array of
+ * roomctl_item *, e.g. from roomctl_room_state()), after a join: keys that
+ * the journal says were applied and that are no longer there get the
+ * plugins' reset.  Without a journal it does nothing. */
+void roomctl_host_reconcile(roomctl_host *host, const char *room, GPtrArray *state);
+/* Handler calls skipped so far because the journal had the same item. */
+guint64 roomctl_host_journal_skipped(const roomctl_host *host);
+
 /* Warn about slow handlers: a handler running longer than @ms is logged.
  * The default is 1000 ms; 0 turns the warning off. */
 void roomctl_host_set_slow_handler_ms(roomctl_host *host, guint ms);

@@ -23,6 +23,14 @@ void rc_json_number(GString *out, double d);
 void rc_json_value(GString *out, const roomctl_value *value);
 /* Append an object of the item's set fields, in schema order. */
 void rc_json_fields(GString *out, const roomctl_item *item);
+/* Reading back (json_read.c), from UTF-8 text.  The JSON string starting at
+ * @text (its opening quote): its decoded text goes to *@out (free with
+ * g_free()) and what follows the closing quote is returned; NULL (and *@out
+ * NULL) when it is not a valid string. */
+const char *rc_json_read_string(const char *text, char **out);
+/* The end of the one JSON value starting at @text, NULL when there is no
+ * valid value there (nesting deeper than 32 is refused). */
+const char *rc_json_skip_value(const char *text);
 
 /* ---- Files ----------------------------------------------------------------- */
 
@@ -78,8 +86,12 @@ typedef struct rc_state_doc rc_state_doc;
 /* A document written to @path (copied).  Free with rc_state_doc_free(). */
 rc_state_doc *rc_state_doc_new(const char *path);
 /* For init: the document of the plugin's required option `file` (@what says
- * what the file holds), written empty at once so that a reader starts from a
- * known state.  NULL after roomctl_plugin_set_error(). */
+ * what the file holds).  What the file already holds is read back and the
+ * plugin tells the host it keeps its state (roomctl_plugin_keeps_state()),
+ * so that a restarted host does not hand it again what it applied; a file
+ * that cannot be read back is logged, kept as FILE.unreadable, and the
+ * plugin starts empty.  The file is written at once, so that a reader starts
+ * from a known state.  NULL after roomctl_plugin_set_error(). */
 rc_state_doc *rc_state_doc_open(roomctl_plugin *plugin, const roomctl_config *config,
                                 const char *what);
 void rc_state_doc_free(void *doc);
@@ -98,6 +110,12 @@ gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error);
 gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
                            roomctl_result *result);
 const char *rc_state_doc_path(const rc_state_doc *doc);
+/* Files larger than this are not read back. */
+#define RC_STATE_DOC_MAX (64 * 1024 * 1024)
+/* Read @text (a document as rc_state_doc_write() writes it) into @doc.
+ * FALSE with "PATH:LINE: expected WHAT" (G_FILE_ERROR_INVAL) and @doc
+ * emptied when it is not one. */
+gboolean rc_state_doc_read(rc_state_doc *doc, const char *text, GError **error);
 
 /* ---- Configuration --------------------------------------------------------- */
 

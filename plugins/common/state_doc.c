@@ -1,6 +1,7 @@
 /* The per-room state document written by ui-state and slideshow. */
 #include "common.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct rc_state_doc {
@@ -141,6 +142,127 @@ gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
     return FALSE;
 }
 
+/* ---- Reading back --------------------------------------------------------- */
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* One level of the document at @p (its '{'): depth 0 holds rooms, 1
+ * sections, 2 keys whose values are kept as their JSON text.  @names holds
+ * the room and section above.  Returns the end, or NULL with *@bad at the
+ * fault and *@expected saying what should be there. */
+static const char *read_level(rc_state_doc *doc, const char *p, int depth, char **names,
+                              const char **bad, const char **expected)
+{
+    static const char *const what[] = { "a room", "a section", "a key" };
+    *bad = p;
+    *expected = "'{'";
+    if (*p != '{')
+        return NULL;
+    p = skip_space(p + 1);
+    if (*p == '}')
+        return p + 1;
+    for (;;) {
+        char *name = NULL;
+        *bad = p;
+        *expected = what[depth];
+        const char *after = rc_json_read_string(p, &name);
+        if (!after)
+            return NULL;
+        p = skip_space(after);
+        *bad = p;
+        *expected = "':'";
+        if (*p != ':') {
+            g_free(name);
+            return NULL;
+        }
+        p = skip_space(p + 1);
+        if (depth < 2) {
+            names[depth] = name;
+            p = read_level(doc, p, depth + 1, names, bad, expected);
+            names[depth] = NULL;
+            g_free(name);
+            if (!p)
+                return NULL;
+        } else {
+            const char *end = rc_json_skip_value(p);
+            if (!end) {
+                g_free(name);
+                *bad = p;
+                *expected = "a JSON value";
+                return NULL;
+            }
+            rc_state_doc_set(doc, names[0], names[1], name, g_strndup(p, (gsize)(end - p)));
+            g_free(name);
+            p = end;
+        }
+        p = skip_space(p);
+        *bad = p;
+        *expected = "',' or '}'";
+        if (*p == '}')
+            return p + 1;
+        if (*p != ',')
+            return NULL;
+        p = skip_space(p + 1);
+    }
+}
+
+gboolean rc_state_doc_read(rc_state_doc *doc, const char *text, GError **error)
+{
+    const char *bad = text, *expected = "a JSON object";
+    char *names[2] = { NULL, NULL };
+    const char *end = g_utf8_validate(text, -1, &bad) ?
+        read_level(doc, skip_space(text), 0, names, &bad, &expected) : NULL;
+    if (end && *skip_space(end) == '\0')
+        return TRUE;
+    if (end) {
+        bad = skip_space(end);
+        expected = "the end of the file";
+    } else if (!g_utf8_validate(text, -1, NULL)) {
+        expected = "UTF-8 text";
+    }
+    guint line = 1;
+    for (const char *c = text; c < bad; c++)
+        line += *c == '\n';
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%u: expected %s", doc->path, line,
+                expected);
+    g_hash_table_remove_all(doc->rooms);
+    return FALSE;
+}
+
+/* What the file held before: TRUE when it was read back (or there is no
+ * file), FALSE after a warning when it could not be, then moved aside to
+ * FILE.unreadable so that nothing is lost and the plugin starts empty. */
+static gboolean restore(rc_state_doc *doc, roomctl_plugin *plugin, gboolean *found)
+{
+    gsize len = 0;
+    GError *error = NULL;
+    char *text = rc_read_file_capped(doc->path, RC_STATE_DOC_MAX, &len, &error);
+    *found = text != NULL || !g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+    if (!*found) {
+        g_error_free(error);
+        return TRUE;
+    }
+    gboolean ok = text && memchr(text, '\0', len) == NULL && rc_state_doc_read(doc, text, &error);
+    if (!ok) {
+        g_autofree char *aside = g_strconcat(doc->path, ".unreadable", NULL);
+        gboolean moved = rename(doc->path, aside) == 0;
+        roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING,
+                           "cannot read back %s: %s; %s%s, starting with no state (every "
+                           "current item is applied again)", doc->path,
+                           error ? error->message : text ? "it holds a NUL byte" : "too large",
+                           moved ? "kept it as " : "could not move it aside",
+                           moved ? aside : "");
+    }
+    g_clear_error(&error);
+    g_free(text);
+    return ok;
+}
+
 rc_state_doc *rc_state_doc_open(roomctl_plugin *plugin, const roomctl_config *config,
                                 const char *what)
 {
@@ -148,6 +270,8 @@ rc_state_doc *rc_state_doc_open(roomctl_plugin *plugin, const roomctl_config *co
     if (!file)
         return NULL;
     rc_state_doc *doc = rc_state_doc_new(file);
+    gboolean found = FALSE;
+    gboolean restored = restore(doc, plugin, &found) && found;
     GError *error = NULL;
     if (!rc_state_doc_write(doc, &error)) {
         roomctl_plugin_set_error(plugin, "cannot write %s: %s", file, error->message);
@@ -155,5 +279,10 @@ rc_state_doc *rc_state_doc_open(roomctl_plugin *plugin, const roomctl_config *co
         rc_state_doc_free(doc);
         return NULL;
     }
+    /* The file is what a reader acts on, and it survives us: a restarted
+     * host need not hand us again what it already holds. */
+    roomctl_plugin_keeps_state(plugin, restored);
+    if (restored)
+        roomctl_plugin_log(plugin, ROOMCTL_LOG_DEBUG, "read back %s", file);
     return doc;
 }

@@ -24,6 +24,9 @@
  *        item and value accessors, item references, configuration tree,
  *        host logging, per-item results, reset and purge notifications,
  *        the chat power host hook.
+ *   1.1  roomctl_plugin_keeps_state(): a plugin whose effects outlive the
+ *        host process is not handed again, after a restart, the state items
+ *        it already applied.
  */
 #ifndef ROOMCTL_PLUGIN_H
 #define ROOMCTL_PLUGIN_H
@@ -36,7 +39,7 @@ extern "C" {
 #endif
 
 #define ROOMCTL_PLUGIN_ABI_MAJOR 1
-#define ROOMCTL_PLUGIN_ABI_MINOR 0
+#define ROOMCTL_PLUGIN_ABI_MINOR 1
 
 /* The name of the symbol that ROOMCTL_PLUGIN_DEFINE() exports. */
 #define ROOMCTL_PLUGIN_SYMBOL "roomctl_plugin_entry"
@@ -172,6 +175,21 @@ void roomctl_plugin_set_error(roomctl_plugin *plugin, const char *fmt, ...) ROOM
  * plugin's name. */
 void roomctl_plugin_log(roomctl_plugin *plugin, roomctl_log_level level,
                         const char *fmt, ...) ROOMCTL_PRINTF(3, 4);
+
+/*
+ * (1.1) Say, during init, that this plugin's effects outlive the host
+ * process: it writes them somewhere (a file a UI reads, a log) and, at init,
+ * reads back what it had.  @restored is 1 when it did read back its state,
+ * 0 when it starts from nothing (first run, file missing or unreadable).
+ * When the host keeps an applied-state journal, a restarted host then skips
+ * this plugin's handlers for a state item it already applied with the same
+ * id and content, and calls its reset for keys retracted meanwhile; with
+ * @restored 0 the plugin gets every current item again once.  A plugin that
+ * does not call this gets every current state item after each restart,
+ * flagged as replay.  Returns ROOMCTL_PLUGIN_OK, or ROOMCTL_PLUGIN_EINVAL
+ * outside init.
+ */
+int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored);
 
 /* Keep private state.  @free_data is called with @data at unload (after
  * shutdown) or when the data is replaced.  Both may be NULL. */
