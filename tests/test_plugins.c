@@ -116,6 +116,110 @@ static void test_ui_state(void **state)
     g_free(file);
 }
 
+/* A restarted host's ui-state and slideshow read back what they wrote,
+ * whatever it holds (escapes, non-ASCII), and keep writing it the same way. */
+static void test_state_files_read_back(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *ui = fixture_path(f, "ui.json");
+    g_autofree char *slides = fixture_path(f, "slides.json");
+    g_autofree char *cache = fixture_path(f, "cache");
+    g_autofree char *ui_yaml = g_strdup_printf("file: %s\n", ui);
+    g_autofree char *slides_yaml = g_strdup_printf("file: %s\ncache_dir: %s\n", slides, cache);
+    load_shipped(f, "ui-state", ui_yaml);
+    load_shipped(f, "slideshow", slides_yaml);
+    dispatch_ok(f, CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"));
+    dispatch_ok(f, CONTROL("slideshow.slide", "<deck>main</deck><index>2</index>"
+                                              "<caption>\"Caf\xc3\xa9\" \\ 1\n2\t</caption>"));
+    dispatch_item_ok(f, fixture_item_from(f, CONTROL("ui.button", "<button>a</button>"),
+                                          "r\xc3\xa9union@conference.localhost", NULL, FALSE));
+    g_autofree char *ui_before = fixture_read(ui);
+    g_autofree char *slides_before = fixture_read(slides);
+    fixture_free_host(f);
+
+    f->host = roomctl_host_new(f->registry);
+    load_shipped(f, "ui-state", ui_yaml);
+    load_shipped(f, "slideshow", slides_yaml);
+    assert_file(ui, ui_before);
+    assert_file(slides, slides_before);
+    assert_null(strstr(f->log->str, "cannot read back"));
+    /* Read back means kept: a change to one key leaves the others. */
+    dispatch_ok(f, CONTROL("ui.button", "<button>send</button>"));
+    g_autofree char *after = fixture_read(ui);
+    assert_non_null(strstr(after, "\"send\": {\"enabled\":true,\"visible\":true}"));
+    assert_non_null(strstr(after, "\"r\xc3\xa9union@conference.localhost\": {\n    \"buttons\": "
+                                  "{\n      \"a\": {\"enabled\":true,\"visible\":true}"));
+
+    /* Escapes written by someone else are read as the text they stand for. */
+    assert_true(g_file_set_contents(ui, "{\"r\\u00e9\\ud83d\\ude00\\\"\\/\": {\"b\": "
+                                        "{\"k\": [1, -2.5e+3, true, false, null, {}]}}}", -1, NULL));
+    fixture_free_host(f);
+    f->host = roomctl_host_new(f->registry);
+    load_shipped(f, "ui-state", ui_yaml);
+    assert_file(ui, "{\n  \"r\xc3\xa9\xf0\x9f\x98\x80\\\"/\": {\n    \"b\": {\n"
+                    "      \"k\": [1, -2.5e+3, true, false, null, {}]\n    }\n  }\n}\n");
+}
+
+/* A state file that is not what the plugin writes: the plugin names the
+ * line and what it expected, keeps the file aside, and starts empty. */
+static void test_state_file_unreadable(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *expected;
+    } cases[] = {
+        { "", "1: expected '{'" },
+        { "[]\n", "1: expected '{'" },
+        { "{\n  \"r\": 5\n}\n", "2: expected '{'" },
+        { "{\n  \"r\": {\n    \"buttons\": {\n      \"k\": tru\n", "4: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": {\"a\":1,}}}}", "1: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": \"\\q\"}}}", "1: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": \"\\ud800\"}}}", "1: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": \"a\x01\"}}}", "1: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": 01}}}", "1: expected ',' or '}'" },
+        { "{\"r\": {\"b\": {\"k\": -}}}", "1: expected a JSON value" },
+        { "{\"r\": {\"b\": {\"k\": 1.}}}", "1: expected a JSON value" },
+        { "{\"r\" {}}", "1: expected ':'" },
+        { "{r: {}}", "1: expected a room" },
+        { "{\"r\": {5: {}}}", "1: expected a section" },
+        { "{\"r\": {\"b\": {\"k\": 1 \"j\": 2}}}", "1: expected ',' or '}'" },
+        { "{}\n{}\n", "2: expected the end of the file" },
+        { "{\"r\xff\" \": {}}", "1: expected UTF-8 text" },
+        { "{\"r\": {\"b\": {\"k\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}}",
+          "1: expected a JSON value" },
+    };
+    fixture *f = *state;
+    g_autofree char *file = fixture_path(f, "ui.json");
+    g_autofree char *aside = fixture_path(f, "ui.json.unreadable");
+    g_autofree char *yaml = g_strdup_printf("file: %s\n", file);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        assert_true(g_file_set_contents(file, cases[i].text, -1, NULL));
+        g_remove(aside);
+        fixture_free_host(f);
+        g_string_truncate(f->log, 0);
+        f->host = roomctl_host_new(f->registry);
+        load_shipped(f, "ui-state", yaml);
+        g_autofree char *expected = g_strdup_printf(
+            "cannot read back its state: %s:%s; kept the file as %s and starting with no "
+            "state (every current item is applied again)", file, cases[i].expected, aside);
+        if (!strstr(f->log->str, expected))
+            fail_msg("case %zu (%s): expected \"%s\" in:\n%s", i, cases[i].text, expected,
+                     f->log->str);
+        /* Nothing is lost: the old file is kept as it was. */
+        g_autofree char *kept = fixture_read(aside);
+        assert_string_equal(kept, cases[i].text);
+        assert_file(file, "{}\n");
+    }
+    /* A NUL byte is refused too. */
+    assert_true(g_file_set_contents(file, "{}\0", 3, NULL));
+    fixture_free_host(f);
+    f->host = roomctl_host_new(f->registry);
+    load_shipped(f, "ui-state", yaml);
+    g_autofree char *nul = g_strdup_printf("cannot read back its state: %s: holds a NUL byte",
+                                           file);
+    fixture_assert_logged(f, nul);
+}
+
 static void test_ui_state_needs_file(void **state)
 {
     fixture *f = *state;
@@ -481,6 +585,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ui_state, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_state_files_read_back, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_state_file_unreadable, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_ui_state_needs_file, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_ui_state_unwritable, fixture_setup,

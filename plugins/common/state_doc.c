@@ -249,14 +249,18 @@ static gboolean restore(rc_state_doc *doc, roomctl_plugin *plugin, gboolean *fou
     }
     gboolean ok = text && memchr(text, '\0', len) == NULL && rc_state_doc_read(doc, text, &error);
     if (!ok) {
+        g_autofree char *why = error ? g_strdup(error->message)
+                               : g_strdup_printf("%s: %s", doc->path,
+                                                 text ? "holds a NUL byte" : "larger than 64 MiB");
         g_autofree char *aside = g_strconcat(doc->path, ".unreadable", NULL);
-        gboolean moved = rename(doc->path, aside) == 0;
-        roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING,
-                           "cannot read back %s: %s; %s%s, starting with no state (every "
-                           "current item is applied again)", doc->path,
-                           error ? error->message : text ? "it holds a NUL byte" : "too large",
-                           moved ? "kept it as " : "could not move it aside",
-                           moved ? aside : "");
+        if (rename(doc->path, aside) == 0)
+            roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING, "cannot read back its state: %s; "
+                               "kept the file as %s and starting with no state (every current "
+                               "item is applied again)", why, aside);
+        else
+            roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING, "cannot read back its state: %s; "
+                               "starting with no state (every current item is applied again)",
+                               why);
     }
     g_clear_error(&error);
     g_free(text);

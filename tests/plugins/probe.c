@@ -1,7 +1,8 @@
 /* A test plugin that says what it sees through the host's log, so that a test
  * can follow what the host did.  Built twice (probe-a, probe-b) from this
  * file.  Config: types (pattern, default "*"), fail (bool), sleep_ms (int),
- * late_register (bool: try to add a handler from the handler). */
+ * late_register (bool: try to add a handler from the handler), keeps_state
+ * (bool: declare roomctl_plugin_keeps_state(), with restored, default true). */
 #include <roomctl/plugin.h>
 
 #include <stdlib.h>
@@ -70,6 +71,11 @@ static int probe_init(roomctl_plugin *plugin, const roomctl_config *config)
         roomctl_plugin_set_error(plugin, "cannot handle '%s'", def.types);
         return -1;
     }
+    int keeps_state = 0, restored = 1;
+    roomctl_config_get_bool(config, "keeps_state", &keeps_state);
+    roomctl_config_get_bool(config, "restored", &restored);
+    if (keeps_state)
+        roomctl_plugin_keeps_state(plugin, restored);
     return 0;
 }
 
