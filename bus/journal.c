@@ -208,6 +208,8 @@ static gboolean is_digest(const char *s)
 /* Apply one record; FALSE when it is not one. */
 static gboolean read_record(rc_journal *journal, char **f, guint n)
 {
+    if (n == 0)
+        return FALSE; /* an empty line */
     for (guint i = 0; i < n; i++)
         if (!*f[i])
             return FALSE;

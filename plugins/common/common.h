@@ -103,6 +103,8 @@ gboolean rc_state_doc_remove(rc_state_doc *doc, const char *room, const char *se
                              const char *key);
 /* Forget everything of @room. */
 void rc_state_doc_purge(rc_state_doc *doc, const char *room);
+/* The document as JSON text, as written to its file; free with g_free(). */
+char *rc_state_doc_text(const rc_state_doc *doc);
 /* Write the document to its file, atomically. */
 gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error);
 /* The same from a handler: on failure say why in @result, or in the plugin's

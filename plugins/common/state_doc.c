@@ -117,14 +117,18 @@ static void write_level(GString *out, GHashTable *table, int depth)
     g_ptr_array_unref(names);
 }
 
-gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error)
+char *rc_state_doc_text(const rc_state_doc *doc)
 {
     GString *out = g_string_new(NULL);
     write_level(out, doc->rooms, 0);
     g_string_append_c(out, '\n');
-    gboolean ok = rc_write_atomic(doc->path, out->str, (gssize)out->len, error);
-    g_string_free(out, TRUE);
-    return ok;
+    return g_string_free(out, FALSE);
+}
+
+gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error)
+{
+    g_autofree char *text = rc_state_doc_text(doc);
+    return rc_write_atomic(doc->path, text, -1, error);
 }
 
 gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 
 seconds=${1:-30}
 builddir=${FUZZ_BUILDDIR:-build-fuzz}
-harnesses=(${FUZZ_HARNESSES:-config schema item agent_config})
+harnesses=(${FUZZ_HARNESSES:-config schema item agent_config state_file})
 cc=${FUZZ_CC:-clang}
 
 if ! command -v "$cc" >/dev/null ||
@@ -44,6 +44,7 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$work" "$artifacts"
   dict=tests/fuzz/yaml.dict
   [ "$h" = item ] && dict=tests/fuzz/xml.dict
+  [ "$h" = state_file ] && dict=tests/fuzz/json.dict
   log="$builddir/fuzz-$h.log"
   touch "$artifacts/.started"
   # Bounded memory is part of what is tested: 1 GiB RSS, 10 s per input.
