@@ -275,8 +275,10 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
     agent->ui_file = agent_file(server, name, "ui.json");
     agent->audit_file = agent_file(server, name, "audit.jsonl");
     agent->chat_file = agent_file(server, name, "chat.json");
+    g_autofree char *journal = agent_file(server, name, "journal");
     /* Files of an earlier agent of the same name start afresh. */
-    const char *files[] = { agent->log, agent->ui_file, agent->audit_file, agent->chat_file };
+    const char *files[] = { agent->log, agent->ui_file, agent->audit_file, agent->chat_file,
+                            journal };
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
         g_remove(files[i]);
     char *password_file = c2_password_file(server, name);
@@ -295,9 +297,9 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
         "plugins:\n"
         "  - name: ui-state\n    config: {file: %s}\n"
         "  - name: audit\n    config: {file: %s}\n"
-        "chat_state_file: %s\nlog_level: debug\n",
+        "chat_state_file: %s\nstate_file: %s\nlog_level: debug\n",
         env_path("RC_SCHEMA_DIR"), env_path("RC_PLUGIN_DIR"), agent->ui_file,
-        agent->audit_file, agent->chat_file);
+        agent->audit_file, agent->chat_file, journal);
     assert_true(g_file_set_contents(agent->config, yaml->str, -1, NULL));
     g_string_free(yaml, TRUE);
     g_free(password_file);

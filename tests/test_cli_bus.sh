@@ -95,6 +95,12 @@ cmp -s "$tmp/ui.json" "$tmp/ui.json.before" || fail "--check changed ui-state's 
 sed 's/^room:/rom:/' "$tmp/agent.yaml" >"$tmp/typo.yaml"
 expect_agent 3 "$tmp/typo.yaml:3:6: error: unknown key 'rom' in the agent configuration (did you mean 'room'?)" \
   --config "$tmp/typo.yaml"
+# A state_file that is not a journal is refused, and left as it was.
+echo 'my notes' >"$tmp/notes"
+{ cat "$tmp/agent.yaml"; echo "state_file: notes"; } >"$tmp/journal.yaml"
+expect_agent 3 "$tmp/journal.yaml: state_file: $tmp/notes:1: error: not a roomctl state journal (its first line should be 'roomctl-journal 1'); move the file away or set state_file to another path" \
+  --config "$tmp/journal.yaml"
+[ "$(cat "$tmp/notes")" = 'my notes' ] || fail "the agent overwrote a file that is not a journal"
 sed 's/name: audit/name: no-such-plugin/' "$tmp/agent.yaml" >"$tmp/noplugin.yaml"
 expect_agent 1 "no-such-plugin" --check --config "$tmp/noplugin.yaml"
 
