@@ -476,6 +476,16 @@ static void host_purge(roomctl_room *room, void *host)
     roomctl_host_purge(host, room->jid);
 }
 
+/* Keys retracted while a restarted host was away (see the host's journal). */
+static void host_synced(roomctl_room *room, const GError *error, void *host)
+{
+    if (error)
+        return;
+    GPtrArray *state = roomctl_room_state(room);
+    roomctl_host_reconcile(host, room->jid, state);
+    g_ptr_array_unref(state);
+}
+
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
 {
     static const roomctl_room_callbacks to_host = {
@@ -484,6 +494,7 @@ roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, room
         .purge = host_purge,
         /* A deleted node leaves no state: the plugins hear a purge. */
         .deleted = host_purge,
+        .synced = host_synced,
     };
     return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
 }

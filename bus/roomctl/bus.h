@@ -147,7 +147,9 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                const roomctl_room_callbacks *callbacks,
                                void *user_data, GDestroyNotify free_user_data);
 /* Join and hand every item, reset and purge to @host's plugins.
- * (C1, additive) A deleted node reaches the plugins as a purge. */
+ * (C1, additive) A deleted node reaches the plugins as a purge.
+ * (6, additive) After each join, roomctl_host_reconcile() with the room's
+ * state: with a journal, keys retracted while the host was away are reset. */
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
 void roomctl_room_leave(roomctl_room *room);
 
