@@ -476,14 +476,20 @@ static void host_purge(roomctl_room *room, void *host)
     roomctl_host_purge(host, room->jid);
 }
 
-/* Keys retracted while a restarted host was away (see the host's journal). */
-static void host_synced(roomctl_room *room, const GError *error, void *host)
+void roomctl_room_reconcile_host(roomctl_room *room, const GError *error, roomctl_host *host)
 {
-    if (error)
+    /* No node, no state: what the plugins kept from before goes.  Any other
+     * failure says nothing about the state. */
+    if (error && !g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))
         return;
-    GPtrArray *state = roomctl_room_state(room);
+    GPtrArray *state = error ? g_ptr_array_new() : roomctl_room_state(room);
     roomctl_host_reconcile(host, room->jid, state);
     g_ptr_array_unref(state);
+}
+
+static void host_synced(roomctl_room *room, const GError *error, void *host)
+{
+    roomctl_room_reconcile_host(room, error, host);
 }
 
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)

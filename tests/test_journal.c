@@ -120,6 +120,33 @@ static void test_restart_skips_what_was_applied(void **state)
     assert_count(f, "probe-a: handled ui.button ui.button:k1", 1);
 }
 
+/* A room whose node is gone has no state (what roomctl_room_reconcile_host()
+ * passes on ROOMCTL_ERR_NOT_FOUND): every key the plugins kept is reset,
+ * other rooms' keys stay. */
+static void test_empty_state_resets_everything(void **state)
+{
+    fixture *f = *state;
+    start_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    dispatch(f, BUTTON("k2", "true"));
+    roomctl_item *other = fixture_item_from(f, BUTTON("k1", "true"), "other@conference.localhost",
+                                            NULL, TRUE);
+    roomctl_host_dispatch(f->host, other, NULL);
+    roomctl_item_unref(other);
+    restart_host(f, NULL);
+    GPtrArray *none = g_ptr_array_new();
+    roomctl_host_reconcile(f->host, ROOM, none);
+    g_ptr_array_unref(none);
+    assert_count(f, "probe-a: reset ui.button ui.button:k1 in " ROOM, 1);
+    assert_count(f, "probe-a: reset ui.button ui.button:k2 in " ROOM, 1);
+    assert_count(f, "probe-a: reset ui.button ui.button:k1 in other@", 0);
+    g_autofree char *ui = fixture_path(f, "ui.json");
+    g_autofree char *doc = fixture_read(ui);
+    assert_string_equal(doc, "{\n  \"other@conference.localhost\": {\n    \"buttons\": {\n"
+                             "      \"k1\": {\"enabled\":true,\"visible\":true}\n"
+                             "    }\n  },\n  \"" ROOM "\": {\n    \"buttons\": {}\n  }\n}\n");
+}
+
 static void test_failed_or_untrusted_is_applied_again(void **state)
 {
     fixture *f = *state;
@@ -262,6 +289,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_restart_skips_what_was_applied, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_state_resets_everything, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failed_or_untrusted_is_applied_again,
                                         fixture_setup, fixture_teardown),

@@ -160,11 +160,12 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
     if (error) {
         rc_agent_log(ROOMCTL_LOG_ERROR, "%s: cannot join: %s", roomctl_room_jid(room),
                      error->message);
+        roomctl_room_reconcile_host(room, error, agent->host);
         return;
     }
-    GPtrArray *state = roomctl_room_state(room);
     /* Keys retracted while this process was not running: reset them. */
-    roomctl_host_reconcile(agent->host, roomctl_room_jid(room), state);
+    roomctl_room_reconcile_host(room, NULL, agent->host);
+    GPtrArray *state = roomctl_room_state(room);
     rc_agent_log(ROOMCTL_LOG_INFO, "%s: joined, %u state items", roomctl_room_jid(room),
                  state->len);
     g_ptr_array_unref(state);

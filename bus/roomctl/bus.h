@@ -148,10 +148,15 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                void *user_data, GDestroyNotify free_user_data);
 /* Join and hand every item, reset and purge to @host's plugins.
  * (C1, additive) A deleted node reaches the plugins as a purge.
- * (6, additive) After each join, roomctl_host_reconcile() with the room's
- * state: with a journal, keys retracted while the host was away are reset. */
+ * (6, additive) After each join, roomctl_room_reconcile_host(). */
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
 void roomctl_room_leave(roomctl_room *room);
+/* (6, additive) For a synced() callback that feeds @host itself: tell the
+ * host's journal (roomctl_host_reconcile()) the room's state after a join,
+ * so that keys retracted while the host was away are reset.  @error is the
+ * callback's: ROOMCTL_ERR_NOT_FOUND (the room has no node) means no state
+ * at all; after any other error nothing is known and nothing is done. */
+void roomctl_room_reconcile_host(roomctl_room *room, const GError *error, roomctl_host *host);
 
 const char *roomctl_room_jid(const roomctl_room *room);
 gboolean roomctl_room_is_synced(const roomctl_room *room);
