@@ -89,7 +89,7 @@ static void handler_result_free(gpointer data)
 
 /* Run one handler on one item; @out (when not NULL) is filled, a failure
  * or a slow run logged.  TRUE when the handler applied the item. */
-static gboolean run_handler(const roomctl_host *host, const rc_handler *handler,
+static gboolean run_handler(roomctl_host *host, const rc_handler *handler,
                             const roomctl_item *item, roomctl_handler_result *out)
 {
     roomctl_result result = { NULL };
@@ -107,10 +107,14 @@ static gboolean run_handler(const roomctl_host *host, const rc_handler *handler,
         rc_warn(RC_HOST_LOG_DOMAIN, "plugin '%s' failed to handle %s: %s",
                 name, roomctl_item_id(item), result.reason);
     }
-    if (host->slow_handler_ms && duration > (gint64)host->slow_handler_ms * 1000)
+    host->stats.handler_calls++;
+    host->stats.handler_failures += !ok;
+    if (host->slow_handler_ms && duration > (gint64)host->slow_handler_ms * 1000) {
+        host->stats.slow_handlers++;
         rc_warn(RC_HOST_LOG_DOMAIN,
                 "plugin '%s' took %" G_GINT64_FORMAT " ms to handle %s (more than %u ms)",
                 name, duration / 1000, roomctl_item_id(item), host->slow_handler_ms);
+    }
     if (out) {
         out->plugin = g_strdup(name);
         out->ok = ok;
@@ -154,6 +158,7 @@ guint roomctl_host_dispatch(roomctl_host *host, const roomctl_item *item, GPtrAr
     GPtrArray *all = results ? g_ptr_array_new_with_free_func(handler_result_free) : NULL;
     journal_view view = { item, roomctl_item_room(item), NULL };
     guint failed = 0;
+    host->stats.items++;
     for (guint i = 0; i < host->plugins->len; i++) {
         roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
         gboolean journal = journaled(host, plugin, &view);
@@ -166,7 +171,7 @@ guint roomctl_host_dispatch(roomctl_host *host, const roomctl_item *item, GPtrAr
                 const char *had = rc_journal_lookup(host->journal, view.room, plugin->name,
                                                     roomctl_item_id(item));
                 if (had && strcmp(had, view_digest(&view)) == 0) {
-                    host->journal_skipped++;
+                    host->stats.journal_skipped++;
                     rc_debug(RC_HOST_LOG_DOMAIN, "plugin '%s' already applied %s",
                              plugin->name, roomctl_item_id(item));
                     break;

@@ -359,7 +359,7 @@ gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError 
     return TRUE;
 }
 
-guint64 roomctl_host_journal_skipped(const roomctl_host *host)
+void roomctl_host_get_stats(const roomctl_host *host, roomctl_host_stats *out)
 {
-    return host->journal_skipped;
+    *out = host->stats;
 }

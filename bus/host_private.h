@@ -54,7 +54,7 @@ struct roomctl_host {
     GDestroyNotify chat_power_free;
     guint slow_handler_ms;   /* 0: no slow handler warning */
     struct rc_journal *journal; /* owned; NULL: none (see roomctl_host_open_journal()) */
-    guint64 journal_skipped;    /* handler calls skipped: already applied, same content */
+    roomctl_host_stats stats;
 };
 
 /* Log domain of the host's own messages. */

@@ -21,9 +21,8 @@ struct rc_agent {
     guint retry_source;
     guint retry_ms;
     guint connects;            /* successful logins so far */
-    guint64 applied, replayed, dropped, handler_failures, reconnects;
+    guint64 applied, replayed, dropped, reconnects;
     guint slow_ms;             /* what counts as a slow handler; 0: none does */
-    guint64 slow_handlers;
 };
 
 static gboolean load_schemas(rc_agent *agent, GError **error)
@@ -91,22 +90,16 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
 {
     rc_agent *agent = user_data;
     gboolean replay = roomctl_item_is_replay(item);
-    GPtrArray *results = NULL;
-    guint64 skipped_before = roomctl_host_journal_skipped(agent->host);
-    guint failed = roomctl_host_dispatch(agent->host, item, &results);
-    /* The host logs each slow handler with its plugin's name and time. */
-    for (guint i = 0; i < results->len; i++) {
-        const roomctl_handler_result *r = results->pdata[i];
-        if (agent->slow_ms && r->duration_us > (gint64)agent->slow_ms * 1000)
-            agent->slow_handlers++;
-    }
-    gboolean skipped = roomctl_host_journal_skipped(agent->host) > skipped_before;
-    g_ptr_array_unref(results);
+    roomctl_host_stats before, after;
+    roomctl_host_get_stats(agent->host, &before);
+    /* The host logs each failing or slow handler with its plugin's name. */
+    guint failed = roomctl_host_dispatch(agent->host, item, NULL);
+    roomctl_host_get_stats(agent->host, &after);
+    gboolean skipped = after.journal_skipped > before.journal_skipped;
     if (replay)
         agent->replayed++;
     else
         agent->applied++;
-    agent->handler_failures += failed;
     const char *publisher = roomctl_item_publisher(item);
     rc_agent_log(replay ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_INFO, "%s: %s %s%s%s%s",
                  roomctl_room_jid(room),
@@ -384,6 +377,8 @@ char *rc_agent_describe(const rc_agent *agent)
     g_string_append(out, "plugins:");
     for (guint i = 0; i < plugins->len; i++)
         g_string_append_printf(out, " %s", (const char *)plugins->pdata[i]);
+    roomctl_host_stats host;
+    roomctl_host_get_stats(agent->host, &host);
     g_string_append_printf(out, "\nitems applied %" G_GUINT64_FORMAT ", replayed %"
                            G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
                            ", handler failures %" G_GUINT64_FORMAT ", slow handlers %"
@@ -391,8 +386,8 @@ char *rc_agent_describe(const rc_agent *agent)
                            ", plugin calls skipped as already applied before a restart %"
                            G_GUINT64_FORMAT "\n",
                            agent->applied, agent->replayed, agent->dropped,
-                           agent->handler_failures, agent->slow_handlers, agent->slow_ms,
-                           agent->reconnects, roomctl_host_journal_skipped(agent->host));
+                           host.handler_failures, host.slow_handlers, agent->slow_ms,
+                           agent->reconnects, host.journal_skipped);
     rc_agent_acl_describe(agent->acl, out);
     return g_string_free(out, FALSE);
 }

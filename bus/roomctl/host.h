@@ -92,8 +92,16 @@ gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError 
  * the journal says were applied and that are no longer there get the
  * plugins' reset.  Without a journal it does nothing. */
 void roomctl_host_reconcile(roomctl_host *host, const char *room, GPtrArray *state);
-/* Handler calls skipped so far because the journal had the same item. */
-guint64 roomctl_host_journal_skipped(const roomctl_host *host);
+
+/* (6, additive) What the host's plugins did, for an operator. */
+typedef struct roomctl_host_stats {
+    guint64 items;            /* items dispatched */
+    guint64 handler_calls;    /* handlers run */
+    guint64 handler_failures; /* of those, failed */
+    guint64 slow_handlers;    /* of those, slower than the slow handler limit */
+    guint64 journal_skipped;  /* handler calls skipped: the journal had the same item */
+} roomctl_host_stats;
+void roomctl_host_get_stats(const roomctl_host *host, roomctl_host_stats *out);
 
 /* Warn about slow handlers: a handler running longer than @ms is logged.
  * The default is 1000 ms; 0 turns the warning off. */
