@@ -12,6 +12,7 @@ OUT/bench.txt and OUT/bench.png (gnuplot).  Every step is bounded in time.
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import select
@@ -127,9 +128,13 @@ class Bench:
         self.pub("create", node, ["--max-items", "100"])
         errors = open(os.path.join(self.args.logs, "%s-%d.log" % (client, n)), "a")
         cmd = self.subscriber_cmd(client, n, room, node)
+        callgrind = client in self.args.callgrind.split(",")
         if client in self.args.profile.split(","):
             cmd = ["perf", "record", "-q", "-F", "2000", "-g", "-o",
                    os.path.join(self.args.logs, "perf-%s-%d.data" % (client, n)), "--"] + cmd
+        elif callgrind:
+            cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" +
+                   os.path.join(self.args.logs, "callgrind-%s-%d.%%p" % (client, n))] + cmd
         proc = subprocess.Popen(cmd, text=True,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         try:
@@ -137,8 +142,14 @@ class Bench:
             if line != "ready":
                 raise RuntimeError("%s N=%d: not ready (%r); see %s" %
                                    (client, n, line, errors.name))
+            if callgrind:
+                callgrind_control(proc, "--zero")
             loaded = self.phase(proc, errors, client, n, node, self.args.window,
                                 self.args.duration)
+            if callgrind:
+                loaded["instructions_per_event"] = callgrind_dump(
+                    proc, loaded["events"],
+                    os.path.join(self.args.logs, "callgrind-%s-%d" % (client, n)))
             paced = self.phase(proc, errors, client, n, node, 1, self.args.latency_duration)
             proc.stdin.close()
         finally:
@@ -179,10 +190,12 @@ class Bench:
         best = None
         for attempt in range(self.args.repeat):
             result = self.fanout_once(client, n, attempt)
-            log("  %-8s N=%-5d %9.0f events/s  p99 %7.2f ms  %6.2f ms CPU/1k  RSS %5.1f MB%s"
+            log("  %-8s N=%-5d %9.0f events/s  p99 %7.2f ms  %6.2f ms CPU/1k  RSS %5.1f MB%s%s"
                 % (client, n, result["events_per_s"], result["p99_ms"],
                    result["cpu_s_per_1k"] * 1000, result["peak_rss_kb"] / 1024,
-                   "  LOST %d" % result["lost"] if result["lost"] else ""))
+                   "  LOST %d" % result["lost"] if result["lost"] else "",
+                   "  %.0f instructions/event" % result["instructions_per_event"]
+                   if result.get("instructions_per_event") else ""))
             if best is None or result["events_per_s"] > best["events_per_s"]:
                 best = result
         return best
@@ -267,6 +280,26 @@ log_level: warning
         return {"rss_kb": rss, "rss_synced_kb": synced_rss, "keys": keys,
                 "events": published["items"],
                 "cpu_s_per_1k": cpu * 1000 / published["items"] if published["items"] else 0}
+
+
+def callgrind_control(proc, option):
+    subprocess.run(["callgrind_control", option, str(proc.pid)], capture_output=True,
+                   text=True, timeout=120)
+
+
+def callgrind_dump(proc, events, prefix):
+    """Dump the counts since the last zero (the load phase: instruction
+    counts do not depend on the machine's load, unlike CPU time) to
+    PREFIX.PID.K; returns instructions per event."""
+    callgrind_control(proc, "--dump=load")
+    dumps = sorted(glob.glob("%s.%d.*" % (prefix, proc.pid)), key=os.path.getmtime)
+    if not dumps or not events:
+        return None
+    with open(dumps[-1]) as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1]) / events
+    return None
 
 
 def proc_status(pid, key):
@@ -457,6 +490,9 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--skip-micro", action="store_true",
                         help="fan-out only: no micro-benchmarks, late join or agent")
+    parser.add_argument("--callgrind", default="",
+                        help="clients to run under callgrind, counts of the load phase "
+                             "dumped in the log folder (slow: use with --ns and --clients)")
     parser.add_argument("--profile", default="",
                         help="clients to run under `perf record` (data in the log folder)")
     args = parser.parse_args()

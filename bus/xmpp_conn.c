@@ -391,8 +391,7 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     ((rc_deadline_source *)conn->timer)->conn = conn;
     g_source_set_name(conn->timer, "roomctl IQ deadlines");
     g_source_attach(conn->timer, conn->context);
-    conn->source = rc_xmpp_source_new(conn->ctx);
-    g_source_attach(conn->source, conn->context);
+    conn->source = rc_xmpp_source_new(conn->ctx, conn->context);
     if (conn->keepalive_ms) {
         conn->keepalive = g_timeout_source_new(MAX(conn->keepalive_ms / 4, 50));
         g_source_set_callback(conn->keepalive, keepalive_tick, conn, NULL);

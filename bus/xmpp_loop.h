@@ -8,9 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* A source running @ctx; attach it to a context.  It watches the socket of
- * the connection given with rc_xmpp_source_set_conn(). */
-GSource *rc_xmpp_source_new(xmpp_ctx_t *ctx);
+/* Runs @ctx in @context (NULL: the default context), with every other
+ * connection of @context (see xmpp_loop.c).  It watches the socket of the
+ * connection given with rc_xmpp_source_set_conn().  Do not attach it: it
+ * is a handle, whose last g_source_unref() takes it out of the context. */
+GSource *rc_xmpp_source_new(xmpp_ctx_t *ctx, GMainContext *context);
 /* Follow @conn (NULL: none): its sockets, as libstrophe opens them. */
 void rc_xmpp_source_set_conn(GSource *source, xmpp_conn_t *conn);
 /* Stop watching the current socket (libstrophe closed it). */
