@@ -18,7 +18,7 @@ struct rc_acl {
     gsize max_item_size;     /* 0: ROOMCTL_DEFAULT_MAX_ITEM_SIZE */
     GHashTable *everywhere;  /* lower-case bare JIDs; NULL: no list for every room */
     GHashTable *rooms;       /* lower-case room JID -> set of lower-case bare JIDs */
-    GHashTable *told;        /* what was logged once already: "ROOM\nWHAT" */
+    GHashTable *told;        /* room JID -> rc_told bits: what was logged once already */
 };
 
 void rc_acl_free(rc_acl *acl)
@@ -86,10 +86,27 @@ void roomctl_bus_set_moderators(roomctl_bus *bus, const char *room_jid,
     install(bus, room_jid, set);
 }
 
+/* TRUE when @jid is its own lookup key already: bare and lower-case (as
+ * room JIDs nearly always are), so that the check of each item needs no
+ * copy of it. */
+static gboolean is_bare_lower(const char *jid)
+{
+    for (const char *c = jid; *c; c++)
+        if (*c == '/' || (guchar)*c >= 0x80 || g_ascii_isupper(*c))
+            return FALSE;
+    return TRUE;
+}
+
 static GHashTable *moderators_of(const rc_acl *acl, const char *room_jid)
 {
     if (!acl)
         return NULL;
+    if (g_hash_table_size(acl->rooms) == 0)
+        return acl->everywhere;
+    if (is_bare_lower(room_jid)) {
+        GHashTable *own = g_hash_table_lookup(acl->rooms, room_jid);
+        return own ? own : acl->everywhere;
+    }
     g_autofree char *key = bare_lower(room_jid);
     GHashTable *own = g_hash_table_lookup(acl->rooms, key);
     return own ? own : acl->everywhere;
@@ -102,16 +119,24 @@ gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid
 
 /* ---- The check --------------------------------------------------------------------- */
 
-/* Log once per room and bus: a room client need not hear it per item.  The
- * message is only formatted the first time. */
-static void tell_once(rc_acl *acl, const char *room_jid, const char *what,
+/* What is logged once per room and bus: a room client need not hear it per
+ * item. */
+typedef enum {
+    RC_TOLD_NO_LIST = 1 << 0,
+    RC_TOLD_NO_PUBLISHER = 1 << 1,
+} rc_told;
+
+/* The message is only formatted the first time, and nothing is allocated
+ * after it: this runs for every item received. */
+static void tell_once(rc_acl *acl, const char *room_jid, rc_told what,
                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
-static void tell_once(rc_acl *acl, const char *room_jid, const char *what,
+static void tell_once(rc_acl *acl, const char *room_jid, rc_told what,
                       const char *fmt, ...)
 {
-    char *key = g_strconcat(room_jid, "\n", what, NULL);
-    if (!g_hash_table_add(acl->told, key))
+    guint told = GPOINTER_TO_UINT(g_hash_table_lookup(acl->told, room_jid));
+    if (told & what)
         return;
+    g_hash_table_replace(acl->told, g_strdup(room_jid), GUINT_TO_POINTER(told | what));
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *message = g_strdup_vprintf(fmt, ap);
@@ -156,12 +181,12 @@ GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t 
     GHashTable *moderators = moderators_of(acl, room_jid);
     const char *publisher = xmpp_stanza_get_attribute(it, "publisher");
     if (!moderators) {
-        tell_once(acl, room_jid, "no list", "%s: no moderator list: items from every "
+        tell_once(acl, room_jid, RC_TOLD_NO_LIST, "%s: no moderator list: items from every "
                   "publisher the server accepted are applied", room_jid);
         return NULL;
     }
     if (!publisher) {
-        tell_once(acl, room_jid, "no publisher", "%s: the server does not name the "
+        tell_once(acl, room_jid, RC_TOLD_NO_PUBLISHER, "%s: the server does not name the "
                   "publishers of items (Prosody: expose_publisher = true): the moderator "
                   "list cannot be checked", room_jid);
         return NULL;

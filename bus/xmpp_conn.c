@@ -59,7 +59,6 @@ struct rc_conn {
     guint keepalive_ms;
     guint ping_timeout_ms;
     gint64 last_input;        /* monotonic µs */
-    GSource *keepalive;
     gboolean ping_pending;
     guint keepalive_timeouts;
 };
@@ -100,11 +99,26 @@ static void update_log_handler(rc_conn *conn)
 
 /* ---- IQs ---------------------------------------------------------------- */
 
+/* When the keepalive must look at the connection again: keepalive_ms
+ * after the last stanza from the server; -1 when it has nothing to do. */
+static gint64 keepalive_due(const rc_conn *conn)
+{
+    if (!conn->keepalive_ms || !conn->connected || conn->ping_pending)
+        return -1;
+    return conn->last_input + (gint64)conn->keepalive_ms * G_TIME_SPAN_MILLISECOND;
+}
+
+/* One timer per connection for both the IQ deadlines and the keepalive:
+ * every attached source costs each main loop iteration of the context,
+ * and one process may run a thousand buses. */
 static void arm_timer(rc_conn *conn)
 {
     GSequenceIter *first = g_sequence_get_begin_iter(conn->deadlines);
     gint64 when = g_sequence_iter_is_end(first) ? -1
                 : ((rc_pending *)g_sequence_get(first))->deadline;
+    gint64 keepalive = keepalive_due(conn);
+    if (keepalive >= 0 && (when < 0 || keepalive < when))
+        when = keepalive;
     /* Setting a ready time wakes the context up: only when it changes. */
     if (g_source_get_ready_time(conn->timer) != when)
         g_source_set_ready_time(conn->timer, when);
@@ -174,6 +188,8 @@ typedef struct {
     rc_conn *conn;
 } rc_deadline_source;
 
+static void keepalive_check(rc_conn *conn, gint64 now);
+
 static gboolean on_deadline(GSource *timer, GSourceFunc unused, gpointer unused_data)
 {
     rc_conn *conn = ((rc_deadline_source *)timer)->conn;
@@ -189,6 +205,7 @@ static gboolean on_deadline(GSource *timer, GSourceFunc unused, gpointer unused_
             : g_strdup("not connected to the XMPP server");
         pending_fail(p, p->fail_code, message);
     }
+    keepalive_check(conn, now);
     arm_timer(conn);
     return G_SOURCE_CONTINUE;
 }
@@ -282,6 +299,7 @@ static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error
         conn->connected = TRUE;
         conn->resumed = conn->resume_seen;
         conn->last_input = g_get_monotonic_time();
+        arm_timer(conn); /* the keepalive starts */
         rc_xmpp_source_set_logging_in(conn->source, FALSE);
         update_log_handler(conn);
         rc_info("xmpp", "connected as %s%s%s", xmpp_conn_get_bound_jid(xconn),
@@ -321,21 +339,23 @@ static void on_pong(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, vo
 {
     conn->ping_pending = FALSE;
     /* Any answer, an error included, shows the server is there. */
-    if (!g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_TIMEOUT) || !conn->connected)
+    if (!g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_TIMEOUT) || !conn->connected) {
+        arm_timer(conn); /* the next keepalive */
         return;
+    }
     conn->keepalive_timeouts++;
     rc_warn("xmpp", "the server did not answer a ping within %u ms: dropping the connection",
             conn->ping_timeout_ms);
     rc_conn_abort(conn);
 }
 
-static gboolean keepalive_tick(gpointer data)
+/* Called by the connection's timer.  Stanzas that came since it was armed
+ * moved the due time on: the timer is then armed again for it. */
+static void keepalive_check(rc_conn *conn, gint64 now)
 {
-    rc_conn *conn = data;
-    gint64 idle = g_get_monotonic_time() - conn->last_input;
-    if (!conn->connected || conn->ping_pending ||
-        idle < (gint64)conn->keepalive_ms * G_TIME_SPAN_MILLISECOND)
-        return G_SOURCE_CONTINUE;
+    gint64 due = keepalive_due(conn);
+    if (due < 0 || now < due)
+        return;
     xmpp_stanza_t *iq = xmpp_iq_new(conn->ctx, "get", NULL);
     xmpp_stanza_set_to(iq, conn->domain);
     xmpp_stanza_t *ping = xmpp_stanza_new(conn->ctx);
@@ -346,7 +366,6 @@ static gboolean keepalive_tick(gpointer data)
     conn->ping_pending = TRUE;
     rc_conn_send_iq(conn, iq, conn->ping_timeout_ms, on_pong, NULL);
     xmpp_stanza_release(iq);
-    return G_SOURCE_CONTINUE;
 }
 
 static int on_message(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
@@ -389,15 +408,9 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     conn->deadlines = g_sequence_new(NULL);
     conn->timer = g_source_new(&deadline_funcs, sizeof(rc_deadline_source));
     ((rc_deadline_source *)conn->timer)->conn = conn;
-    g_source_set_name(conn->timer, "roomctl IQ deadlines");
+    g_source_set_name(conn->timer, "roomctl IQ deadlines and keepalive");
     g_source_attach(conn->timer, conn->context);
     conn->source = rc_xmpp_source_new(conn->ctx, conn->context);
-    if (conn->keepalive_ms) {
-        conn->keepalive = g_timeout_source_new(MAX(conn->keepalive_ms / 4, 50));
-        g_source_set_callback(conn->keepalive, keepalive_tick, conn, NULL);
-        g_source_set_name(conn->keepalive, "roomctl keepalive");
-        g_source_attach(conn->keepalive, conn->context);
-    }
     return conn;
 }
 
@@ -510,10 +523,6 @@ void rc_conn_free(rc_conn *conn)
     g_hash_table_destroy(conn->pending);
     g_source_destroy(conn->timer);
     g_source_unref(conn->timer);
-    if (conn->keepalive) {
-        g_source_destroy(conn->keepalive);
-        g_source_unref(conn->keepalive);
-    }
     g_sequence_free(conn->deadlines);
     g_free(conn->last_problem);
     g_free(conn->jid);
