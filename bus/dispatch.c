@@ -243,16 +243,6 @@ typedef struct {
     GHashTable *current; /* item ids of the room's state */
 } reconcile_ctx;
 
-static roomctl_plugin *find_plugin(const roomctl_host *host, const char *name)
-{
-    for (guint i = 0; i < host->plugins->len; i++) {
-        roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
-        if (strcmp(plugin->name, name) == 0)
-            return plugin;
-    }
-    return NULL;
-}
-
 static void reconcile_entry(const char *plugin_name, const char *item_id, void *user_data)
 {
     reconcile_ctx *ctx = user_data;
@@ -260,7 +250,7 @@ static void reconcile_entry(const char *plugin_name, const char *item_id, void *
         return;
     /* Item ids are "TYPE:KEY" with ':' escaped in the key. */
     g_autofree char *type = g_strndup(item_id, strcspn(item_id, ":"));
-    roomctl_plugin *plugin = find_plugin(ctx->host, plugin_name);
+    roomctl_plugin *plugin = rc_host_find_plugin(ctx->host, plugin_name);
     rc_info(RC_HOST_LOG_DOMAIN, "%s: %s was retracted while the host was away; resetting it "
             "in plugin '%s'", ctx->room, item_id, plugin_name);
     if (plugin)

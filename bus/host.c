@@ -135,7 +135,7 @@ static gboolean valid_plugin_name(const char *name)
     return TRUE;
 }
 
-static roomctl_plugin *find_loaded(const roomctl_host *host, const char *name)
+roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name)
 {
     for (guint i = 0; i < host->plugins->len; i++) {
         roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
@@ -268,7 +268,7 @@ gboolean roomctl_host_load(roomctl_host *host, const char *name,
         return FALSE;
     const char *path = plugin->path;
     const roomctl_plugin_descriptor *d = plugin->descriptor;
-    roomctl_plugin *other = find_loaded(host, d->name);
+    roomctl_plugin *other = rc_host_find_plugin(host, d->name);
     if (other) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
                     "%s: a plugin named '%s' is already loaded (from %s)",
@@ -332,13 +332,8 @@ void roomctl_host_set_slow_handler_ms(roomctl_host *host, guint ms)
  * read it back: any other plugin is handed everything again. */
 static gboolean plugin_trusted(const char *name, void *user_data)
 {
-    const roomctl_host *host = user_data;
-    for (guint i = 0; i < host->plugins->len; i++) {
-        const roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
-        if (strcmp(plugin->name, name) == 0)
-            return plugin->keeps_state && plugin->restored;
-    }
-    return FALSE;
+    const roomctl_plugin *plugin = rc_host_find_plugin(user_data, name);
+    return plugin && plugin->keeps_state && plugin->restored;
 }
 
 gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError **error)

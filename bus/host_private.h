@@ -62,6 +62,9 @@ struct roomctl_host {
 /* Handlers slower than this are logged unless the host says otherwise. */
 #define RC_HOST_DEFAULT_SLOW_MS 1000
 
+/* host.c: the loaded plugin named @name, or NULL. */
+roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name);
+
 /* dispatch.c: check @def and make a handler from it (strings copied); NULL
  * with a reason in @why (free with g_free()) when @def is not valid. */
 rc_handler *rc_handler_new(roomctl_plugin *plugin, const roomctl_handler_def *def, char **why);

@@ -114,22 +114,8 @@ gboolean rc_parse_number(const char *text, double *out)
         return FALSE;
     while (g_ascii_isdigit(*p))
         p++;
-    if (*p == '.') {
-        if (!g_ascii_isdigit(*++p))
-            return FALSE;
-        while (g_ascii_isdigit(*p))
-            p++;
-    }
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!g_ascii_isdigit(*p))
-            return FALSE;
-        while (g_ascii_isdigit(*p))
-            p++;
-    }
-    if (*p)
+    p = rc_scan_fraction_exponent(p);
+    if (!p || *p)
         return FALSE;
     *out = g_ascii_strtod(text, NULL);
     return isfinite(*out);

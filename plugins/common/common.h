@@ -31,6 +31,10 @@ const char *rc_json_read_string(const char *text, char **out);
 /* The end of the one JSON value starting at @text, NULL when there is no
  * valid value there (nesting deeper than 32 is refused). */
 const char *rc_json_skip_value(const char *text);
+/* The end of a number's optional fraction (".5") and exponent ("e-3") at
+ * @p, after its integer part; NULL when one is started and not finished.
+ * Shared with the library's schema number reader. */
+const char *rc_scan_fraction_exponent(const char *p);
 
 /* ---- Files ----------------------------------------------------------------- */
 

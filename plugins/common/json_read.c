@@ -97,6 +97,11 @@ static const char *read_number(const char *p)
             p++;
     else
         return NULL;
+    return rc_scan_fraction_exponent(p);
+}
+
+const char *rc_scan_fraction_exponent(const char *p)
+{
     if (*p == '.') {
         if (!g_ascii_isdigit(*++p))
             return NULL;
