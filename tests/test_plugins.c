@@ -480,6 +480,8 @@ static void test_config_errors(void **state)
         { "exec", "timeout_ms: 86400001\ncommands:\n  - {types: ui.button, argv: [x]}\n",
           "section.yaml:1:13: timeout_ms: expected a positive integer (milliseconds) "
           "up to 86400000 (24 h)" },
+        { "exec", "commands:\n  - {types: ui.button, argv: [x]}\nreplay_after_restart: often\n",
+          "section.yaml:3:23: replay_after_restart: expected true or false" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *message = fixture_load_error(f, cases[i].plugin, cases[i].yaml,
