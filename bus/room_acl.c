@@ -103,12 +103,8 @@ static GHashTable *moderators_of(const rc_acl *acl, const char *room_jid)
         return NULL;
     if (g_hash_table_size(acl->rooms) == 0)
         return acl->everywhere;
-    if (is_bare_lower(room_jid)) {
-        GHashTable *own = g_hash_table_lookup(acl->rooms, room_jid);
-        return own ? own : acl->everywhere;
-    }
-    g_autofree char *key = bare_lower(room_jid);
-    GHashTable *own = g_hash_table_lookup(acl->rooms, key);
+    g_autofree char *key = is_bare_lower(room_jid) ? NULL : bare_lower(room_jid);
+    GHashTable *own = g_hash_table_lookup(acl->rooms, key ? key : room_jid);
     return own ? own : acl->everywhere;
 }
 

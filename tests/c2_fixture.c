@@ -332,6 +332,12 @@ static gboolean agent_terminate(c2_agent *agent)
     g_spawn_close_pid(agent->pid);
     gboolean clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
                      c2_contains(agent->log, "stopped");
+    c2_agent_free(agent);
+    return clean;
+}
+
+void c2_agent_free(c2_agent *agent)
+{
     g_free(agent->name);
     g_free(agent->config);
     g_free(agent->log);
@@ -339,7 +345,6 @@ static gboolean agent_terminate(c2_agent *agent)
     g_free(agent->audit_file);
     g_free(agent->chat_file);
     g_free(agent);
-    return clean;
 }
 
 void c2_agent_stop(c2_agent *agent)

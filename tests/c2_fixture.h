@@ -77,6 +77,8 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
  * test leaves running are stopped by c2_server_stop(), and die with the test
  * process in any case. */
 void c2_agent_stop(c2_agent *agent);
+/* Free the record of an agent whose process is gone (not stopping it). */
+void c2_agent_free(c2_agent *agent);
 
 /* Wait up to @seconds until @path contains @needle; TRUE when it did. */
 gboolean c2_wait_for(const char *path, const char *needle, double seconds);

@@ -289,11 +289,5 @@ void faults_agent_kill(c2_agent *agent)
     kill(agent->pid, SIGKILL);
     waitpid(agent->pid, NULL, 0);
     g_spawn_close_pid(agent->pid);
-    g_free(agent->name);
-    g_free(agent->config);
-    g_free(agent->log);
-    g_free(agent->ui_file);
-    g_free(agent->audit_file);
-    g_free(agent->chat_file);
-    g_free(agent);
+    c2_agent_free(agent);
 }

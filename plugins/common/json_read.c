@@ -70,18 +70,24 @@ static const char *read_string(const char *p, GString *out)
             p++;
             continue;
         }
-        static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
-        const char *e = p[1] ? strchr(escapes, p[1]) : NULL;
-        if (p[1] == 'u') {
+        char decoded;
+        switch (p[1]) {
+        case '"': case '\\': case '/': decoded = p[1]; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        case 'u':
             p = read_unicode(p + 2, out);
             if (!p)
                 return NULL;
             continue;
-        }
-        if (!e || (e - escapes) % 2 != 0)
+        default:
             return NULL;
+        }
         if (out)
-            g_string_append_c(out, e[1]);
+            g_string_append_c(out, decoded);
         p += 2;
     }
 }

@@ -257,14 +257,11 @@ static gboolean restore(rc_state_doc *doc, roomctl_plugin *plugin, gboolean *fou
                                : g_strdup_printf("%s: %s", doc->path,
                                                  text ? "holds a NUL byte" : "larger than 64 MiB");
         g_autofree char *aside = g_strconcat(doc->path, ".unreadable", NULL);
-        if (rename(doc->path, aside) == 0)
-            roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING, "cannot read back its state: %s; "
-                               "kept the file as %s and starting with no state (every current "
-                               "item is applied again)", why, aside);
-        else
-            roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING, "cannot read back its state: %s; "
-                               "starting with no state (every current item is applied again)",
-                               why);
+        g_autofree char *kept = rename(doc->path, aside) == 0
+            ? g_strdup_printf("kept the file as %s and ", aside) : g_strdup("");
+        roomctl_plugin_log(plugin, ROOMCTL_LOG_WARNING, "cannot read back its state: %s; %s"
+                           "starting with no state (every current item is applied again)",
+                           why, kept);
     }
     g_clear_error(&error);
     g_free(text);
