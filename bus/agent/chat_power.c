@@ -1,6 +1,7 @@
 #include "chat_power.h"
 #include "agent_log.h"
-#include "../../plugins/common/common.h"
+#include "files.h"
+#include "json.h"
 
 gboolean rc_agent_chat_power(gboolean enabled, const char *reason, void *user_data,
                              GError **error)

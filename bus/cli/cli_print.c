@@ -1,5 +1,6 @@
 #include "cli_print.h"
-#include "../../plugins/common/common.h"
+#include "item_json.h"
+#include "json.h"
 
 #include <string.h>
 

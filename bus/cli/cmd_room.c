@@ -5,7 +5,7 @@
 #include "cmd_bus.h"
 #include "cli_conn.h"
 #include "cli_print.h"
-#include "../../plugins/common/common.h"
+#include "json.h"
 
 static int room_create(int argc, char **argv)
 {

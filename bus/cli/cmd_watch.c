@@ -5,7 +5,7 @@
 #include "cmd_bus.h"
 #include "cli_conn.h"
 #include "cli_print.h"
-#include "../../plugins/common/common.h"
+#include "json.h"
 
 int rc_cmd_state(int argc, char **argv)
 {

@@ -5,7 +5,7 @@
 #include <yaml.h>
 
 #include "config_tree.h"
-#include "../../plugins/common/common.h"
+#include "files.h"
 
 #define MAX_DEPTH 64
 #define MAX_BYTES (1024 * 1024)

@@ -4,7 +4,7 @@
 
 #include "config_tree.h"
 #include "item_private.h"
-#include "../../plugins/common/common.h"
+#include "files.h"
 
 struct roomctl_item_builder {
     rc_draft draft;

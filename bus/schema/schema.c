@@ -5,7 +5,7 @@
 #include "config_tree.h"
 #include "schema_private.h"
 #include "suggest.h"
-#include "../../plugins/common/common.h"
+#include "media.h"
 
 #define MAX_NAME 64
 #define MAX_TYPE_NAME 128

@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "schema_private.h"
-#include "../../plugins/common/common.h"
+#include "json.h"
+#include "media.h"
 
 /* Absent texts (a field without description) are written as "", not null. */
 static void json_text(GString *out, const char *text)

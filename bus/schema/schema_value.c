@@ -6,7 +6,8 @@
 
 #include "jid.h"
 #include "schema_private.h"
-#include "../../plugins/common/common.h"
+#include "json.h"
+#include "media.h"
 
 /* How much of a bad value an error message quotes. */
 #define QUOTE_CHARS 40

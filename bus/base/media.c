@@ -1,7 +1,7 @@
 /* Media types told by their first bytes: the one table behind the `bytes`
  * fields' media_types check in libroomctl and the file names the slideshow
  * plugin gives cached images, so that both always agree on what a GIF is. */
-#include "common.h"
+#include "media.h"
 
 #include <string.h>
 

@@ -1,5 +1,6 @@
-/* Files, item ids and options, as every shipped plugin needs them. */
-#include "common.h"
+/* Files: atomic writes, capped reads, checksums, for the library, the
+ * commands and the shipped plugins. */
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,26 +69,4 @@ char *rc_sha256_hex(const guint8 *data, gsize len)
 {
     return g_compute_checksum_for_data(G_CHECKSUM_SHA256, data ? data : (const guint8 *)"",
                                        len);
-}
-
-const char *rc_item_key(const char *type, const char *item_id)
-{
-    gsize n = strlen(type);
-    if (strncmp(item_id, type, n) == 0 && item_id[n] == ':')
-        return item_id + n + 1;
-    return item_id;
-}
-
-const char *rc_option_require(roomctl_plugin *plugin, const roomctl_config *config,
-                              const char *key, const char *what)
-{
-    const char *value = roomctl_config_get_string(config, key, NULL);
-    if (!value || !*value) {
-        /* An empty section may be the one the host made up: no place to name. */
-        const char *where = roomctl_config_length(config) ? roomctl_config_location(config) : "";
-        roomctl_plugin_set_error(plugin, "%s%smissing option '%s' (%s)", where,
-                                 *where ? ": " : "", key, what);
-        return NULL;
-    }
-    return value;
 }

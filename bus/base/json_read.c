@@ -2,7 +2,7 @@
  * text, and a check that a value is one complete JSON value.  Strict RFC 8259
  * syntax, nothing more: a file edited by hand into something else is
  * refused, not guessed at.  The caller checks that the text is UTF-8. */
-#include "common.h"
+#include "json.h"
 
 #include <string.h>
 
