@@ -1,5 +1,5 @@
 /* Internal: the plugin host's structures, shared by host.c (loading),
- * dispatch.c (handlers) and plugin_api.c (what plugins call). */
+ * handler.c (handlers), dispatch.c and plugin_api.c (what plugins call). */
 #ifndef RC_HOST_PRIVATE_H
 #define RC_HOST_PRIVATE_H
 
@@ -65,7 +65,7 @@ struct roomctl_host {
 /* host.c: the loaded plugin named @name, or NULL. */
 roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name);
 
-/* dispatch.c: check @def and make a handler from it (strings copied); NULL
+/* handler.c: check @def and make a handler from it (strings copied); NULL
  * with a reason in @why (free with g_free()) when @def is not valid. */
 rc_handler *rc_handler_new(roomctl_plugin *plugin, const roomctl_handler_def *def, char **why);
 /* Free a handler, calling its free_user_data. */
