@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "room_acl.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define RECONNECT_FIRST_MS 1000
@@ -117,9 +116,9 @@ static void on_connected(roomctl_bus *bus)
         if (!g_ptr_array_find(bus->rooms, room, NULL))
             continue;
         if (resumed)
-            rc_room_resume(room);
+            bus->room_ops->resume(room);
         else
-            rc_room_start(room);
+            bus->room_ops->start(room);
     }
     if (bus->status_fn)
         bus->status_fn(bus, TRUE, NULL, bus->status_data);
@@ -133,7 +132,7 @@ static void on_status(rc_conn *conn, gboolean connected, const GError *error, vo
         return;
     }
     for (guint i = 0; i < bus->rooms->len; i++)
-        rc_room_connection_lost(g_ptr_array_index(bus->rooms, i));
+        bus->room_ops->connection_lost(g_ptr_array_index(bus->rooms, i));
     if (bus->connecting) {
         /* The first connection failed: the caller decides what next. */
         bus->stay_connected = FALSE;
@@ -158,7 +157,9 @@ static void on_status(rc_conn *conn, gboolean connected, const GError *error, vo
 
 static void on_message(rc_conn *conn, xmpp_stanza_t *message, void *data)
 {
-    rc_room_handle_event(data, message);
+    roomctl_bus *bus = data;
+    if (bus->room_ops) /* no room joined yet: no event is for us */
+        bus->room_ops->handle_event(bus, message);
 }
 
 /* ---- Lifecycle -------------------------------------------------------------- */
@@ -210,7 +211,7 @@ void roomctl_bus_free(roomctl_bus *bus)
         return;
     bus->stay_connected = FALSE;
     while (bus->rooms->len)
-        rc_room_detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
+        bus->room_ops->detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
     if (bus->reconnect) {
         g_source_destroy(bus->reconnect);
         g_clear_pointer(&bus->reconnect, g_source_unref);
@@ -218,7 +219,8 @@ void roomctl_bus_free(roomctl_bus *bus)
     /* Pending requests fail now, while the bus is still whole. */
     bus->status_fn = NULL;
     rc_conn_free(bus->conn);
-    rc_acl_free(bus->acl); /* room_acl.c (issue 5) */
+    if (bus->acl)
+        bus->free_acl(bus->acl); /* room_acl.c (issue 5) */
     bus->conn = NULL;
     if (bus->connect_guard) {
         g_source_destroy(bus->connect_guard);

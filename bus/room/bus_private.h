@@ -30,7 +30,9 @@ struct roomctl_bus {
     GSource *connect_guard;    /* bounds roomctl_bus_connect() and each reconnection */
     roomctl_bus_stats stats;
     GPtrArray *rooms;          /* joined roomctl_room *, each holding one ref */
+    const struct rc_room_ops *room_ops; /* set by the first join (room.c); NULL: no room yet */
     struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
+    void (*free_acl)(struct rc_acl *acl); /* set with @acl, by room_acl.c */
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the
@@ -59,7 +61,18 @@ gpointer rc_wait_run(rc_wait *wait, roomctl_bus *bus, guint timeout_ms, GError *
 /* An roomctl_done_fn that finishes the rc_wait given as user data. */
 void rc_wait_done(roomctl_bus *bus, const GError *error, void *wait);
 
-/* ---- Rooms (room.c) ---------------------------------------------------------- */
+/* ---- Rooms (room.c) ----------------------------------------------------------
+ * The bus owns the connection and the rooms own their joins: bus.c reaches
+ * its rooms only through the operations the first join hands it, so that
+ * room.c uses bus.c and never the other way round. */
+typedef struct rc_room_ops {
+    void (*start)(roomctl_room *room);
+    void (*connection_lost)(roomctl_room *room);
+    void (*resume)(roomctl_room *room);
+    void (*handle_event)(roomctl_bus *bus, xmpp_stanza_t *message);
+    void (*detach)(roomctl_room *room);
+} rc_room_ops;
+
 /* Start (or restart after a reconnect) the join of @room. */
 void rc_room_start(roomctl_room *room);
 /* The connection went down: the room waits for the next one. */

@@ -413,6 +413,15 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
 
 /* ---- Join and leave ---------------------------------------------------------------- */
 
+/* What the bus calls on its rooms (bus_private.h): handed over by the first join. */
+static const rc_room_ops room_ops = {
+    .start = rc_room_start,
+    .connection_lost = rc_room_connection_lost,
+    .resume = rc_room_resume,
+    .handle_event = rc_room_handle_event,
+    .detach = rc_room_detach,
+};
+
 roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                const roomctl_room_callbacks *callbacks,
                                void *user_data, GDestroyNotify free_user_data)
@@ -430,6 +439,7 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                         (GDestroyNotify)roomctl_item_unref);
     room->buffer = g_ptr_array_new_with_free_func(release_stanza);
     g_ptr_array_add(bus->rooms, room);
+    bus->room_ops = &room_ops;
     rc_room_start(room);
     return room;
 }

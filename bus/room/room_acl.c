@@ -36,6 +36,7 @@ static rc_acl *acl_of(roomctl_bus *bus)
 {
     if (!bus->acl) {
         bus->acl = g_new0(rc_acl, 1);
+        bus->free_acl = rc_acl_free;
         bus->acl->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify)g_hash_table_unref);
         bus->acl->told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
