@@ -1,5 +1,5 @@
 #include "config.h"
-#include "password.h"
+#include "cmdline/password.h"
 #include "jid.h"
 #include "suggest.h"
 

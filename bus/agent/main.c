@@ -9,7 +9,7 @@
 
 #include "agent.h"
 #include "agent_log.h"
-#include "cli/exit_codes.h"
+#include "cmdline/exit_codes.h"
 
 #ifndef ROOMCTL_PLUGINDIR
 #define ROOMCTL_PLUGINDIR NULL

@@ -1,5 +1,5 @@
 #include "cli_conn.h"
-#include "agent/password.h"
+#include "cmdline/password.h"
 
 #include <stdio.h>
 #include <stdlib.h>

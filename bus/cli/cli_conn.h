@@ -5,7 +5,7 @@
 #define RC_CLI_CONN_H
 
 #include <roomctl/roomctl.h>
-#include "exit_codes.h"
+#include "cmdline/exit_codes.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 #ifndef RC_CLI_COMMANDS_H
 #define RC_CLI_COMMANDS_H
 
-#include "exit_codes.h"
+#include "cmdline/exit_codes.h"
 
 typedef struct rc_command {
     const char *name;
