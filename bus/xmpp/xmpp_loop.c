@@ -31,8 +31,6 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <pthread.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -205,35 +203,6 @@ static gboolean fd_readable(int fd)
 {
     struct pollfd p = { .fd = fd, .events = POLLIN };
     return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
-}
-
-/* ---- SIGPIPE ---------------------------------------------------------------- */
-
-static void pipe_set(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGPIPE);
-}
-
-void rc_sigpipe_block(rc_sigpipe_guard *guard)
-{
-    sigset_t pipe, pending;
-    pipe_set(&pipe);
-    sigpending(&pending);
-    guard->was_pending = sigismember(&pending, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, &guard->old_mask);
-}
-
-void rc_sigpipe_restore(rc_sigpipe_guard *guard)
-{
-    sigset_t pipe, pending;
-    pipe_set(&pipe);
-    sigpending(&pending);
-    if (!guard->was_pending && sigismember(&pending, SIGPIPE)) {
-        struct timespec now = { 0, 0 };
-        sigtimedwait(&pipe, NULL, &now);
-    }
-    pthread_sigmask(SIG_SETMASK, &guard->old_mask, NULL);
 }
 
 /* ---- Running one connection ------------------------------------------------- */

@@ -3,8 +3,9 @@
 #define RC_XMPP_LOOP_H
 
 #include <glib.h>
-#include <signal.h>
 #include <strophe.h>
+
+#include "sigpipe.h" /* what runs libstrophe guards its writes */
 
 G_BEGIN_DECLS
 
@@ -25,17 +26,6 @@ void rc_xmpp_source_kick(GSource *source);
  * connection end at once, instead of waiting for a server that went silent
  * to close the stream.  FALSE when no socket is watched. */
 gboolean rc_xmpp_source_abort(GSource *source);
-
-/* libstrophe writes to its socket with write() under TLS: a server that went
- * away raises SIGPIPE, which would kill the host process.  Run libstrophe
- * between these two calls: SIGPIPE is blocked in this thread and one raised
- * meanwhile is swallowed (the write then fails with EPIPE, as it should). */
-typedef struct {
-    sigset_t old_mask;
-    gboolean was_pending;
-} rc_sigpipe_guard;
-void rc_sigpipe_block(rc_sigpipe_guard *guard);
-void rc_sigpipe_restore(rc_sigpipe_guard *guard);
 
 G_END_DECLS
 
