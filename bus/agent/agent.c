@@ -1,3 +1,5 @@
+/* roomctl-agent at run time: loads schemas and plugins, joins its rooms on one
+ * bus and hands what arrives to the plugin host. */
 #include <string.h>
 
 #include "agent.h"

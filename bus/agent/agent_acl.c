@@ -1,3 +1,5 @@
+/* roomctl-agent's access control: its configured moderator lists, those learnt
+ * from the server, and the drops it counts by reason. */
 #include "agent_acl.h"
 #include "agent_log.h"
 

@@ -1,3 +1,4 @@
+/* roomctl-agent's log: one line per message on stderr (also libroomctl's hook). */
 #include "agent_log.h"
 #include "config.h"
 

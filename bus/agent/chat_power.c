@@ -1,3 +1,4 @@
+/* The agent's chat power hook: a log line and a state file a UI can read. */
 #include "chat_power.h"
 #include "agent_log.h"
 #include "files.h"

@@ -1,3 +1,5 @@
+/* Reading and checking roomctl-agent's YAML configuration (examples/agent.yaml),
+ * every mistake named by file, line and field. */
 #include "config.h"
 #include "cmdline/password.h"
 #include "jid.h"

@@ -1,3 +1,4 @@
+/* The library's error domain and the text of each error code. */
 #include <roomctl/error.h>
 
 G_DEFINE_QUARK(roomctl-error-quark, roomctl_error)

@@ -1,3 +1,4 @@
+/* Logging through the library's one hook (roomctl_set_log_handler), level checked first. */
 #include "log.h"
 
 static roomctl_log_fn log_fn;

@@ -1,3 +1,4 @@
+/* Refusing files and folders someone else could change (plugins, schemas). */
 #include "private_path.h"
 
 #include <unistd.h>

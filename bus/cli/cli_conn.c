@@ -1,3 +1,5 @@
+/* What the bus commands of `roomctl` share: connection options, the registry,
+ * the connected bus, argument checks and error reporting. */
 #include "cli_conn.h"
 #include "cmdline/password.h"
 

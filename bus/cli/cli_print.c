@@ -1,3 +1,4 @@
+/* How the bus commands of `roomctl` show items and rooms: text or JSON lines. */
 #include "cli_print.h"
 #include "item_json.h"
 #include "json.h"

@@ -1,3 +1,4 @@
+/* The table of `roomctl` bus subcommands (see cmd_bus.h). */
 #include "commands.h"
 #include "cmd_bus.h"
 

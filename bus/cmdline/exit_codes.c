@@ -1,3 +1,4 @@
+/* The exit code of `roomctl` and roomctl-agent for a library error (exit_codes.h). */
 #include "exit_codes.h"
 
 int rc_exit_code_for(const GError *error)

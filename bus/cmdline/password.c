@@ -1,3 +1,4 @@
+/* Account passwords from an owner-only file or an environment variable. */
 #include "password.h"
 
 #include <errno.h>
