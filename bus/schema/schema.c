@@ -36,8 +36,8 @@ static void compile_fields(loader *l, const roomctl_config *node)
         if (!rc_loader_name_ok(name, FALSE) || strlen(name) > MAX_NAME ||
             !g_ascii_strncasecmp(name, "xml", 3))
             rc_loader_report(l, AT_KEY(v), "bad field name '%s': expected lowercase letters, digits and "
-                   "'_', starting with a letter (at most %d, not starting with 'xml')",
-                   name, MAX_NAME);
+                             "'_', starting with a letter (at most %d, not starting with 'xml')",
+                             name, MAX_NAME);
         rc_field_compile(l, f, v, FALSE);
         g_hash_table_insert(s->by_name, f->name, f);
     }
@@ -70,7 +70,7 @@ static void compile_key(loader *l, const roomctl_config *node)
             f->type != ROOMCTL_FIELD_BOOL && f->type != ROOMCTL_FIELD_JID &&
             f->type != ROOMCTL_FIELD_URL)
             rc_loader_report(l, AT(item), "key field '%s' has type %s: key fields must be string, int, "
-                   "bool, jid or url", name, rc_field_type_name(f->type));
+                             "bool, jid or url", name, rc_field_type_name(f->type));
         s->key[s->n_key++] = f->index;
     }
 }
@@ -92,7 +92,7 @@ static void compile(loader *l, const roomctl_config *root)
             s->column = roomctl_config_column(v);
             if (rc_loader_scalar(l, v, "'type'") && (!rc_loader_name_ok(text, TRUE) || strlen(text) > MAX_TYPE_NAME))
                 rc_loader_report(l, AT(v), "bad type name '%s': expected lowercase words joined by dots, "
-                       "like 'ui.button'", text);
+                                 "like 'ui.button'", text);
             s->type = g_strdup(text);
         } else if (!strcmp(key, "version")) {
             gint64 version;
@@ -137,7 +137,7 @@ static void compile(loader *l, const roomctl_config *root)
         rc_loader_report(l, AT_KEY(key_node), "'key' applies only to kind: state (events have fresh ids)");
     else if (s->kind == ROOMCTL_KIND_STATE && !key_node)
         rc_loader_report(l, AT(kind_node), "a state type needs 'key': the fields that name an item "
-               "(key: [] for one item per room)");
+                         "(key: [] for one item per room)");
     else if (key_node)
         compile_key(l, key_node);
 }

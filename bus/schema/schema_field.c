@@ -62,7 +62,7 @@ static gboolean bound(loader *l, rc_field *f, const roomctl_config *node, const 
     if (f->type == ROOMCTL_FIELD_INT ? rc_parse_int(text, i) : rc_parse_number(text, d))
         return TRUE;
     rc_loader_report(l, AT(node), "field '%s': %s must be %s, got '%s'", f->name, what,
-           f->type == ROOMCTL_FIELD_INT ? "an integer" : "a number", text);
+                     f->type == ROOMCTL_FIELD_INT ? "an integer" : "a number", text);
     return FALSE;
 }
 
@@ -119,7 +119,7 @@ static void compile_keyword(loader *l, rc_field *f, const char *key, const roomc
             if (!t) {
                 char *known = rc_media_type_list(RC_MEDIA_ALL);
                 rc_loader_report(l, AT(roomctl_config_at(v, i, NULL)),
-                       "field '%s': unknown media type '%s' (known: %s)", f->name, names[i], known);
+                                 "field '%s': unknown media type '%s' (known: %s)", f->name, names[i], known);
                 g_free(known);
             }
             f->media_types |= t;
@@ -172,7 +172,7 @@ static gboolean parse_default_value(loader *l, rc_field *f, const roomctl_config
             ok = FALSE;
         } else if (!rc_field_parse(spec, text, &values[i], &problem)) {
             rc_loader_report(l, AT(item), "field '%s': default item '%s' is not valid: %s", f->name, text,
-                   problem);
+                             problem);
             g_clear_pointer(&problem, g_free);
             ok = FALSE;
         }
@@ -198,7 +198,7 @@ static void check_enum(loader *l, rc_field *f, const roomctl_config *node)
         char *problem = NULL;
         if (!rc_field_parse(f, values[i], &v, &problem)) {
             rc_loader_report(l, AT(roomctl_config_at(node, i, NULL)), "field '%s': enum value '%s' is not valid: %s",
-                   f->name, values[i], problem);
+                             f->name, values[i], problem);
             g_free(problem);
         }
         rc_value_clear(&v);
@@ -218,17 +218,17 @@ static void cross_check(loader *l, rc_field *f, const roomctl_config *node)
 #define WHERE(key) where(node, key)
     if (f->has_min_length && f->has_max_length && f->min_length > f->max_length)
         rc_loader_report(l, AT(WHERE("max_length")), "field '%s': min_length %" G_GINT64_FORMAT
-               " is greater than max_length %" G_GINT64_FORMAT, f->name, f->min_length, f->max_length);
+                         " is greater than max_length %" G_GINT64_FORMAT, f->name, f->min_length, f->max_length);
     if (f->has_min_items && f->has_max_items && f->min_items > f->max_items)
         rc_loader_report(l, AT(WHERE("max_items")), "field '%s': min_items %" G_GINT64_FORMAT
-               " is greater than max_items %" G_GINT64_FORMAT, f->name, f->min_items, f->max_items);
+                         " is greater than max_items %" G_GINT64_FORMAT, f->name, f->min_items, f->max_items);
     if (f->has_min && f->has_max &&
         (f->type == ROOMCTL_FIELD_INT ? f->min_i > f->max_i : f->min_d > f->max_d))
         rc_loader_report(l, AT(WHERE("max")), "field '%s': min %s is greater than max %s", f->name,
-               roomctl_config_scalar(WHERE("min")), roomctl_config_scalar(WHERE("max")));
+                         roomctl_config_scalar(WHERE("min")), roomctl_config_scalar(WHERE("max")));
     if (f->type == ROOMCTL_FIELD_LIST && !f->items)
         rc_loader_report(l, AT(node), "field '%s': a list needs 'items', like items: {type: string}",
-               f->name);
+                         f->name);
     if (f->enum_values)
         check_enum(l, f, WHERE("enum"));
 #undef WHERE
@@ -277,7 +277,7 @@ void rc_field_compile(loader *l, rc_field *f, const roomctl_config *node, gboole
             continue; /* its keywords cannot be checked without a type */
         } else if (!keyword_applies(key, f->type)) {
             rc_loader_report(l, AT_KEY(v), "field '%s': '%s' does not apply to a field of type %s",
-                   f->name, key, rc_field_type_name(f->type));
+                             f->name, key, rc_field_type_name(f->type));
         } else if (!strcmp(key, "default")) {
             default_node = v;
         } else if (strcmp(key, "type")) {
@@ -289,7 +289,7 @@ void rc_field_compile(loader *l, rc_field *f, const roomctl_config *node, gboole
     cross_check(l, f, node);
     if (default_node && f->required)
         rc_loader_report(l, AT_KEY(default_node),
-               "field '%s' is required and has a default: drop one of them", f->name);
+                         "field '%s' is required and has a default: drop one of them", f->name);
     else if (default_node)
         f->has_default = parse_default_value(l, f, default_node);
 }
