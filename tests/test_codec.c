@@ -1,4 +1,4 @@
-/* Items and the wire codec (bus/item*.c, bus/codec.c): decoding with every
+/* Items and the wire codec (bus/schema/item*.c, bus/schema/codec.c): decoding with every
  * class of broken item and the exact error text, encoding, round trips,
  * builder, assignments, YAML item files and the SDK accessors. */
 #include <stdarg.h>

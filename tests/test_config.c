@@ -1,4 +1,4 @@
-/* The strict YAML tree (bus/config_tree.c): accessors, and every refusal with
+/* The strict YAML tree (bus/schema/config_tree.c): accessors, and every refusal with
  * the text a user reads. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* The plugin host (bus/host.c, dispatch.c, plugin_api.c): loading, refusals
+/* The plugin host (bus/host/: host.c, handler.c, dispatch.c, plugin_api.c): loading, refusals
  * with the message a user reads, dispatch order, results and lifecycle.
  * Plugins come from the build tree: tests/plugins/ and plugins/. */
 #include "host_fixture.h"

@@ -1,5 +1,5 @@
 /* XEP-0060 requests and the server's errors in a moderator's words
- * (bus/pubsub.c), from stanzas as a server might send them, broken ones
+ * (bus/xmpp/pubsub.c), from stanzas as a server might send them, broken ones
  * included. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* The registry (bus/registry.c): directories, versions, duplicates. */
+/* The registry (bus/schema/registry.c): directories, versions, duplicates. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

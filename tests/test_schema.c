@@ -1,4 +1,4 @@
-/* The schema loader (bus/schema*.c): a good schema, and each class of schema
+/* The schema loader (bus/schema/schema*.c): a good schema, and each class of schema
  * author's mistake with the exact compiler-style message. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Fuzzes the two files a restarted agent reads back: a plugin's state
  * document (plugins/common/state_doc.c, json_read.c) and the agent's
- * applied-state journal (bus/journal.c).  A document either reads and
+ * applied-state journal (bus/host/journal.c).  A document either reads and
  * round-trips (what is written back reads back to the same text), or is
  * refused naming the file and line; a journal either opens, and then reads
  * back from its compacted file with no warning and the same entries, or is
