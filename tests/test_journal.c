@@ -93,7 +93,7 @@ static void test_restart_skips_what_was_applied(void **state)
     g_ptr_array_add(now, fixture_item_from(f, BUTTON("k4", "true"), ROOM, NULL, TRUE));
     roomctl_host_reconcile(f->host, ROOM, now);
     assert_count(f, "probe-a: reset ui.button ui.button:k3 in " ROOM, 1);
-    fixture_assert_logged(f, "ui.button:k3 was retracted while the host was away; "
+    fixture_assert_logged(f, "ui.button:k3 is no longer in the room's state; "
                              "resetting it in plugin 'ui-state'");
     /* Only plugins the journal knows of get it: probe-b was not told of k3
      * in this process and has nothing of it to reset. */
@@ -197,10 +197,7 @@ static void test_foreign_file_refused(void **state)
     g_clear_error(&error);
     g_autofree char *after = fixture_read(path);
     assert_string_equal(after, precious);
-    /* An empty file is not a journal either; a folder cannot be one. */
-    assert_true(g_file_set_contents(path, "", 0, NULL));
-    assert_false(roomctl_host_open_journal(f->host, path, &error));
-    g_clear_error(&error);
+    /* A folder cannot be one. */
     g_autofree char *dir = fixture_path(f, "sub");
     g_mkdir(dir, 0700);
     assert_false(roomctl_host_open_journal(f->host, dir, &error));
@@ -211,6 +208,22 @@ static void test_foreign_file_refused(void **state)
     assert_int_equal(error->code, ROOMCTL_ERR_IO);
     assert_non_null(strstr(error->message, "cannot write the state journal: "));
     g_clear_error(&error);
+}
+
+/* A crash right after the file was made leaves it empty: that is an empty
+ * journal (everything is applied again), and it is written whole again. */
+static void test_empty_file_is_empty_journal(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *path = fixture_path(f, "journal");
+    assert_true(g_file_set_contents(path, "", 0, NULL));
+    start_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 1);
+    fixture_free_host(f);
+    g_autofree char *text = fixture_read(path);
+    assert_true(g_str_has_prefix(text, "roomctl-journal 1\n"));
+    assert_non_null(strstr(text, "ui.button:k1"));
 }
 
 static void test_damaged_lines_skipped(void **state)
@@ -298,6 +311,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_or_untrusted_is_applied_again,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_foreign_file_refused, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file_is_empty_journal, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_lines_skipped, fixture_setup,
                                         fixture_teardown),

@@ -181,7 +181,9 @@ static void reconcile_entry(const char *plugin_name, const char *item_id, void *
     /* Item ids are "TYPE:KEY" with ':' escaped in the key. */
     g_autofree char *type = g_strndup(item_id, strcspn(item_id, ":"));
     roomctl_plugin *plugin = rc_host_find_plugin(ctx->host, plugin_name);
-    rc_info(RC_HOST_LOG_DOMAIN, "%s: %s was retracted while the host was away; resetting it "
+    /* Retracted, purged, or its current item is not valid here (invalid,
+     * unknown version): the host cannot tell which, and need not. */
+    rc_info(RC_HOST_LOG_DOMAIN, "%s: %s is no longer in the room's state; resetting it "
             "in plugin '%s'", ctx->room, item_id, plugin_name);
     if (plugin)
         reset_plugin(plugin, ctx->room, type, item_id);

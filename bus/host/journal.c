@@ -226,6 +226,8 @@ static gboolean read_record(rc_journal *journal, char **f, guint n)
 
 static gboolean read_journal(rc_journal *journal, const char *text, gsize len, GError **error)
 {
+    if (len == 0)
+        return TRUE; /* what a crash right after creating the file leaves: empty */
     const char *end = text + len;
     const char *eol = memchr(text, '\n', len);
     if (!eol || (gsize)(eol - text) != strlen(HEADER) || memcmp(text, HEADER, strlen(HEADER))) {

@@ -132,11 +132,19 @@ static void apply_state(roomctl_room *room, roomctl_item *item)
     deliver(room, item);
 }
 
+static void reset_key(roomctl_room *room, const char *item_id);
+
+/* The one rule for a key, live, on join, on reconnect and after a restart
+ * (docs/wire-format.md, 5.1): a key holds the node's current item for it
+ * when that item is valid here, else nothing.  So an item that cannot be
+ * applied (invalid, unknown version) resets the key it replaces. */
 static void apply_item(roomctl_room *room, xmpp_stanza_t *it, gboolean replay)
 {
     roomctl_item *item = decode(room, it, replay);
-    if (!item)
+    if (!item) {
+        reset_key(room, xmpp_stanza_get_id(it));
         return;
+    }
     if (roomctl_item_is_state(item)) {
         apply_state(room, item);
     } else if (!replay) {
@@ -268,8 +276,10 @@ static void apply_buffer(roomctl_room *room)
     for (guint i = 0; i < order->len && room->bus; i++) {
         xmpp_stanza_t *it = g_hash_table_lookup(last, g_ptr_array_index(order, i));
         roomctl_item *item = decode(room, it, FALSE);
-        if (!item)
+        if (!item) {
+            reset_key(room, xmpp_stanza_get_id(it)); /* the rule of apply_item() */
             continue;
+        }
         if (roomctl_item_is_state(item))
             apply_state(room, item);
         else {

@@ -80,8 +80,8 @@ void roomctl_host_set_chat_power_hook(roomctl_host *host, roomctl_chat_power_fn 
  * roomctl_host_reconcile() resets the keys retracted while it was away.
  * Open it after loading the plugins: entries of plugins that are not loaded,
  * do not keep state, or could not read back what they had are dropped.
- * A file that is not a journal is refused (ROOMCTL_ERR_CONFIG, naming the
- * file), damaged lines are skipped with a warning; ROOMCTL_ERR_IO when the
+ * An empty file is an empty journal.  A file that is not a journal is
+ * refused (ROOMCTL_ERR_CONFIG, naming the file), damaged lines are skipped with a warning; ROOMCTL_ERR_IO when the
  * file cannot be written.  The journal is closed by roomctl_host_free().
  * A journal entry is written when all of a plugin's handlers applied the
  * item: a handler that failed gets the item again after a restart.
