@@ -37,9 +37,9 @@ class Prosody:
     """The test harness's throwaway Prosody (rc-test-prosody) with the
     benchmark's additions (bench/prosody-extra.cfg.lua); stop() ends it."""
 
-    def __init__(self, build):
+    def __init__(self, build, max_items=1000):
         cmd = [os.path.join(build, "tests", "rc-test-prosody"),
-               "--account", "%s:%s" % MODERATOR, "--pubsub-max-items", "1000",
+               "--account", "%s:%s" % MODERATOR, "--pubsub-max-items", str(max_items),
                "--config-extra", os.path.join(HERE, "prosody-extra.cfg.lua")]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
@@ -211,13 +211,13 @@ class Bench:
             raise RuntimeError("rc-bench-dispatch: " + out.stderr[-500:])
         return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
-    def late_join(self):
+    def late_join(self, room="bench-latejoin@conference.localhost", keys=None):
         exe = os.path.join(self.bin, "rc-bench-latejoin")
         if not os.path.exists(exe):
             return None
-        room = "bench-latejoin@conference.localhost"
+        keys = keys or self.args.late_join_keys
         out = subprocess.run([exe, "--room", room, "--schemas", os.path.join(SOURCE, "schemas"),
-                              "--max-items", str(self.args.late_join_keys)] +
+                              "--max-items", str(keys)] +
                              self.common() + self.moderator(),
                              capture_output=True, text=True, timeout=600)
         if out.returncode != 0:
@@ -225,12 +225,10 @@ class Bench:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-    def agent(self, room, keys):
-        """roomctl-agent (ui-state plugin) following @room (with @keys
-        ui.button keys b0000...): peak RSS, and CPU per live event."""
-        exe = os.path.join(self.args.build, "bus", "roomctl-agent")
-        if not os.path.exists(exe):
-            return None
+    def spawn_agent(self, room):
+        """roomctl-agent (ui-state plugin) following @room: (process, its
+        folder, its log file)."""
+        exe = os.path.join(self.args.build, "bus", "agent", "roomctl-agent")
         folder = tempfile.mkdtemp(prefix="rc-bench-agent-", dir=self.args.logs)
         config = os.path.join(folder, "agent.yaml")
         with open(config, "w") as f:
@@ -256,6 +254,14 @@ log_level: warning
         errors = open(os.path.join(folder, "agent.log"), "w")
         proc = subprocess.Popen([exe, "--config", config], env=env, stdin=subprocess.DEVNULL,
                                 stdout=errors, stderr=errors)
+        return proc, folder, errors
+
+    def agent(self, room, keys):
+        """roomctl-agent (ui-state plugin) following @room (with @keys
+        ui.button keys b0000...): peak RSS, and CPU per live event."""
+        if not os.path.exists(os.path.join(self.args.build, "bus", "agent", "roomctl-agent")):
+            return None
+        proc, folder, errors = self.spawn_agent(room)
         try:
             state = os.path.join(folder, "ui.json")
             last_key = "b%04d" % (keys - 1)
@@ -280,6 +286,58 @@ log_level: warning
         return {"rss_kb": rss, "rss_synced_kb": synced_rss, "keys": keys,
                 "events": published["items"],
                 "cpu_s_per_1k": cpu * 1000 / published["items"] if published["items"] else 0}
+
+
+    def agent_sync(self, room, keys):
+        """The CPU roomctl-agent (ui-state plugin) spends from its start until
+        ui-state's file holds the last of @keys keys of @room (0: one second
+        in the room, the start-up cost), and the wall time."""
+        proc, folder, errors = self.spawn_agent(room)
+        state = os.path.join(folder, "ui.json")
+        last_key = '"b%04d"' % (keys - 1) if keys else None
+        start = time.monotonic()
+        try:
+            deadline = start + 300
+            while time.monotonic() < deadline and proc.poll() is None:
+                if not keys:
+                    time.sleep(1.0)
+                    break
+                if os.path.exists(state) and last_key in open(state).read():
+                    break
+                time.sleep(0.02)
+            wall = time.monotonic() - start
+            if proc.poll() is not None or time.monotonic() >= deadline:
+                raise RuntimeError("roomctl-agent did not sync %d keys; see %s" %
+                                   (keys, errors.name))
+            cpu = proc_cpu_s(proc.pid)
+            rss = proc_status(proc.pid, "VmHWM:")
+        finally:
+            stop_child(proc)
+            errors.close()
+        return {"keys": keys, "cpu_s": cpu, "wall_s": wall, "rss_kb": rss}
+
+    def sync_scaling(self, sizes):
+        """For each size: a room of that many keys, its late join (the
+        bus alone) and the agent's CPU to sync it, per key over the
+        start-up cost."""
+        room = "bench-sync-empty@conference.localhost"
+        self.pub("create", "roomctl/" + room, ["--max-items", "100"])
+        empty = self.agent_sync(room, 0)
+        rows = []
+        for keys in sizes:
+            room = "bench-sync-%d@conference.localhost" % keys
+            join = self.late_join(room, keys)
+            agent = self.agent_sync(room, keys)
+            agent["join_ms_median"] = join["join_ms_median"]
+            agent["cpu_us_per_key"] = (agent["cpu_s"] - empty["cpu_s"]) * 1e6 / keys
+            agent["bytes_per_key"] = (agent["rss_kb"] - empty["rss_kb"]) * 1024 / keys
+            log("  sync %6d keys: late join %.1f ms; agent %.3f s CPU (%.1f us/key), "
+                "%.2f s wall, RSS %.1f MB" % (keys, join["join_ms_median"], agent["cpu_s"],
+                                              agent["cpu_us_per_key"], agent["wall_s"],
+                                              agent["rss_kb"] / 1024))
+            rows.append(agent)
+        return {"startup_cpu_s": empty["cpu_s"], "startup_rss_kb": empty["rss_kb"],
+                "sizes": rows}
 
 
 def callgrind_control(proc, option):
@@ -376,6 +434,17 @@ def targets(report):
         lj = report["late_join"]
         rows.append(("%d-key late join <= 100 ms" % lj["keys"], "%.1f ms (median of %d)"
                      % (lj["join_ms_median"], lj["runs"]), lj["join_ms_median"] <= 100))
+    if report.get("sync"):
+        sizes = report["sync"]["sizes"]
+        per_key = [r["cpu_us_per_key"] for r in sizes]
+        if len(per_key) > 1:
+            rows.append(("agent sync CPU linear in keys (us/key within 2x)",
+                         " / ".join("%.1f" % x for x in per_key),
+                         max(per_key) <= 2 * max(min(per_key), 1e-3)))
+        big = [r for r in sizes if r["keys"] == 10000]
+        if big:
+            rows.append(("10000-key late join <= 1 s", "%.1f ms (median)"
+                         % big[0]["join_ms_median"], big[0]["join_ms_median"] <= 1000))
     return rows
 
 
@@ -425,6 +494,17 @@ def table(report):
                       "events: peak RSS %.1f MB (%.1f MB once synced), %.2f ms CPU per 1k events"
                       % (a["keys"], a["events"], a["rss_kb"] / 1024, a["rss_synced_kb"] / 1024,
                          a["cpu_s_per_1k"] * 1000)]
+    if report.get("sync"):
+        s = report["sync"]
+        lines += ["", "roomctl-agent (ui-state plugin) syncing a room, CPU from start to the "
+                  "plugin's file written, over the start-up (%.3f s CPU, %.1f MB in an empty "
+                  "room):" % (s["startup_cpu_s"], s["startup_rss_kb"] / 1024),
+                  "%8s %10s %12s %9s %10s %12s" % ("keys", "CPU s", "CPU us/key", "wall s",
+                                                  "join ms", "bytes/key")]
+        for r in s["sizes"]:
+            lines.append("%8d %10.3f %12.1f %9.2f %10.1f %12.0f" % (
+                r["keys"], r["cpu_s"], r["cpu_us_per_key"], r["wall_s"], r["join_ms_median"],
+                r["bytes_per_key"]))
     if report.get("failures"):
         lines += ["", "FAILED (no figures):"] + ["  " + f for f in report["failures"]]
     lines += ["", "targets:"]
@@ -436,6 +516,8 @@ def table(report):
 def plot(report, out_dir):
     if not shutil.which("gnuplot"):
         log("gnuplot missing: no plot")
+        return
+    if not report["fanout"]:
         return
     data = os.path.join(out_dir, "bench.dat")
     with open(data, "w") as f:
@@ -487,6 +569,10 @@ def main():
     parser.add_argument("--connect-timeout", type=float, default=300.0,
                         help="seconds for N subscribers to be ready")
     parser.add_argument("--late-join-keys", type=int, default=1000)
+    parser.add_argument("--sync-keys", default="1000,3000,10000",
+                        help="room sizes for the agent's sync CPU (empty: skip)")
+    parser.add_argument("--only-sync", action="store_true",
+                        help="only the sync scaling (no fan-out, micro-benchmarks or agent)")
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--skip-micro", action="store_true",
                         help="fan-out only: no micro-benchmarks, late join or agent")
@@ -501,7 +587,8 @@ def main():
     args.logs = tempfile.mkdtemp(prefix="rc-bench-logs-")
 
     load_start = "%.2f %.2f %.2f" % os.getloadavg()
-    server = Prosody(args.build)
+    sync_sizes = [int(x) for x in args.sync_keys.split(",") if x]
+    server = Prosody(args.build, max(sync_sizes + [1000]))
     bench = Bench(args, server)
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -515,7 +602,9 @@ def main():
         (load_start, server.port, args.logs))
     failed = False
     try:
-        for n in [int(x) for x in args.ns.split(",")]:
+        if args.only_sync:
+            args.ns, args.skip_micro = "", True
+        for n in [int(x) for x in args.ns.split(",") if x]:
             for client in args.clients.split(","):
                 try:
                     report["fanout"].append(bench.fanout(client, n))
@@ -534,6 +623,13 @@ def main():
             except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
                 log("FAILED: late join or agent: %s" % error)
                 report["failures"].append("late join or agent: %s" % error)
+                failed = True
+        if sync_sizes:
+            try:
+                report["sync"] = bench.sync_scaling(sync_sizes)
+            except (RuntimeError, subprocess.TimeoutExpired, ValueError, KeyError) as error:
+                log("FAILED: sync scaling: %s" % error)
+                report["failures"].append("sync scaling: %s" % error)
                 failed = True
     finally:
         server.stop()

@@ -5,8 +5,8 @@ Host "*"
   -- mod_storage_memory caps every node at storage_archive_item_limit items
   -- (default 1000), whatever its max_items: past it a publish fails with
   -- internal-server-error ("quota-limit" in the log).  The 1,000-key room
-  -- takes live events on top.
-  storage_archive_item_limit = 5000
+  -- takes live events on top, and the sync scaling fills a 10,000-key room.
+  storage_archive_item_limit = 20000
   -- 1,000 subscribers connect at once.
   network_settings = { tcp_backlog = 1024 }
   -- No stream management: slixmpp does not enable it and libstrophe would,

@@ -120,6 +120,12 @@ static void slide_purge(roomctl_plugin *plugin, const char *room, void *user_dat
     rc_state_doc_save(show->doc, plugin, NULL);
 }
 
+static int slide_batch_end(roomctl_plugin *plugin)
+{
+    slideshow *show = roomctl_plugin_get_data(plugin);
+    return rc_state_doc_batch_end(show->doc, plugin);
+}
+
 static int slideshow_init(roomctl_plugin *plugin, const roomctl_config *config)
 {
     const char *cache_dir = rc_option_require(plugin, config, "cache_dir",
@@ -138,6 +144,7 @@ static int slideshow_init(roomctl_plugin *plugin, const roomctl_config *config)
     show->doc = doc;
     show->cache_dir = g_strdup(cache_dir);
     roomctl_plugin_set_data(plugin, show, slideshow_free);
+    roomctl_plugin_set_batch_end(plugin, slide_batch_end);
     roomctl_handler_def def = {
         .types = "slideshow.slide", .handle = slide_handle,
         .reset = slide_reset, .purge = slide_purge,
@@ -145,6 +152,6 @@ static int slideshow_init(roomctl_plugin *plugin, const roomctl_config *config)
     return roomctl_plugin_add_handler(plugin, &def) == ROOMCTL_PLUGIN_OK ? 0 : -1;
 }
 
-ROOMCTL_PLUGIN_DEFINE("slideshow", "1.1",
+ROOMCTL_PLUGIN_DEFINE("slideshow", "1.2",
                       "Keeps the current slide of each deck and caches inline images",
                       slideshow_init, NULL);

@@ -58,12 +58,18 @@ static void ui_purge(roomctl_plugin *plugin, const char *room, void *user_data)
     rc_state_doc_save(roomctl_plugin_get_data(plugin), plugin, NULL);
 }
 
+static int ui_batch_end(roomctl_plugin *plugin)
+{
+    return rc_state_doc_batch_end(roomctl_plugin_get_data(plugin), plugin);
+}
+
 static int ui_init(roomctl_plugin *plugin, const roomctl_config *config)
 {
     rc_state_doc *doc = rc_state_doc_open(plugin, config, "the JSON file for the UI state");
     if (!doc)
         return -1;
     roomctl_plugin_set_data(plugin, doc, rc_state_doc_free);
+    roomctl_plugin_set_batch_end(plugin, ui_batch_end);
     for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
         roomctl_handler_def def = {
             .types = kinds[i].type, .handle = ui_handle, .reset = ui_reset,
@@ -77,6 +83,6 @@ static int ui_init(roomctl_plugin *plugin, const roomctl_config *config)
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("ui-state", "1.1",
+ROOMCTL_PLUGIN_DEFINE("ui-state", "1.2",
                       "Keeps buttons' and features' enabled/visible state in a JSON file",
                       ui_init, NULL);

@@ -154,7 +154,8 @@ void watcher_free(gpointer data)
 }
 
 const roomctl_room_callbacks watch_callbacks = {
-    on_item, on_reset, on_purge, on_deleted, on_dropped, on_synced,
+    .item = on_item, .reset = on_reset, .purge = on_purge, .deleted = on_deleted,
+    .dropped = on_dropped, .synced = on_synced,
 };
 
 

@@ -166,9 +166,19 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
     g_ptr_array_unref(state);
 }
 
+/* A join's items, resets and reconcile reach the plugins as one batch. */
+static void on_batch(roomctl_room *room, gboolean begins, void *user_data)
+{
+    rc_agent *agent = user_data;
+    if (begins)
+        roomctl_host_begin_batch(agent->host);
+    else
+        roomctl_host_end_batch(agent->host);
+}
+
 static const roomctl_room_callbacks room_callbacks = {
     .item = on_item, .reset = on_reset, .purge = on_purge, .deleted = on_deleted,
-    .dropped = on_dropped, .synced = on_synced,
+    .dropped = on_dropped, .synced = on_synced, .batch = on_batch,
 };
 
 /* ---- Connection ----------------------------------------------------------

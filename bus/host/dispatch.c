@@ -23,6 +23,7 @@ static gboolean run_handler(roomctl_host *host, const rc_handler *handler,
                             const roomctl_item *item, roomctl_handler_result *out)
 {
     roomctl_result result = { NULL };
+    rc_batch_touch(handler->plugin);
     gboolean timed = out || host->slow_handler_ms;
     gint64 start = timed ? g_get_monotonic_time() : 0;
     gboolean ok = handler->handle(handler->plugin, item, &result, handler->user_data) == 0;
@@ -135,8 +136,10 @@ static void reset_plugin(roomctl_plugin *plugin, const char *room, const char *t
 {
     for (guint j = 0; j < plugin->handlers->len; j++) {
         const rc_handler *handler = g_ptr_array_index(plugin->handlers, j);
-        if (handler->reset && rc_handler_matches(handler, type))
+        if (handler->reset && rc_handler_matches(handler, type)) {
+            rc_batch_touch(plugin);
             handler->reset(plugin, room, type, item_id, handler->user_data);
+        }
     }
 }
 
@@ -157,8 +160,10 @@ void roomctl_host_purge(roomctl_host *host, const char *room)
         roomctl_plugin *plugin = g_ptr_array_index(host->plugins, i);
         for (guint j = 0; j < plugin->handlers->len; j++) {
             const rc_handler *handler = g_ptr_array_index(plugin->handlers, j);
-            if (handler->purge)
+            if (handler->purge) {
+                rc_batch_touch(plugin);
                 handler->purge(plugin, room, handler->user_data);
+            }
         }
     }
     if (host->journal)

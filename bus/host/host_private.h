@@ -38,6 +38,10 @@ struct roomctl_plugin {
      * process, and @restored says whether it read back what it had. */
     gboolean keeps_state;
     gboolean restored;
+    /* Batches (batch.c): what to call at the end of one, and whether a
+     * handler of this plugin ran during the one under way. */
+    roomctl_batch_end_fn batch_end;
+    gboolean batch_touched;
 };
 
 struct roomctl_result {
@@ -55,12 +59,19 @@ struct roomctl_host {
     guint slow_handler_ms;   /* 0: no slow handler warning */
     struct rc_journal *journal; /* owned; NULL: none (see roomctl_host_open_journal()) */
     roomctl_host_stats stats;
+    guint batch_depth;       /* roomctl_host_begin_batch() calls not yet ended */
 };
 
 /* Log domain of the host's own messages. */
 #define RC_HOST_LOG_DOMAIN "host"
 /* Handlers slower than this are logged unless the host says otherwise. */
 #define RC_HOST_DEFAULT_SLOW_MS 1000
+
+/* batch.c: note that a handler of @plugin runs (inside a batch or not). */
+static inline void rc_batch_touch(roomctl_plugin *plugin)
+{
+    plugin->batch_touched |= plugin->host->batch_depth > 0;
+}
 
 /* host.c: the loaded plugin named @name, or NULL. */
 roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name);

@@ -236,13 +236,25 @@ static roomctl_room *join_end(rc_join *j)
     return current ? room : NULL;
 }
 
+/* Tell the client a join's outcome begins or ends (roomctl_room_callbacks). */
+static void batch(roomctl_room *room, gboolean begins)
+{
+    if (room->cb.batch && (begins || room->bus || !room->free_user_data))
+        room->cb.batch(room, begins, room->user_data);
+}
+
 static void sync_failed(roomctl_room *room, const GError *error)
 {
     room->phase = RC_ROOM_IDLE;
     g_ptr_array_set_size(room->buffer, 0);
     rc_warn("room", "%s: cannot join: %s", room->jid, error->message);
-    if (room->cb.synced)
-        room->cb.synced(room, error, room->user_data);
+    if (!room->cb.synced)
+        return;
+    room_ref(room);
+    batch(room, TRUE); /* synced() may reset every key */
+    room->cb.synced(room, error, room->user_data);
+    batch(room, FALSE);
+    room_unref(room);
 }
 
 /* Look at what arrived during the fetch (see the top of this file). */
@@ -299,6 +311,7 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
         return;
     }
     room_ref(room); /* callbacks may leave the room */
+    batch(room, TRUE);
     xmpp_stanza_t *items = rc_pubsub_answer(reply, RC_NS_PUBSUB, "items");
     g_autoptr(GHashTable) fetched = g_hash_table_new(g_str_hash, g_str_equal);
     for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it && room->bus;
@@ -326,6 +339,7 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
         if (room->cb.synced)
             room->cb.synced(room, NULL, room->user_data);
     }
+    batch(room, FALSE);
     room_unref(room);
 }
 
@@ -512,6 +526,14 @@ static void host_synced(roomctl_room *room, const GError *error, void *host)
     roomctl_room_reconcile_host(room, error, host);
 }
 
+static void host_batch(roomctl_room *room, gboolean begins, void *host)
+{
+    if (begins)
+        roomctl_host_begin_batch(host);
+    else
+        roomctl_host_end_batch(host);
+}
+
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
 {
     static const roomctl_room_callbacks to_host = {
@@ -521,6 +543,7 @@ roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, room
         /* A deleted node leaves no state: the plugins hear a purge. */
         .deleted = host_purge,
         .synced = host_synced,
+        .batch = host_batch,
     };
     return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
 }

@@ -134,6 +134,13 @@ typedef struct roomctl_room_callbacks {
     void (*dropped)(roomctl_room *room, const char *item_id, const GError *why, void *user_data);
     /* The initial sync finished (error NULL) or failed. */
     void (*synced)(roomctl_room *room, const GError *error, void *user_data);
+    /* (issue 15, additive) A join's outcome is about to be applied (@begins
+     * TRUE: the fetched items, resets, the events that came meanwhile and
+     * synced()) and then has been (@begins FALSE), all within one call of
+     * the loop, so that a client that writes its state writes it once (the
+     * host's batch, roomctl_host_begin_batch()).  The end comes even when a
+     * callback left the room meanwhile, unless leaving freed @user_data. */
+    void (*batch)(roomctl_room *room, gboolean begins, void *user_data);
 } roomctl_room_callbacks;
 
 /*

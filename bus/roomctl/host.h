@@ -62,6 +62,17 @@ void roomctl_host_reset(roomctl_host *host, const char *room, const char *type,
 void roomctl_host_purge(roomctl_host *host, const char *room);
 
 /*
+ * (issue 15, additive) A batch: many items handed at once (a join's fetched
+ * state, the resets of roomctl_host_reconcile()).  Between begin and end,
+ * plugins see roomctl_plugin_in_batch() == 1; at the end of the outermost
+ * batch each plugin whose handlers ran and that set a batch end (SDK 1.2)
+ * is called once, so that it writes its state once.  Calls nest; every
+ * begin needs its end.  roomctl_bus_join_host() does this for each join.
+ */
+void roomctl_host_begin_batch(roomctl_host *host);
+void roomctl_host_end_batch(roomctl_host *host);
+
+/*
  * The host's chat power hook, called by roomctl_host_set_chat_enabled() from
  * plugins.  Return TRUE, or FALSE with @error set.  @free_user_data is called
  * when the hook is replaced or the host freed.

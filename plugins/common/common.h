@@ -52,9 +52,14 @@ char *rc_state_doc_text(const rc_state_doc *doc);
 /* Write the document to its file, atomically. */
 gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error);
 /* The same from a handler: on failure say why in @result, or in the plugin's
- * log when @result is NULL (reset and purge have no result). */
-gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
+ * log when @result is NULL (reset and purge have no result).  Inside a
+ * batch it writes nothing until rc_state_doc_batch_end(). */
+gboolean rc_state_doc_save(rc_state_doc *doc, roomctl_plugin *plugin,
                            roomctl_result *result);
+/* During a batch (SDK 1.2) rc_state_doc_save() only notes the change; the
+ * plugin's batch end calls this, which writes the document once if it
+ * changed.  0, or -1 after logging why it could not be written. */
+int rc_state_doc_batch_end(rc_state_doc *doc, roomctl_plugin *plugin);
 const char *rc_state_doc_path(const rc_state_doc *doc);
 /* Files larger than this are not read back. */
 #define RC_STATE_DOC_MAX (64 * 1024 * 1024)

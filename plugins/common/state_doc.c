@@ -7,6 +7,7 @@
 struct rc_state_doc {
     char *path;
     GHashTable *rooms; /* room -> (section -> (key -> JSON text)) */
+    gboolean dirty;    /* changed during a batch, written at its end */
 };
 
 static GHashTable *new_table(GDestroyNotify free_value)
@@ -131,9 +132,15 @@ gboolean rc_state_doc_write(const rc_state_doc *doc, GError **error)
     return rc_write_atomic(doc->path, text, -1, error);
 }
 
-gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
+gboolean rc_state_doc_save(rc_state_doc *doc, roomctl_plugin *plugin,
                            roomctl_result *result)
 {
+    /* A room's whole state at once: written once, at the batch's end. */
+    if (roomctl_plugin_in_batch(plugin)) {
+        doc->dirty = TRUE;
+        return TRUE;
+    }
+    doc->dirty = FALSE;
     GError *error = NULL;
     if (rc_state_doc_write(doc, &error))
         return TRUE;
@@ -144,6 +151,14 @@ gboolean rc_state_doc_save(const rc_state_doc *doc, roomctl_plugin *plugin,
                            error->message);
     g_error_free(error);
     return FALSE;
+}
+
+int rc_state_doc_batch_end(rc_state_doc *doc, roomctl_plugin *plugin)
+{
+    if (!doc->dirty)
+        return 0;
+    doc->dirty = FALSE;
+    return rc_state_doc_save(doc, plugin, NULL) ? 0 : -1;
 }
 
 /* ---- Reading back --------------------------------------------------------- */

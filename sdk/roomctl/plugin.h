@@ -27,6 +27,9 @@
  *   1.1  roomctl_plugin_keeps_state(): a plugin whose effects outlive the
  *        host process is not handed again, after a restart, the state items
  *        it already applied.
+ *   1.2  Batches (issue 15): roomctl_plugin_set_batch_end() and
+ *        roomctl_plugin_in_batch(), so that a plugin handed a room's whole
+ *        state at once (join, rejoin, restart) writes it once, not per item.
  */
 #ifndef ROOMCTL_PLUGIN_H
 #define ROOMCTL_PLUGIN_H
@@ -39,7 +42,7 @@ extern "C" {
 #endif
 
 #define ROOMCTL_PLUGIN_ABI_MAJOR 1
-#define ROOMCTL_PLUGIN_ABI_MINOR 1
+#define ROOMCTL_PLUGIN_ABI_MINOR 2
 
 /* The name of the symbol that ROOMCTL_PLUGIN_DEFINE() exports. */
 #define ROOMCTL_PLUGIN_SYMBOL "roomctl_plugin_entry"
@@ -190,6 +193,30 @@ void roomctl_plugin_log(roomctl_plugin *plugin, roomctl_log_level level,
  * outside init.
  */
 int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored);
+
+/*
+ * (1.2) Batches.  When the host hands many items at once (the state fetched
+ * when a room is joined or joined again, and the keys it resets after a
+ * restart), it runs them as one batch: during it, roomctl_plugin_in_batch()
+ * returns 1 in this plugin's handlers, resets and purges, and afterwards
+ * @batch_end is called once if any of them was called.  A plugin that
+ * writes its state to a file can defer the write to @batch_end and so write
+ * once per batch instead of once per item.  Live items come one at a time,
+ * outside any batch (roomctl_plugin_in_batch() returns 0).
+ *
+ * @batch_end: returns 0, or -1 when what the plugin deferred could not be
+ * made to last (it logs why with roomctl_plugin_log()); the host then
+ * forgets, in its applied-state journal, what this plugin applied, so that
+ * after a restart it is handed every current item again.
+ *
+ * set_batch_end: only during init; returns ROOMCTL_PLUGIN_OK, or
+ * ROOMCTL_PLUGIN_EINVAL outside init.  A plugin that sets none is called
+ * as before and must write per item.
+ */
+typedef int (*roomctl_batch_end_fn)(roomctl_plugin *plugin);
+int roomctl_plugin_set_batch_end(roomctl_plugin *plugin, roomctl_batch_end_fn batch_end);
+/* 1 while the host runs a batch (see above), else 0. */
+int roomctl_plugin_in_batch(const roomctl_plugin *plugin);
 
 /* Keep private state.  @free_data is called with @data at unload (after
  * shutdown) or when the data is replaced.  Both may be NULL. */
