@@ -8,12 +8,8 @@
 
 int roomctl_plugin_set_batch_end(roomctl_plugin *plugin, roomctl_batch_end_fn batch_end)
 {
-    if (!plugin)
+    if (!rc_plugin_in_init(plugin, "roomctl_plugin_set_batch_end"))
         return ROOMCTL_PLUGIN_EINVAL;
-    if (!plugin->in_init) {
-        rc_warn(plugin->log_domain, "roomctl_plugin_set_batch_end() outside init: ignored");
-        return ROOMCTL_PLUGIN_EINVAL;
-    }
     plugin->batch_end = batch_end;
     return ROOMCTL_PLUGIN_OK;
 }

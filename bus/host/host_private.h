@@ -73,6 +73,10 @@ static inline void rc_batch_touch(roomctl_plugin *plugin)
     plugin->batch_touched |= plugin->host->batch_depth > 0;
 }
 
+/* plugin_api.c: TRUE during @plugin's init; else FALSE, with a warning
+ * naming @call when @plugin is not NULL. */
+gboolean rc_plugin_in_init(const roomctl_plugin *plugin, const char *call);
+
 /* host.c: the loaded plugin named @name, or NULL. */
 roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name);
 

@@ -85,14 +85,19 @@ void roomctl_plugin_set_data(roomctl_plugin *plugin, void *data, void (*free_dat
         free_old(old);
 }
 
-int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored)
+gboolean rc_plugin_in_init(const roomctl_plugin *plugin, const char *call)
 {
     if (!plugin)
+        return FALSE;
+    if (!plugin->in_init)
+        rc_warn(plugin->log_domain, "%s() outside init: ignored", call);
+    return plugin->in_init;
+}
+
+int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored)
+{
+    if (!rc_plugin_in_init(plugin, "roomctl_plugin_keeps_state"))
         return ROOMCTL_PLUGIN_EINVAL;
-    if (!plugin->in_init) {
-        rc_warn(plugin->log_domain, "roomctl_plugin_keeps_state() outside init: ignored");
-        return ROOMCTL_PLUGIN_EINVAL;
-    }
     plugin->keeps_state = TRUE;
     plugin->restored = restored != 0;
     return ROOMCTL_PLUGIN_OK;
