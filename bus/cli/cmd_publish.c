@@ -36,7 +36,8 @@ int rc_cmd_publish(int argc, char **argv)
                                                         (const char *const *)argv + 3, &error);
     }
     if (status < 0 && item && dry_run) {
-        char *node = roomctl_room_node_name(argv[1]);
+        char *node = roomctl_item_is_state(item) ? roomctl_room_node_name(argv[1])
+                                                 : roomctl_room_events_node_name(argv[1]);
         char *xml = roomctl_item_encode_xml(item);
         printf("<!-- node %s, item id %s -->\n%s\n", node, roomctl_item_id(item), xml);
         g_free(xml);

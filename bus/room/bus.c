@@ -16,11 +16,21 @@ static gpointer init_strophe(gpointer unused)
     return NULL;
 }
 
-char *roomctl_room_node_name(const char *room_jid)
+static char *node_name(const char *prefix, const char *room_jid)
 {
     g_autofree char *bare = g_strndup(room_jid, strcspn(room_jid, "/"));
     g_autofree char *lower = g_utf8_strdown(bare, -1);
-    return g_strconcat("roomctl/", lower, NULL);
+    return g_strconcat(prefix, lower, NULL);
+}
+
+char *roomctl_room_node_name(const char *room_jid)
+{
+    return node_name("roomctl/", room_jid);
+}
+
+char *roomctl_room_events_node_name(const char *room_jid)
+{
+    return node_name("roomctl-events/", room_jid);
 }
 
 /* ---- Connection events ------------------------------------------------------ */

@@ -84,7 +84,9 @@ void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_i
             done(bus, error, user_data);
         return;
     }
-    g_autofree char *node = roomctl_room_node_name(room_jid);
+    /* Events are delivered, never kept: the room's transient node. */
+    g_autofree char *node = roomctl_item_is_state(item) ? roomctl_room_node_name(room_jid)
+                                                        : roomctl_room_events_node_name(room_jid);
     xmpp_stanza_t *iq = rc_pubsub_publish(rc_bus_ctx(bus), bus->pubsub_service, node,
                                           roomctl_item_id(item), payload);
     xmpp_stanza_release(payload);

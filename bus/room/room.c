@@ -27,6 +27,7 @@ struct roomctl_room {
     roomctl_bus *bus;        /* NULL once left */
     char *jid;               /* bare */
     char *node;
+    char *events_node;       /* transient: event items, never fetched */
     roomctl_room_callbacks cb;
     void *user_data;
     GDestroyNotify free_user_data;
@@ -56,6 +57,7 @@ static void room_unref(roomctl_room *room)
     g_ptr_array_unref(room->buffer);
     g_free(room->jid);
     g_free(room->node);
+    g_free(room->events_node);
     g_free(room);
 }
 
@@ -186,7 +188,35 @@ static void node_deleted(roomctl_room *room)
         room->cb.deleted(room, room->user_data);
 }
 
-/* A live <event/> of this room's node. */
+/* Whether @c (a child of <event/>) is about the room's events node. */
+static gboolean on_events_node(const roomctl_room *room, xmpp_stanza_t *c)
+{
+    const char *node = xmpp_stanza_get_attribute(c, "node");
+    return node && g_str_equal(node, room->events_node);
+}
+
+/* Items of the events node: delivered live, never state.  Its retractions,
+ * purge and deletion say nothing about the room's state. */
+static void deliver_events(roomctl_room *room, xmpp_stanza_t *items)
+{
+    for (xmpp_stanza_t *it = xmpp_stanza_get_children(items); it && room->bus;
+         it = xmpp_stanza_get_next(it)) {
+        const char *kind = xmpp_stanza_get_name(it);
+        roomctl_item *item = kind && g_str_equal(kind, "item") ? decode(room, it, FALSE) : NULL;
+        if (item && roomctl_item_is_state(item)) {
+            g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
+                                                "%s is state, published to the room's events "
+                                                "node", roomctl_item_type(item));
+            drop(room, roomctl_item_id(item), why);
+        } else if (item) {
+            deliver(room, item);
+        }
+        if (item)
+            roomctl_item_unref(item);
+    }
+}
+
+/* A live <event/> of this room's nodes. */
 static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
 {
     for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && room->bus;
@@ -194,7 +224,10 @@ static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
         const char *name = xmpp_stanza_get_name(c);
         if (!name)
             continue;
-        if (g_str_equal(name, "items")) {
+        if (on_events_node(room, c)) {
+            if (g_str_equal(name, "items"))
+                deliver_events(room, c);
+        } else if (g_str_equal(name, "items")) {
             for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it && room->bus;
                  it = xmpp_stanza_get_next(it)) {
                 const char *kind = xmpp_stanza_get_name(it);
@@ -266,8 +299,14 @@ static void apply_buffer(roomctl_room *room)
     g_autoptr(GPtrArray) order = g_ptr_array_new();
     for (guint i = 0; i < buffer->len && room->bus; i++) {
         xmpp_stanza_t *event = g_ptr_array_index(buffer, i);
-        for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c; c = xmpp_stanza_get_next(c)) {
+        for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && room->bus;
+             c = xmpp_stanza_get_next(c)) {
             const char *name = xmpp_stanza_get_name(c);
+            if (on_events_node(room, c)) {
+                if (name && g_str_equal(name, "items"))
+                    deliver_events(room, c);
+                continue;
+            }
             if (name && g_str_equal(name, "delete")) {
                 node_deleted(room);
                 return;
@@ -343,6 +382,25 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     room_unref(room);
 }
 
+/* The events node is subscribed, never fetched: what it delivers is live. */
+static void on_events_subscribed(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                                 void *data)
+{
+    roomctl_room *room = join_end(data);
+    if (!room)
+        return;
+    if (!reply && !g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)) {
+        sync_failed(room, error);
+        return;
+    }
+    if (!reply)
+        rc_warn("room", "%s: the room has no events node (made by an older roomctl): "
+                "events are not delivered until `roomctl room create %s` adds it",
+                room->jid, room->jid);
+    rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, room->node),
+                   RC_OP_FETCH, room->jid, NULL, on_fetched, join_new(room));
+}
+
 static void on_subscribed(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
                           void *data)
 {
@@ -353,8 +411,9 @@ static void on_subscribed(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *
         sync_failed(room, error);
         return;
     }
-    rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, room->node),
-                   RC_OP_FETCH, room->jid, NULL, on_fetched, join_new(room));
+    rc_bus_request(bus, rc_pubsub_subscribe(rc_bus_ctx(bus), bus->pubsub_service,
+                                            room->events_node, roomctl_bus_jid(bus)),
+                   RC_OP_SUBSCRIBE, room->jid, NULL, on_events_subscribed, join_new(room));
 }
 
 void rc_room_start(roomctl_room *room)
@@ -415,7 +474,7 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
     g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func((GDestroyNotify)room_unref);
     for (guint i = 0; i < bus->rooms->len; i++) {
         roomctl_room *room = g_ptr_array_index(bus->rooms, i);
-        if (g_str_equal(room->node, node))
+        if (g_str_equal(room->node, node) || g_str_equal(room->events_node, node))
             g_ptr_array_add(rooms, room_ref(room));
     }
     for (guint i = 0; i < rooms->len; i++) {
@@ -455,6 +514,7 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
     room->bus = bus;
     room->jid = g_strndup(room_jid, strcspn(room_jid, "/"));
     room->node = roomctl_room_node_name(room_jid);
+    room->events_node = roomctl_room_events_node_name(room_jid);
     if (callbacks)
         room->cb = *callbacks;
     room->user_data = user_data;
@@ -487,63 +547,11 @@ void roomctl_room_leave(roomctl_room *room)
     roomctl_bus *bus = room->bus;
     if (!bus)
         return;
-    if (roomctl_bus_is_connected(bus))
+    if (roomctl_bus_is_connected(bus)) {
         rc_bus_send(bus, rc_pubsub_unsubscribe(rc_bus_ctx(bus), bus->pubsub_service, room->node,
                                                roomctl_bus_jid(bus)));
+        rc_bus_send(bus, rc_pubsub_unsubscribe(rc_bus_ctx(bus), bus->pubsub_service,
+                                               room->events_node, roomctl_bus_jid(bus)));
+    }
     rc_room_detach(room);
-}
-
-/* ---- The plugin host as a room client ----------------------------------------------- */
-
-static void host_item(roomctl_room *room, const roomctl_item *item, void *host)
-{
-    roomctl_host_dispatch(host, item, NULL);
-}
-
-static void host_reset(roomctl_room *room, const char *type, const char *item_id, void *host)
-{
-    roomctl_host_reset(host, room->jid, type, item_id);
-}
-
-static void host_purge(roomctl_room *room, void *host)
-{
-    roomctl_host_purge(host, room->jid);
-}
-
-void roomctl_room_reconcile_host(roomctl_room *room, const GError *error, roomctl_host *host)
-{
-    /* No node, no state: what the plugins kept from before goes.  Any other
-     * failure says nothing about the state. */
-    if (error && !g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))
-        return;
-    GPtrArray *state = error ? g_ptr_array_new() : roomctl_room_state(room);
-    roomctl_host_reconcile(host, room->jid, state);
-    g_ptr_array_unref(state);
-}
-
-static void host_synced(roomctl_room *room, const GError *error, void *host)
-{
-    roomctl_room_reconcile_host(room, error, host);
-}
-
-static void host_batch(roomctl_room *room, gboolean begins, void *host)
-{
-    if (begins)
-        roomctl_host_begin_batch(host);
-    else
-        roomctl_host_end_batch(host);
-}
-
-roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
-{
-    static const roomctl_room_callbacks to_host = {
-        .item = host_item,
-        .reset = host_reset,
-        .purge = host_purge,
-        /* A deleted node leaves no state: the plugins hear a purge. */
-        .deleted = host_purge,
-        .synced = host_synced,
-        .batch = host_batch,
-    };
-    return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
 }

@@ -142,13 +142,49 @@ roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room
     return rc_wait_run(wait, bus, 3 * bus->timeout_ms + 1000, error);
 }
 
-/* ---- Create: reconfigure when the node exists, else create it ----------------- */
+/* ---- Create: reconfigure when the node exists, else create it ----------------- *
+ * First the state node, then the room's events node (transient) the same way. */
+
+static void on_events_created(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                              void *data)
+{
+    rc_admin *a = data;
+    if (reply)
+        show_start(a);
+    else
+        admin_finish(a, error);
+}
+
+static void on_events_configured(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                                 void *data)
+{
+    rc_admin *a = data;
+    g_autofree char *node = roomctl_room_events_node_name(a->info->room);
+    if (reply)
+        show_start(a);
+    else if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND) ||
+             g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED))
+        rc_bus_request(bus, rc_pubsub_create_node(rc_bus_ctx(bus), bus->pubsub_service, node,
+                                                  a->access, TRUE),
+                       RC_OP_CREATE, a->info->room, NULL, on_events_created, a);
+    else
+        admin_finish(a, error);
+}
+
+static void events_start(rc_admin *a)
+{
+    roomctl_bus *bus = a->bus;
+    g_autofree char *node = roomctl_room_events_node_name(a->info->room);
+    rc_bus_request(bus, rc_pubsub_configure_node(rc_bus_ctx(bus), bus->pubsub_service, node,
+                                                 a->access, TRUE),
+                   RC_OP_CONFIGURE, a->info->room, NULL, on_events_configured, a);
+}
 
 static void on_created(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error, void *data)
 {
     rc_admin *a = data;
     if (reply)
-        show_start(a);
+        events_start(a);
     else if (a->refusal && !g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED))
         admin_finish(a, a->refusal); /* it exists, and we may not configure it */
     else
@@ -162,7 +198,7 @@ static void on_configured(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *
 {
     rc_admin *a = data;
     if (reply) {
-        show_start(a);
+        events_start(a);
     } else if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND) ||
                g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED)) {
         if (error->code == ROOMCTL_ERR_NOT_ALLOWED)
@@ -184,7 +220,7 @@ roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *ro
     rc_bus_request(bus, rc_pubsub_configure(rc_bus_ctx(bus), bus->pubsub_service, a->info->node,
                                             access),
                    RC_OP_CONFIGURE, a->info->room, NULL, on_configured, a);
-    return rc_wait_run(wait, bus, 5 * bus->timeout_ms + 1000, error);
+    return rc_wait_run(wait, bus, 7 * bus->timeout_ms + 1000, error);
 }
 
 /* ---- Grant ------------------------------------------------------------------- */
@@ -194,19 +230,37 @@ static void on_granted(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     rc_wait_finish(wait, error, NULL, NULL);
 }
 
-gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
-                                     roomctl_affiliation affiliation, GError **error)
+static gboolean grant_on(roomctl_bus *bus, const char *room_jid, const char *node,
+                         const char *bare, roomctl_affiliation affiliation, GError **error)
 {
-    GError *failed = NULL;
-    g_autofree char *node = roomctl_room_node_name(room_jid);
-    g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
     rc_wait *wait = rc_wait_new();
     rc_bus_request(bus, rc_pubsub_set_affiliation(rc_bus_ctx(bus), bus->pubsub_service, node,
                                                   bare, affiliation),
-                   RC_OP_GRANT, room_jid, NULL,
-                   on_granted, wait);
+                   RC_OP_GRANT, room_jid, NULL, on_granted, wait);
+    GError *failed = NULL;
     rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
     if (failed)
         g_propagate_error(error, failed);
     return failed == NULL;
+}
+
+gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
+                                     roomctl_affiliation affiliation, GError **error)
+{
+    g_autofree char *node = roomctl_room_node_name(room_jid);
+    g_autofree char *events = roomctl_room_events_node_name(room_jid);
+    g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
+    if (!grant_on(bus, room_jid, node, bare, affiliation, error))
+        return FALSE;
+    /* The events node too; a room made before it existed has none (`roomctl
+     * room create` again adds it). */
+    GError *failed = NULL;
+    if (grant_on(bus, room_jid, events, bare, affiliation, &failed))
+        return TRUE;
+    if (g_error_matches(failed, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)) {
+        g_error_free(failed);
+        return TRUE;
+    }
+    g_propagate_error(error, failed);
+    return FALSE;
 }

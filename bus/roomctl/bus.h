@@ -107,6 +107,10 @@ gboolean roomctl_bus_is_resumed(const roomctl_bus *bus);
 
 /* "roomctl/" + the room's bare JID; free with g_free(). */
 char *roomctl_room_node_name(const char *room_jid);
+/* (issue 15, additive) "roomctl-events/" + the room's bare JID: the room's
+ * transient node, where items of kind "event" go (delivered live, never
+ * stored: docs/wire-format.md section 2); free with g_free(). */
+char *roomctl_room_events_node_name(const char *room_jid);
 
 /* ---- Room clients ----------------------------------------------------------
  * Join = subscribe (idempotent), fetch all current items, apply them as the

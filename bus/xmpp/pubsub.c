@@ -102,8 +102,10 @@ static void add_field(xmpp_stanza_t *form, const char *var, const char *value, c
     add_text(child(field, "value", NULL), value);
 }
 
-/* The node configuration roomctl relies on (XEP-0004 submit form). */
-static void add_config_form(xmpp_stanza_t *parent, roomctl_access access)
+/* The node configuration roomctl relies on (XEP-0004 submit form).  A
+ * transient node (a room's events, docs/wire-format.md section 2) delivers
+ * items and keeps none. */
+static void add_config_form(xmpp_stanza_t *parent, roomctl_access access, gboolean transient)
 {
     xmpp_stanza_t *form = child(parent, "x", NS_DATA);
     xmpp_stanza_set_type(form, "submit");
@@ -111,9 +113,9 @@ static void add_config_form(xmpp_stanza_t *parent, roomctl_access access)
     add_field(form, "pubsub#publish_model", "publishers", NULL);
     add_field(form, "pubsub#access_model", access == ROOMCTL_ACCESS_MEMBERS ? "whitelist" : "open",
               NULL);
-    add_field(form, "pubsub#persist_items", "1", NULL);
+    add_field(form, "pubsub#persist_items", transient ? "0" : "1", NULL);
     /* Every state key is one item: keep as many as the server allows. */
-    add_field(form, "pubsub#max_items", "max", NULL);
+    add_field(form, "pubsub#max_items", transient ? "1" : "max", NULL);
     add_field(form, "pubsub#notify_retract", "1", NULL);
     add_field(form, "pubsub#notify_delete", "1", NULL);
     add_field(form, "pubsub#deliver_payloads", "1", NULL);
@@ -123,22 +125,34 @@ static void add_config_form(xmpp_stanza_t *parent, roomctl_access access)
     add_field(form, "pubsub#send_last_published_item", "never", NULL);
 }
 
-xmpp_stanza_t *rc_pubsub_create(xmpp_ctx_t *ctx, const char *service, const char *node,
-                                roomctl_access access)
+xmpp_stanza_t *rc_pubsub_create_node(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                     roomctl_access access, gboolean transient)
 {
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB, "create", node, &verb);
-    add_config_form(child(xmpp_stanza_get_children(iq), "configure", NULL), access);
+    add_config_form(child(xmpp_stanza_get_children(iq), "configure", NULL), access, transient);
+    return iq;
+}
+
+xmpp_stanza_t *rc_pubsub_create(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                roomctl_access access)
+{
+    return rc_pubsub_create_node(ctx, service, node, access, FALSE);
+}
+
+xmpp_stanza_t *rc_pubsub_configure_node(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                        roomctl_access access, gboolean transient)
+{
+    xmpp_stanza_t *verb;
+    xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "configure", node, &verb);
+    add_config_form(verb, access, transient);
     return iq;
 }
 
 xmpp_stanza_t *rc_pubsub_configure(xmpp_ctx_t *ctx, const char *service, const char *node,
                                    roomctl_access access)
 {
-    xmpp_stanza_t *verb;
-    xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "configure", node, &verb);
-    add_config_form(verb, access);
-    return iq;
+    return rc_pubsub_configure_node(ctx, service, node, access, FALSE);
 }
 
 xmpp_stanza_t *rc_pubsub_get_config(xmpp_ctx_t *ctx, const char *service, const char *node)

@@ -30,6 +30,12 @@ xmpp_stanza_t *rc_pubsub_create(xmpp_ctx_t *ctx, const char *service, const char
 /* Set roomctl's configuration on an existing node. */
 xmpp_stanza_t *rc_pubsub_configure(xmpp_ctx_t *ctx, const char *service, const char *node,
                                    roomctl_access access);
+/* The same for a state node, or (@transient) a room's events node, which
+ * delivers items and keeps none (docs/wire-format.md section 2). */
+xmpp_stanza_t *rc_pubsub_create_node(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                     roomctl_access access, gboolean transient);
+xmpp_stanza_t *rc_pubsub_configure_node(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                        roomctl_access access, gboolean transient);
 xmpp_stanza_t *rc_pubsub_get_config(xmpp_ctx_t *ctx, const char *service, const char *node);
 xmpp_stanza_t *rc_pubsub_get_affiliations(xmpp_ctx_t *ctx, const char *service,
                                           const char *node);

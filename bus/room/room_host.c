@@ -1,0 +1,58 @@
+/* The plugin host as a room client (roomctl_bus_join_host()): items, resets,
+ * purges, the reconcile after a join, and a join's items as one batch. */
+#include "bus_private.h"
+
+/* ---- The plugin host as a room client ----------------------------------------------- */
+
+static void host_item(roomctl_room *room, const roomctl_item *item, void *host)
+{
+    roomctl_host_dispatch(host, item, NULL);
+}
+
+static void host_reset(roomctl_room *room, const char *type, const char *item_id, void *host)
+{
+    roomctl_host_reset(host, roomctl_room_jid(room), type, item_id);
+}
+
+static void host_purge(roomctl_room *room, void *host)
+{
+    roomctl_host_purge(host, roomctl_room_jid(room));
+}
+
+void roomctl_room_reconcile_host(roomctl_room *room, const GError *error, roomctl_host *host)
+{
+    /* No node, no state: what the plugins kept from before goes.  Any other
+     * failure says nothing about the state. */
+    if (error && !g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))
+        return;
+    GPtrArray *state = error ? g_ptr_array_new() : roomctl_room_state(room);
+    roomctl_host_reconcile(host, roomctl_room_jid(room), state);
+    g_ptr_array_unref(state);
+}
+
+static void host_synced(roomctl_room *room, const GError *error, void *host)
+{
+    roomctl_room_reconcile_host(room, error, host);
+}
+
+static void host_batch(roomctl_room *room, gboolean begins, void *host)
+{
+    if (begins)
+        roomctl_host_begin_batch(host);
+    else
+        roomctl_host_end_batch(host);
+}
+
+roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
+{
+    static const roomctl_room_callbacks to_host = {
+        .item = host_item,
+        .reset = host_reset,
+        .purge = host_purge,
+        /* A deleted node leaves no state: the plugins hear a purge. */
+        .deleted = host_purge,
+        .synced = host_synced,
+        .batch = host_batch,
+    };
+    return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
+}
