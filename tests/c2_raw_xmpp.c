@@ -1,9 +1,11 @@
 #include "c2_raw_xmpp.h"
 
+#include <string.h>
 #include <strophe.h>
 
 typedef struct raw {
     xmpp_ctx_t *ctx;
+    const char *before; /* raw bytes to send first, or NULL */
     char *request;      /* the IQ to send once logged in */
     gboolean done;
     gboolean ok;
@@ -39,6 +41,8 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
             return;
         }
         xmpp_id_handler_add(conn, on_answer, "c2-raw-1", r);
+        if (r->before)
+            xmpp_send_raw(conn, r->before, strlen(r->before));
         xmpp_send(conn, iq);
         xmpp_stanza_release(iq);
     } else if (!r->done) {
@@ -47,19 +51,13 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     }
 }
 
-gboolean c2_raw_publish(int port, const char *jid, const char *password, const char *service,
-                        const char *node, const char *item_id, const char *payload_xml,
-                        char **error_text)
+/* Log in, send @before (raw, may be NULL) then the IQ @request (taken),
+ * and wait for its answer. */
+static gboolean run(int port, const char *jid, const char *password, const char *before,
+                    char *request, char **error_text)
 {
     xmpp_initialize();
-    raw r = { xmpp_ctx_new(NULL, NULL), NULL, FALSE, FALSE, NULL };
-    r.request = g_markup_printf_escaped(
-        "<iq type='set' id='c2-raw-1' to='%s'>"
-        "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
-        "<publish node='%s'><item id='%s'>", service, node, item_id);
-    char *full = g_strconcat(r.request, payload_xml, "</item></publish></pubsub></iq>", NULL);
-    g_free(r.request);
-    r.request = full;
+    raw r = { xmpp_ctx_new(NULL, NULL), before, request, FALSE, FALSE, NULL };
 
     xmpp_conn_t *conn = xmpp_conn_new(r.ctx);
     xmpp_conn_set_flags(conn, XMPP_CONN_FLAG_DISABLE_TLS);
@@ -85,4 +83,27 @@ gboolean c2_raw_publish(int port, const char *jid, const char *password, const c
     else
         g_free(r.error_text);
     return r.ok;
+}
+
+gboolean c2_raw_publish(int port, const char *jid, const char *password, const char *service,
+                        const char *node, const char *item_id, const char *payload_xml,
+                        char **error_text)
+{
+    g_autofree char *head = g_markup_printf_escaped(
+        "<iq type='set' id='c2-raw-1' to='%s'>"
+        "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+        "<publish node='%s'><item id='%s'>", service, node, item_id);
+    return run(port, jid, password, NULL,
+               g_strconcat(head, payload_xml, "</item></publish></pubsub></iq>", NULL),
+               error_text);
+}
+
+gboolean c2_raw_send(int port, const char *jid, const char *password, const char *xml,
+                     char **error_text)
+{
+    g_autofree char *domain = g_strndup(strchr(jid, '@') + 1, strcspn(strchr(jid, '@') + 1, "/"));
+    return run(port, jid, password, xml,
+               g_markup_printf_escaped("<iq type='get' id='c2-raw-1' to='%s'>"
+                                       "<ping xmlns='urn:xmpp:ping'/></iq>", domain),
+               error_text);
 }

@@ -101,6 +101,30 @@ static char *make_certificate(const char *certs, GError **error)
     return g_strdup_printf("  ssl = { certificate = \"%s\"; key = \"%s\" }\n", crt, key);
 }
 
+/* The shipped rules (RC_AGENT_FIREWALL) with the agents' list in the
+ * server's folder, and the configuration line that loads them; NULL without
+ * agents, or with @error. */
+static char *agent_firewall(rc_prosody *server, const char *const *agents, GError **error)
+{
+    if (!agents)
+        return NULL;
+    g_autofree char *rules = NULL;
+    if (!g_file_get_contents(RC_AGENT_FIREWALL, &rules, NULL, error))
+        return NULL;
+    GString *list = g_string_new(NULL);
+    for (const char *const *a = agents; *a; a++)
+        g_string_append_printf(list, "%s@" RC_PROSODY_DOMAIN "\n", *a);
+    g_autofree char *list_path = g_build_filename(server->dir, "roomctl-agents.txt", NULL);
+    g_autofree char *rules_path = g_build_filename(server->dir, "roomctl-agents.pfw", NULL);
+    g_autofree char *list_ref = g_strconcat("file:", list_path, NULL);
+    g_auto(GStrv) parts = g_strsplit(rules, "file:/etc/prosody/roomctl-agents.txt", -1);
+    g_autofree char *ours = g_strjoinv(list_ref, parts);
+    gboolean ok = g_file_set_contents(list_path, list->str, (gssize)list->len, error) &&
+                  g_file_set_contents(rules_path, ours, -1, error);
+    g_string_free(list, TRUE);
+    return ok ? g_strdup_printf("firewall_scripts = { \"%s\" }\n", rules_path) : NULL;
+}
+
 static gboolean write_config(rc_prosody *server, const rc_prosody_options *options,
                              GError **error)
 {
@@ -115,6 +139,9 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
     }
     g_autofree char *ssl = NULL;
     if (options->tls && !(ssl = make_certificate(certs, error)))
+        return FALSE;
+    g_autofree char *firewall = agent_firewall(server, options->agent_accounts, error);
+    if (options->agent_accounts && !firewall)
         return FALSE;
     const char *level = g_getenv("RC_PROSODY_DEBUG") ? "debug" : "info";
     const char *storage = options->persistent
@@ -135,9 +162,10 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "allow_unencrypted_plain_auth = true\n"
         "authentication = \"internal_plain\"\n"
         "log = { { levels = { min = \"%s\" }, to = \"file\", filename = \"%s\" } }\n"
-        "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
+        "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\"%s }\n"
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = %u\n"
+        "%s"
         "%s"
         "VirtualHost \"" RC_PROSODY_DOMAIN "\"\n"
         "%s"
@@ -147,7 +175,9 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
         "%s",
         pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
-        options->pubsub_max_items ? options->pubsub_max_items : 256, storage,
+        firewall ? "; \"firewall\"" : "",
+        options->pubsub_max_items ? options->pubsub_max_items : 256, firewall ? firewall : "",
+        storage,
         ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "");
     return g_file_set_contents(server->config_path, config, -1, error);
 }

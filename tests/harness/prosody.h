@@ -32,6 +32,12 @@ typedef struct rc_prosody_options {
     /* (E, additive) Lua appended to the configuration: more hosts, or
      * global options after a `Host "*"` line.  NULL: none. */
     const char *extra_config;
+    /* (issue 15, additive) Accounts of roomctl agents (user names of
+     * RC_PROSODY_DOMAIN, NULL-terminated, may be NULL): the server drops
+     * every stanza to them that does not come from the PubSub service, the
+     * gate, the server or another agent (examples/prosody/roomctl-agents.pfw,
+     * Prosody's mod_firewall from Debian's prosody-modules). */
+    const char *const *agent_accounts;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client
