@@ -19,6 +19,10 @@ struct rc_acl {
     GHashTable *everywhere;  /* lower-case bare JIDs; NULL: no list for every room */
     GHashTable *rooms;       /* lower-case room JID -> set of lower-case bare JIDs */
     GHashTable *told;        /* room JID -> rc_told bits: what was logged once already */
+    /* The last room tell_once() looked up, and its bits: items come room
+     * by room, so most items need no lookup at all. */
+    char told_room[256];     /* "" when none, or the JID did not fit */
+    guint told_bits;
 };
 
 void rc_acl_free(rc_acl *acl)
@@ -130,10 +134,18 @@ static void tell_once(rc_acl *acl, const char *room_jid, rc_told what,
 static void tell_once(rc_acl *acl, const char *room_jid, rc_told what,
                       const char *fmt, ...)
 {
+    if ((acl->told_bits & what) && strcmp(acl->told_room, room_jid) == 0)
+        return;
     guint told = GPOINTER_TO_UINT(g_hash_table_lookup(acl->told, room_jid));
+    if (!(told & what))
+        g_hash_table_replace(acl->told, g_strdup(room_jid), GUINT_TO_POINTER(told | what));
+    gboolean fits = g_strlcpy(acl->told_room, room_jid, sizeof acl->told_room) <
+                    sizeof acl->told_room;
+    acl->told_bits = fits ? told | what : 0;
+    if (!fits)
+        acl->told_room[0] = '\0';
     if (told & what)
         return;
-    g_hash_table_replace(acl->told, g_strdup(room_jid), GUINT_TO_POINTER(told | what));
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *message = g_strdup_vprintf(fmt, ap);
