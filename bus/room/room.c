@@ -470,15 +470,22 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
         return;
     const char *from = xmpp_stanza_get_from(message);
     gboolean trusted = same_jid(from, bus->pubsub_service);
-    /* Copy the list: callbacks may leave rooms. */
-    g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func((GDestroyNotify)room_unref);
+    /* Copy the matching rooms (callbacks may leave rooms): nearly always
+     * one, so on the stack, with no allocation per event. */
+    roomctl_room *local[4], **rooms = local;
+    guint n = 0;
     for (guint i = 0; i < bus->rooms->len; i++) {
         roomctl_room *room = g_ptr_array_index(bus->rooms, i);
-        if (g_str_equal(room->node, node) || g_str_equal(room->events_node, node))
-            g_ptr_array_add(rooms, room_ref(room));
+        if (!g_str_equal(room->node, node) && !g_str_equal(room->events_node, node))
+            continue;
+        if (n == G_N_ELEMENTS(local) && rooms == local)
+            rooms = g_memdup2(local, sizeof local);
+        if (n >= G_N_ELEMENTS(local))
+            rooms = g_renew(roomctl_room *, rooms, n + 1);
+        rooms[n++] = room_ref(room);
     }
-    for (guint i = 0; i < rooms->len; i++) {
-        roomctl_room *room = g_ptr_array_index(rooms, i);
+    for (guint i = 0; i < n; i++) {
+        roomctl_room *room = rooms[i];
         if (!room->bus)
             continue;
         if (!trusted) {
@@ -492,6 +499,10 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
             apply_event(room, event);
         }
     }
+    for (guint i = 0; i < n; i++)
+        room_unref(rooms[i]);
+    if (rooms != local)
+        g_free(rooms);
 }
 
 /* ---- Join and leave ---------------------------------------------------------------- */
