@@ -301,7 +301,8 @@ GPtrArray *roomctl_bus_room_sync_sync(roomctl_bus *bus, const char *room_jid, GE
 
 #define ROOMCTL_DEFAULT_MAX_ITEM_SIZE (1024 * 1024)
 
-/* Items bigger than @bytes (as XML) are dropped; 0: the default, 1 MiB. */
+/* Items bigger than @bytes (their element names and text; attribute values
+ * are not counted) are dropped; 0: the default, 1 MiB. */
 void roomctl_bus_set_max_item_size(roomctl_bus *bus, gsize bytes);
 /*
  * The moderators of @room_jid (bare JIDs; resources are ignored; copied),
