@@ -45,16 +45,16 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
             xmpp_send_raw(conn, r->before, strlen(r->before));
         xmpp_send(conn, iq);
         xmpp_stanza_release(iq);
-    } else if (!r->done) {
+    } else if (!r->done && !r->error_text) {
         r->error_text = g_strdup_printf("disconnected before the answer (error %d)", error);
         r->done = TRUE;
     }
 }
 
 /* Log in, send @before (raw, may be NULL) then the IQ @request (taken),
- * and wait for its answer. */
+ * and wait at most @seconds for its answer. */
 static gboolean run(int port, const char *jid, const char *password, const char *before,
-                    char *request, char **error_text)
+                    char *request, guint seconds, char **error_text)
 {
     xmpp_initialize();
     raw r = { xmpp_ctx_new(NULL, NULL), before, request, FALSE, FALSE, NULL };
@@ -67,11 +67,11 @@ static gboolean run(int port, const char *jid, const char *password, const char 
         r.error_text = g_strdup("cannot start the connection");
         r.done = TRUE;
     }
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time() + seconds * G_USEC_PER_SEC;
     while (!r.done && g_get_monotonic_time() < deadline)
         xmpp_run_once(r.ctx, 50);
     if (!r.done)
-        r.error_text = g_strdup("no answer within 10 s");
+        r.error_text = g_strdup_printf("no answer within %u s", seconds);
     /* Let the disconnect go out. */
     for (int i = 0; i < 10 && xmpp_conn_is_connected(conn); i++)
         xmpp_run_once(r.ctx, 20);
@@ -94,7 +94,7 @@ gboolean c2_raw_publish(int port, const char *jid, const char *password, const c
         "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
         "<publish node='%s'><item id='%s'>", service, node, item_id);
     return run(port, jid, password, NULL,
-               g_strconcat(head, payload_xml, "</item></publish></pubsub></iq>", NULL),
+               g_strconcat(head, payload_xml, "</item></publish></pubsub></iq>", NULL), 10,
                error_text);
 }
 
@@ -104,6 +104,6 @@ gboolean c2_raw_send(int port, const char *jid, const char *password, const char
     g_autofree char *domain = g_strndup(strchr(jid, '@') + 1, strcspn(strchr(jid, '@') + 1, "/"));
     return run(port, jid, password, xml,
                g_markup_printf_escaped("<iq type='get' id='c2-raw-1' to='%s'>"
-                                       "<ping xmlns='urn:xmpp:ping'/></iq>", domain),
+                                       "<ping xmlns='urn:xmpp:ping'/></iq>", domain), 120,
                error_text);
 }

@@ -14,8 +14,9 @@ gboolean c2_raw_publish(int port, const char *jid, const char *password, const c
                         char **error_text);
 
 /* Log in as @jid, send @xml as is (any stanzas, e.g. hostile ones), then
- * ping the server and wait for its answer (at most 10 s): the server has
- * then taken everything before it.  TRUE on the answer. */
+ * ping the server and wait for its answer (at most 120 s: a loaded server
+ * takes seconds per hostile stanza): the server has then taken everything
+ * before it.  TRUE on the answer. */
 gboolean c2_raw_send(int port, const char *jid, const char *password, const char *xml,
                      char **error_text);
 
