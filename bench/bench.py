@@ -525,7 +525,7 @@ def plot(report, out_dir):
             f.write("# %s\n" % client)
             for r in report["fanout"]:
                 if r["client"] == client:
-                    f.write("%d %.1f %.3f\n" % (r["n"], r["events_per_s"], r["p99_ms"]))
+                    f.write("%d %.3f %.3f\n" % (r["n"], r["cpu_s_per_1k"] * 1000, r["p99_ms"]))
             f.write("\n\n")
     script = """
 set terminal pngcairo size 1100,460 font ',10'
@@ -536,7 +536,7 @@ set xlabel 'subscribers N'
 set key top left
 set grid
 set xrange [0.7:1500]
-set ylabel 'events/s delivered'
+set ylabel 'subscriber CPU per event (ms per 1,000 events)'
 set yrange [0:*]
 plot for [i=0:2] '%(data)s' index i using 1:2 with linespoints lw 2 title word('baseline roomctl slixmpp', i+1)
 set ylabel 'p99 latency publish to receipt (ms)'
