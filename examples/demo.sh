@@ -49,8 +49,8 @@ say "Dependencies and build ($build)"
 tests/install-deps.sh
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build" >/dev/null || ninja -C "$build"
-roomctl=$build/bus/roomctl
-agent=$build/bus/roomctl-agent
+roomctl=$build/bus/cli/roomctl
+agent=$build/bus/agent/roomctl-agent
 prosody=$build/tests/harness/rc-test-prosody
 [ -x "$prosody" ] || prosody=$(find "$build" -name rc-test-prosody -type f -perm -u+x | head -n1)
 [ -x "$prosody" ] || die "rc-test-prosody was not built"
