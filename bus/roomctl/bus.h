@@ -52,13 +52,18 @@ typedef struct roomctl_bus_options {
  * NULL means the default main context.  Free with roomctl_bus_free(), which
  * disconnects.
  */
+ROOMCTL_API
 roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
                              const roomctl_registry *registry, GMainContext *context);
+ROOMCTL_API
 void roomctl_bus_free(roomctl_bus *bus);
 
 /* The bound full JID once connected, else NULL; owned by the bus. */
+ROOMCTL_API
 const char *roomctl_bus_jid(const roomctl_bus *bus);
+ROOMCTL_API
 const char *roomctl_bus_pubsub_service(const roomctl_bus *bus);
+ROOMCTL_API
 gboolean roomctl_bus_is_connected(const roomctl_bus *bus);
 
 /* Called with error == NULL on success.  @error lives for the call only. */
@@ -81,13 +86,17 @@ typedef void (*roomctl_done_fn)(roomctl_bus *bus, const GError *error, void *use
  * not once per failed attempt.
  * Never call a *_sync function from a bus callback: the bus's source does
  * not recurse, so the answer would only come after the timeout. */
+ROOMCTL_API
 void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data);
+ROOMCTL_API
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error);
+ROOMCTL_API
 void roomctl_bus_disconnect(roomctl_bus *bus);
 
 /* Told of every connection change: connected (error NULL) or lost (error set). */
 typedef void (*roomctl_status_fn)(roomctl_bus *bus, gboolean connected,
                                   const GError *error, void *user_data);
+ROOMCTL_API
 void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data);
 
 /* (G, additive) What the bus's connection went through, for an operator.
@@ -101,15 +110,19 @@ typedef struct roomctl_bus_stats {
     gint64 last_connected;
     gint64 last_lost;
 } roomctl_bus_stats;
+ROOMCTL_API
 void roomctl_bus_get_stats(const roomctl_bus *bus, roomctl_bus_stats *out);
 /* TRUE when the current session is a resumed one (XEP-0198). */
+ROOMCTL_API
 gboolean roomctl_bus_is_resumed(const roomctl_bus *bus);
 
 /* "roomctl/" + the room's bare JID; free with g_free(). */
+ROOMCTL_API
 char *roomctl_room_node_name(const char *room_jid);
 /* (issue 15, additive) "roomctl-events/" + the room's bare JID: the room's
  * transient node, where items of kind "event" go (delivered live, never
  * stored: docs/wire-format.md section 2); free with g_free(). */
+ROOMCTL_API
 char *roomctl_room_events_node_name(const char *room_jid);
 
 /* ---- Room clients ----------------------------------------------------------
@@ -154,22 +167,28 @@ typedef struct roomctl_room_callbacks {
  * roomctl_room_leave() or roomctl_bus_free().  Joining starts at once if the
  * bus is connected, else when it connects.
  */
+ROOMCTL_API
 roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
                                const roomctl_room_callbacks *callbacks,
                                void *user_data, GDestroyNotify free_user_data);
 /* Join and hand every item, reset and purge to @host's plugins.
  * (C1, additive) A deleted node reaches the plugins as a purge.
  * (6, additive) After each join, roomctl_room_reconcile_host(). */
+ROOMCTL_API
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
+ROOMCTL_API
 void roomctl_room_leave(roomctl_room *room);
 /* (6, additive) For a synced() callback that feeds @host itself: tell the
  * host's journal (roomctl_host_reconcile()) the room's state after a join,
  * so that keys retracted while the host was away are reset.  @error is the
  * callback's: ROOMCTL_ERR_NOT_FOUND (the room has no node) means no state
  * at all; after any other error nothing is known and nothing is done. */
+ROOMCTL_API
 void roomctl_room_reconcile_host(roomctl_room *room, const GError *error, roomctl_host *host);
 
+ROOMCTL_API
 const char *roomctl_room_jid(const roomctl_room *room);
+ROOMCTL_API
 gboolean roomctl_room_is_synced(const roomctl_room *room);
 /* (G, additive) What a room client applied, for an operator. */
 typedef struct roomctl_room_stats {
@@ -182,9 +201,11 @@ typedef struct roomctl_room_stats {
     guint syncs;        /* successful joins, rejoins included */
     gint64 last_sync;   /* g_get_real_time() of the last successful (re)join; 0: never */
 } roomctl_room_stats;
+ROOMCTL_API
 void roomctl_room_get_stats(const roomctl_room *room, roomctl_room_stats *out);
 /* The room's current state: items of state types by item id.  A new array
  * of references (free with g_ptr_array_unref(); the items stay valid). */
+ROOMCTL_API
 GPtrArray *roomctl_room_state(const roomctl_room *room);
 
 /* ---- Moderator and owner operations ---------------------------------------
@@ -209,12 +230,16 @@ GPtrArray *roomctl_room_state(const roomctl_room *room);
  * ROOMCTL_ERR_CONNECTION ("connection to HOST:PORT lost: ..."), one the
  * server does not answer ROOMCTL_ERR_TIMEOUT.  After either the item may
  * or may not be on the server: publishing it again is harmless. */
+ROOMCTL_API
 void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
                          roomctl_done_fn done, void *user_data);
+ROOMCTL_API
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,
                                   const roomctl_item *item, GError **error);
+ROOMCTL_API
 gboolean roomctl_bus_retract_sync(roomctl_bus *bus, const char *room_jid,
                                   const char *item_id, GError **error);
+ROOMCTL_API
 gboolean roomctl_bus_purge_sync(roomctl_bus *bus, const char *room_jid, GError **error);
 
 typedef enum {
@@ -237,6 +262,7 @@ typedef struct roomctl_room_info {
     GHashTable *affiliations; /* bare JID (char*) -> roomctl_affiliation */
     guint item_count;
 } roomctl_room_info;
+ROOMCTL_API
 void roomctl_room_info_free(roomctl_room_info *info);
 
 /* Create the room's node (or reconfigure it when it exists): only publishers
@@ -248,10 +274,13 @@ void roomctl_room_info_free(roomctl_room_info *info);
  * setting there (expose_publisher).  @access MEMBERS is pubsub#access_model
  * whitelist.  config holds what the server reports, e.g.
  * "pubsub#publish_model=publishers", "pubsub#max_items=max". */
+ROOMCTL_API
 roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *room_jid,
                                                 roomctl_access access, GError **error);
+ROOMCTL_API
 roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room_jid,
                                               GError **error);
+ROOMCTL_API
 gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
                                      roomctl_affiliation affiliation, GError **error);
 
@@ -260,6 +289,7 @@ gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, con
  * skipped (their count in @dropped when not NULL).
  * (C1, additive) Events are included; every item has is_replay = 1, its
  * room and its publisher set; order is the server's (Prosody: oldest first). */
+ROOMCTL_API
 GPtrArray *roomctl_bus_fetch_items_sync(roomctl_bus *bus, const char *room_jid,
                                         guint *dropped, GError **error);
 
@@ -286,6 +316,7 @@ typedef struct roomctl_affiliation_change {
  * MUC room R…"), ROOMCTL_ERR_NOT_FOUND (no MUC room, or no node), …  When a
  * change fails midway, the error says which; earlier changes stay made.
  */
+ROOMCTL_API
 GPtrArray *roomctl_bus_room_sync_sync(roomctl_bus *bus, const char *room_jid, GError **error);
 
 /* ---- Receiver-side checks (issue 5, additive) ------------------------------
@@ -303,6 +334,7 @@ GPtrArray *roomctl_bus_room_sync_sync(roomctl_bus *bus, const char *room_jid, GE
 
 /* Items bigger than @bytes (their element names and text; attribute values
  * are not counted) are dropped; 0: the default, 1 MiB. */
+ROOMCTL_API
 void roomctl_bus_set_max_item_size(roomctl_bus *bus, gsize bytes);
 /*
  * The moderators of @room_jid (bare JIDs; resources are ignored; copied),
@@ -310,9 +342,11 @@ void roomctl_bus_set_max_item_size(roomctl_bus *bus, gsize bytes);
  * used by rooms that have none of their own.  Applies to items that arrive
  * from then on.
  */
+ROOMCTL_API
 void roomctl_bus_set_moderators(roomctl_bus *bus, const char *room_jid,
                                 const char *const *jids);
 /* Whether items of @room_jid are checked against a moderator list. */
+ROOMCTL_API
 gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid);
 /*
  * Ask the server who the moderators of @room_jid are and set them as its
@@ -324,14 +358,17 @@ gboolean roomctl_bus_has_moderators(const roomctl_bus *bus, const char *room_jid
  * then unchanged.  A room client that is none of these cannot learn its
  * moderators: give them with roomctl_bus_set_moderators().
  */
+ROOMCTL_API
 void roomctl_bus_learn_moderators(roomctl_bus *bus, const char *room_jid, roomctl_done_fn done,
                                   void *user_data);
+ROOMCTL_API
 gboolean roomctl_bus_learn_moderators_sync(roomctl_bus *bus, const char *room_jid,
                                            GError **error);
 
 /* Why an item was dropped, as a stable word for counters: "not-from-service"
  * (a forged event), "not-a-moderator", "too-large", "invalid",
  * "unknown-type" or "other".  Static. */
+ROOMCTL_API
 const char *roomctl_drop_reason(const GError *why);
 
 G_END_DECLS

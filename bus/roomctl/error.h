@@ -31,9 +31,11 @@ typedef enum {
 } roomctl_error_code;
 
 #define ROOMCTL_ERROR (roomctl_error_quark())
+ROOMCTL_API
 GQuark roomctl_error_quark(void);
 
 /* A short English description of @code; static, never NULL. */
+ROOMCTL_API
 const char *roomctl_strerror(int code);
 
 /*
@@ -44,9 +46,12 @@ const char *roomctl_strerror(int code);
  */
 typedef void (*roomctl_log_fn)(roomctl_log_level level, const char *domain,
                                const char *message, void *user_data);
+ROOMCTL_API
 void roomctl_set_log_handler(roomctl_log_fn fn, void *user_data);
 /* Messages less severe than @max are dropped before formatting. */
+ROOMCTL_API
 void roomctl_set_log_level(roomctl_log_level max);
+ROOMCTL_API
 roomctl_log_level roomctl_get_log_level(void);
 
 G_END_DECLS

@@ -19,26 +19,37 @@ typedef enum { ROOMCTL_KIND_STATE = 0, ROOMCTL_KIND_EVENT } roomctl_kind;
  * the file, one per line, as "FILE:LINE:COL: error: TEXT".
  * The caller frees the schema with roomctl_schema_free().
  */
+ROOMCTL_API
 roomctl_schema *roomctl_schema_load_file(const char *path, GError **error);
 /* Same, from memory; @name stands for the file name in messages. */
+ROOMCTL_API
 roomctl_schema *roomctl_schema_load_string(const char *name, const char *yaml, gssize len,
                                            GError **error);
+ROOMCTL_API
 void roomctl_schema_free(roomctl_schema *schema);
 
 /* Accessors; strings are owned by the schema. */
+ROOMCTL_API
 const char *roomctl_schema_type(const roomctl_schema *schema);
+ROOMCTL_API
 int roomctl_schema_version(const roomctl_schema *schema);
+ROOMCTL_API
 roomctl_kind roomctl_schema_kind(const roomctl_schema *schema);
+ROOMCTL_API
 const char *roomctl_schema_description(const roomctl_schema *schema);
+ROOMCTL_API
 const char *roomctl_schema_file(const roomctl_schema *schema);
 /*
  * A human description of the schema (fields, types, constraints, defaults,
  * key), as `roomctl describe` prints it; with @json, a JSON object instead.
  * The caller frees the string with g_free().
  */
+ROOMCTL_API
 char *roomctl_schema_describe(const roomctl_schema *schema, gboolean json);
 
+ROOMCTL_API
 roomctl_registry *roomctl_registry_new(void);
+ROOMCTL_API
 void roomctl_registry_free(roomctl_registry *registry);
 /*
  * Load every *.yaml and *.yml file of @dir.  Files are loaded in name order;
@@ -50,26 +61,33 @@ void roomctl_registry_free(roomctl_registry *registry);
  * refused with ROOMCTL_ERR_INSECURE ("DIR: refusing schema directory: mode
  * 0777 lets others than its owner write it (chmod go-w)").
  */
+ROOMCTL_API
 gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error);
+ROOMCTL_API
 gboolean roomctl_registry_load_file(roomctl_registry *registry, const char *path, GError **error);
 /*
  * Load every directory of @path, a list separated by ':' (empty entries are
  * skipped), as roomctl_registry_load_dir() does; all errors are collected.
  * @path NULL means roomctl_registry_default_path().
  */
+ROOMCTL_API
 gboolean roomctl_registry_load_path(roomctl_registry *registry, const char *path,
                                     GError **error);
 /* $ROOMCTL_SCHEMA_PATH when set and not empty, else the installed schema
  * directory.  Static or the environment's; do not free. */
+ROOMCTL_API
 const char *roomctl_registry_default_path(void);
 /* Add a loaded schema; the registry takes it (and frees it on failure). */
+ROOMCTL_API
 gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema, GError **error);
 /* The schema of @type at @version, or at its highest version when @version
  * is 0; NULL when none.  Owned by the registry. */
+ROOMCTL_API
 const roomctl_schema *roomctl_registry_lookup(const roomctl_registry *registry,
                                               const char *type, int version);
 /* All schemas sorted by type then version; free the array with
  * g_ptr_array_unref() (the schemas stay the registry's). */
+ROOMCTL_API
 GPtrArray *roomctl_registry_list(const roomctl_registry *registry);
 
 G_END_DECLS

@@ -47,11 +47,15 @@ extern "C" {
 /* The name of the symbol that ROOMCTL_PLUGIN_DEFINE() exports. */
 #define ROOMCTL_PLUGIN_SYMBOL "roomctl_plugin_entry"
 
+/* ROOMCTL_API marks what libroomctl exports: the library is built with
+ * hidden visibility, so a function without it stays internal. */
 #if defined(__GNUC__)
 #define ROOMCTL_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define ROOMCTL_API __attribute__((visibility("default")))
 #define ROOMCTL_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ROOMCTL_PLUGIN_EXPORT
+#define ROOMCTL_API
 #define ROOMCTL_PRINTF(f, a)
 #endif
 
@@ -161,21 +165,26 @@ typedef struct roomctl_handler_def {
  * Only valid during init.  Returns ROOMCTL_PLUGIN_OK or ROOMCTL_PLUGIN_EINVAL
  * (then user_data has already been freed with free_user_data).
  */
+ROOMCTL_API
 int roomctl_plugin_add_handler(roomctl_plugin *plugin, const roomctl_handler_def *def);
 
 /* Make a handler failure's reason: printf-style, copied. */
+ROOMCTL_API
 void roomctl_result_fail(roomctl_result *result, const char *fmt, ...) ROOMCTL_PRINTF(2, 3);
 
 /* ---- The plugin handle ---------------------------------------------------- */
 
 /* The plugin's name as the host knows it; owned by the host. */
+ROOMCTL_API
 const char *roomctl_plugin_name(const roomctl_plugin *plugin);
 
 /* Why init failed: printf-style, copied.  Use before returning -1 from init. */
+ROOMCTL_API
 void roomctl_plugin_set_error(roomctl_plugin *plugin, const char *fmt, ...) ROOMCTL_PRINTF(2, 3);
 
 /* Log through the host's logging hook; the message is prefixed with the
  * plugin's name. */
+ROOMCTL_API
 void roomctl_plugin_log(roomctl_plugin *plugin, roomctl_log_level level,
                         const char *fmt, ...) ROOMCTL_PRINTF(3, 4);
 
@@ -192,6 +201,7 @@ void roomctl_plugin_log(roomctl_plugin *plugin, roomctl_log_level level,
  * flagged as replay.  Returns ROOMCTL_PLUGIN_OK, or ROOMCTL_PLUGIN_EINVAL
  * outside init.
  */
+ROOMCTL_API
 int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored);
 
 /*
@@ -214,13 +224,17 @@ int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored);
  * as before and must write per item.
  */
 typedef int (*roomctl_batch_end_fn)(roomctl_plugin *plugin);
+ROOMCTL_API
 int roomctl_plugin_set_batch_end(roomctl_plugin *plugin, roomctl_batch_end_fn batch_end);
 /* 1 while the host runs a batch (see above), else 0. */
+ROOMCTL_API
 int roomctl_plugin_in_batch(const roomctl_plugin *plugin);
 
 /* Keep private state.  @free_data is called with @data at unload (after
  * shutdown) or when the data is replaced.  Both may be NULL. */
+ROOMCTL_API
 void roomctl_plugin_set_data(roomctl_plugin *plugin, void *data, void (*free_data)(void *));
+ROOMCTL_API
 void *roomctl_plugin_get_data(const roomctl_plugin *plugin);
 
 /*
@@ -228,33 +242,48 @@ void *roomctl_plugin_get_data(const roomctl_plugin *plugin);
  * be NULL.  Returns 0, ROOMCTL_PLUGIN_ENOTSUP when the host has no chat power
  * hook, or -1 when the host's hook failed (its reason is logged).
  */
+ROOMCTL_API
 int roomctl_host_set_chat_enabled(roomctl_plugin *plugin, int enabled, const char *reason);
 
 /* ---- Items ---------------------------------------------------------------- */
 
+ROOMCTL_API
 const char *roomctl_item_type(const roomctl_item *item);        /* "ui.button" */
+ROOMCTL_API
 int roomctl_item_schema_version(const roomctl_item *item);       /* >= 1 */
+ROOMCTL_API
 const char *roomctl_item_id(const roomctl_item *item);          /* "ui.button:send" */
 /* The publisher's bare JID, or NULL when the server does not expose it. */
+ROOMCTL_API
 const char *roomctl_item_publisher(const roomctl_item *item);
 /* The room's bare JID, or NULL for an item not received from a room. */
+ROOMCTL_API
 const char *roomctl_item_room(const roomctl_item *item);
 /* 1 when this is stored state replayed on join or after a reconnect, 0 live. */
+ROOMCTL_API
 int roomctl_item_is_replay(const roomctl_item *item);
 /* 1 for a type of kind "state", 0 for kind "event". */
+ROOMCTL_API
 int roomctl_item_is_state(const roomctl_item *item);
 
 /* Keep an item past the handler call.  Returns @item. */
+ROOMCTL_API
 const roomctl_item *roomctl_item_ref(const roomctl_item *item);
+ROOMCTL_API
 void roomctl_item_unref(const roomctl_item *item);
 
 /* Fields in schema order, set or not.  Index from 0 to count - 1. */
+ROOMCTL_API
 size_t roomctl_item_field_count(const roomctl_item *item);
+ROOMCTL_API
 const char *roomctl_item_field_name(const roomctl_item *item, size_t index);
 /* The value of a field (given or defaulted), or NULL when it is not set. */
+ROOMCTL_API
 const roomctl_value *roomctl_item_field_at(const roomctl_item *item, size_t index);
+ROOMCTL_API
 const roomctl_value *roomctl_item_get(const roomctl_item *item, const char *field);
 /* 1 when the field has a value (given or defaulted). */
+ROOMCTL_API
 int roomctl_item_has(const roomctl_item *item, const char *field);
 
 /*
@@ -266,30 +295,46 @@ int roomctl_item_has(const roomctl_item *item, const char *field);
  * the Unix epoch.  get_bytes gives the decoded bytes, owned by the item; for
  * empty bytes *data is not NULL and *len is 0.
  */
+ROOMCTL_API
 int roomctl_item_get_string(const roomctl_item *item, const char *field, const char **out);
+ROOMCTL_API
 int roomctl_item_get_int(const roomctl_item *item, const char *field, int64_t *out);
+ROOMCTL_API
 int roomctl_item_get_number(const roomctl_item *item, const char *field, double *out);
+ROOMCTL_API
 int roomctl_item_get_bool(const roomctl_item *item, const char *field, int *out);
+ROOMCTL_API
 int roomctl_item_get_bytes(const roomctl_item *item, const char *field,
                            const uint8_t **data, size_t *len);
+ROOMCTL_API
 int roomctl_item_get_timestamp(const roomctl_item *item, const char *field, int64_t *out);
 
 /* ---- Values --------------------------------------------------------------- */
 
+ROOMCTL_API
 roomctl_field_type roomctl_value_type(const roomctl_value *value);
 /* Text of a string, url, jid or timestamp value; NULL for other types. */
+ROOMCTL_API
 const char *roomctl_value_string(const roomctl_value *value);
+ROOMCTL_API
 int64_t roomctl_value_int(const roomctl_value *value);     /* 0 unless int */
+ROOMCTL_API
 double roomctl_value_number(const roomctl_value *value);   /* int or number */
+ROOMCTL_API
 int roomctl_value_bool(const roomctl_value *value);        /* 0 or 1 */
 /* Decoded bytes (not base64); NULL unless bytes.  Empty bytes give a
  * pointer that is not NULL, with *len 0 (as roomctl_item_get_bytes()). */
+ROOMCTL_API
 const uint8_t *roomctl_value_bytes(const roomctl_value *value, size_t *len);
+ROOMCTL_API
 int64_t roomctl_value_timestamp(const roomctl_value *value); /* µs since epoch */
 /* The value as it is written on the wire (base64 for bytes, "true"/"false"
  * for bool); NULL for a list.  Owned by the value. */
+ROOMCTL_API
 const char *roomctl_value_text(const roomctl_value *value);
+ROOMCTL_API
 size_t roomctl_value_list_length(const roomctl_value *value); /* 0 unless list */
+ROOMCTL_API
 const roomctl_value *roomctl_value_list_at(const roomctl_value *value, size_t index);
 
 /* ---- Configuration -------------------------------------------------------- */
@@ -300,25 +345,34 @@ typedef enum {
     ROOMCTL_CONFIG_LIST
 } roomctl_config_kind;
 
+ROOMCTL_API
 roomctl_config_kind roomctl_config_kind_of(const roomctl_config *config);
 /* A scalar's text; NULL for a mapping or list. */
+ROOMCTL_API
 const char *roomctl_config_scalar(const roomctl_config *config);
 /* A mapping's child, or NULL. */
+ROOMCTL_API
 const roomctl_config *roomctl_config_child(const roomctl_config *config, const char *key);
 /* Entries of a mapping or list, in file order; key is NULL for a list. */
+ROOMCTL_API
 size_t roomctl_config_length(const roomctl_config *config);
+ROOMCTL_API
 const roomctl_config *roomctl_config_at(const roomctl_config *config, size_t index,
                                         const char **key);
 /* Where the node was written, for error messages: "agent.yaml:12:5". */
+ROOMCTL_API
 const char *roomctl_config_location(const roomctl_config *config);
 
 /* Shortcuts for a mapping's scalar child.  get_string returns @fallback when
  * the key is missing.  get_int and get_bool return ROOMCTL_PLUGIN_OK,
  * ROOMCTL_PLUGIN_ENOFIELD (missing; *out untouched) or ROOMCTL_PLUGIN_ETYPE
  * (present but not an integer / not true|false). */
+ROOMCTL_API
 const char *roomctl_config_get_string(const roomctl_config *config, const char *key,
                                       const char *fallback);
+ROOMCTL_API
 int roomctl_config_get_int(const roomctl_config *config, const char *key, int64_t *out);
+ROOMCTL_API
 int roomctl_config_get_bool(const roomctl_config *config, const char *key, int *out);
 
 #ifdef __cplusplus
