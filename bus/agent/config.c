@@ -10,7 +10,8 @@ static const char *const top_keys[] = { "account", "server", "room", "rooms", "s
                                         "plugin_dirs", "plugins", "log_level",
                                         "chat_state_file", "state_file", "moderators",
                                         "max_item_size", "slow_handler_ms",
-                                        NULL };
+                                        /* roomctl-gate's own section (bus/gate/gate_config.c) */
+                                        "component", NULL };
 static const char *const account_keys[] = { "jid", "password_file", "password_env", NULL };
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
                                            "local_test_server", "allow_plaintext",

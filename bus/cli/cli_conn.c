@@ -36,6 +36,9 @@ GOptionContext *rc_cli_context(const char *command, const char *parameters,
             { "schemas", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &conn->schema_dirs,
               "Schema folders separated by ':', repeatable (env ROOMCTL_SCHEMA_PATH; "
               "default: the installed schemas)", "PATH" },
+            { "gate", 'g', 0, G_OPTION_ARG_STRING, &conn->gate,
+              "Send publish, retract and purge through this roomctl-gate, which checks "
+              "your role in the room (env ROOMCTL_GATE)", "JID" },
             { NULL }
         };
         g_option_context_add_main_entries(context, conn_entries, NULL);
@@ -160,6 +163,11 @@ gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error)
     return roomctl_bus_connect_sync(conn->bus, error);
 }
 
+const char *rc_cli_conn_gate(const rc_cli_conn *conn)
+{
+    return option_or_env(conn->gate, "ROOMCTL_GATE");
+}
+
 void rc_cli_conn_clear(rc_cli_conn *conn)
 {
     if (conn->bus)
@@ -171,5 +179,6 @@ void rc_cli_conn_clear(rc_cli_conn *conn)
     g_free(conn->host);
     g_free(conn->pubsub);
     g_strfreev(conn->schema_dirs);
+    g_free(conn->gate);
     memset(conn, 0, sizeof *conn);
 }

@@ -4,6 +4,7 @@
 
 #include "cmd_bus.h"
 #include "cli_conn.h"
+#include "cli_gate.h"
 
 int rc_cmd_publish(int argc, char **argv)
 {
@@ -42,7 +43,13 @@ int rc_cmd_publish(int argc, char **argv)
         g_free(xml);
         g_free(node);
         status = RC_EXIT_OK;
-    } else if (status < 0 && item && rc_cli_conn_connect(&conn, &error) &&
+    } else if (status < 0 && item && rc_cli_conn_gate(&conn) &&
+               rc_cli_gate_request(&conn, rc_cli_conn_gate(&conn), RC_GATE_PUBLISH, argv[1],
+                                   item, NULL, NULL, &error)) {
+        printf("published %s to %s\n", roomctl_item_id(item), argv[1]);
+        status = RC_EXIT_OK;
+    } else if (status < 0 && item && !rc_cli_conn_gate(&conn) &&
+               rc_cli_conn_connect(&conn, &error) &&
                roomctl_bus_publish_sync(conn.bus, argv[1], item, &error)) {
         printf("published %s to %s\n", roomctl_item_id(item), argv[1]);
         status = RC_EXIT_OK;
@@ -65,8 +72,11 @@ int rc_cmd_retract(int argc, char **argv)
     int status = rc_cli_parse(context, &argc, &argv, 2, 2);
     GError *error = NULL;
     if (status < 0) {
-        if (rc_cli_conn_connect(&conn, &error) &&
-            roomctl_bus_retract_sync(conn.bus, argv[1], argv[2], &error)) {
+        const char *gate = rc_cli_conn_gate(&conn);
+        if (gate ? rc_cli_gate_request(&conn, gate, RC_GATE_RETRACT, argv[1], NULL, argv[2],
+                                       NULL, &error)
+                 : rc_cli_conn_connect(&conn, &error) &&
+                   roomctl_bus_retract_sync(conn.bus, argv[1], argv[2], &error)) {
             printf("retracted %s from %s\n", argv[2], argv[1]);
             status = RC_EXIT_OK;
         } else {
@@ -85,8 +95,11 @@ int rc_cmd_purge(int argc, char **argv)
     int status = rc_cli_parse(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
-        if (rc_cli_conn_connect(&conn, &error) &&
-            roomctl_bus_purge_sync(conn.bus, argv[1], &error)) {
+        const char *gate = rc_cli_conn_gate(&conn);
+        if (gate ? rc_cli_gate_request(&conn, gate, RC_GATE_PURGE, argv[1], NULL, NULL, NULL,
+                                       &error)
+                 : rc_cli_conn_connect(&conn, &error) &&
+                   roomctl_bus_purge_sync(conn.bus, argv[1], &error)) {
             printf("purged %s\n", argv[1]);
             status = RC_EXIT_OK;
         } else {

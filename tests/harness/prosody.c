@@ -26,6 +26,7 @@ struct rc_prosody {
     char *config_path;
     char *log_path;
     guint16 port;
+    guint16 component_port; /* the gate's, or 0 */
     GPid pid;          /* 0 when not running */
     gboolean keep;
 };
@@ -107,7 +108,20 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
     g_autofree char *data = g_build_filename(server->dir, "data", NULL);
     g_autofree char *certs = g_build_filename(server->dir, "certs", NULL);
     g_autofree char *pidfile = g_build_filename(server->dir, "prosody.pid", NULL);
-    g_autofree char *admins = lua_string_list(options->pubsub_admins);
+    g_autofree char *users = lua_string_list(options->pubsub_admins);
+    /* The gate: a component on its own port (a global option, so written
+     * before any host), administering PubSub. */
+    g_autofree char *admins = options->gate_secret
+        ? g_strdup_printf("%.*s\"" RC_PROSODY_GATE "\"; }", (int)strlen(users) - 1, users)
+        : g_strdup(users);
+    g_autofree char *gate_ports = options->gate_secret
+        ? g_strdup_printf("component_ports = { %u }\ncomponent_interfaces = { \"127.0.0.1\" }\n",
+                          server->component_port)
+        : g_strdup("");
+    g_autofree char *gate = options->gate_secret
+        ? g_strdup_printf("Component \"" RC_PROSODY_GATE "\"\n  component_secret = \"%s\"\n",
+                          options->gate_secret)
+        : g_strdup("");
     if (g_mkdir_with_parents(data, 0700) != 0 || g_mkdir_with_parents(certs, 0700) != 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "cannot create %s: %s", data, g_strerror(errno));
@@ -138,17 +152,17 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = %u\n"
-        "%s"
+        "%s%s"
         "VirtualHost \"" RC_PROSODY_DOMAIN "\"\n"
         "%s"
         "Component \"" RC_PROSODY_PUBSUB "\" \"pubsub\"\n"
         "  admins = %s\n"
         "  expose_publisher = true\n"
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
-        "%s",
+        "%s%s",
         pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
-        options->pubsub_max_items ? options->pubsub_max_items : 256, storage,
-        ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "");
+        options->pubsub_max_items ? options->pubsub_max_items : 256, storage, gate_ports,
+        ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "", gate);
     return g_file_set_contents(server->config_path, config, -1, error);
 }
 
@@ -245,7 +259,9 @@ rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error)
     /* Another process may take the free port before Prosody binds it: retry. */
     for (int attempt = 0; attempt < 3; attempt++) {
         g_clear_error(error);
-        if (!(server->port = free_port(error)) || !write_config(server, options, error))
+        if (!(server->port = free_port(error)) ||
+            (options->gate_secret && !(server->component_port = free_port(error))) ||
+            !write_config(server, options, error))
             break;
         if (spawn(server, error))
             return server;
@@ -314,6 +330,7 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error)
 
 gboolean rc_prosody_is_running(const rc_prosody *server) { return server->pid != 0; }
 guint16 rc_prosody_port(const rc_prosody *server) { return server->port; }
+guint16 rc_prosody_component_port(const rc_prosody *server) { return server->component_port; }
 const char *rc_prosody_dir(const rc_prosody *server) { return server->dir; }
 
 char *rc_prosody_jid(const char *user)

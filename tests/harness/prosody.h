@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define RC_PROSODY_DOMAIN "localhost"
 #define RC_PROSODY_PUBSUB "pubsub.localhost"
 #define RC_PROSODY_MUC "conference.localhost"
+/* roomctl-gate's component address, when gate_secret is set. */
+#define RC_PROSODY_GATE "gate.localhost"
 
 typedef struct rc_prosody rc_prosody;
 
@@ -32,6 +34,11 @@ typedef struct rc_prosody_options {
     /* (E, additive) Lua appended to the configuration: more hosts, or
      * global options after a `Host "*"` line.  NULL: none. */
     const char *extra_config;
+    /* (gate, additive) Accept roomctl-gate as the external component
+     * RC_PROSODY_GATE with this secret, on rc_prosody_component_port(); the
+     * gate administers the PubSub service (creates and owns the nodes).
+     * NULL: no component. */
+    const char *gate_secret;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client
@@ -57,6 +64,8 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error);
 gboolean rc_prosody_is_running(const rc_prosody *server);
 
 guint16 rc_prosody_port(const rc_prosody *server);
+/* (gate) The XEP-0114 component port; 0 without gate_secret. */
+guint16 rc_prosody_component_port(const rc_prosody *server);
 const char *rc_prosody_dir(const rc_prosody *server); /* owned by the server */
 /* "user@localhost"; free with g_free(). */
 char *rc_prosody_jid(const char *user);
