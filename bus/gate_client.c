@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#include "codec.h"
 #include "stanza_error.h"
 
 #define RC_NS_MUC "http://jabber.org/protocol/muc"
@@ -197,14 +196,14 @@ static void on_gate_reply(rc_conn *conn, xmpp_stanza_t *reply, const GError *err
 }
 
 gboolean rc_gate_send_sync(roomctl_bus *bus, const char *gate, rc_gate_op op,
-                           const char *room_jid, const roomctl_item *item,
+                           const char *room_jid, xmpp_stanza_t *control,
                            const char *item_id, char **done_id, GError **error)
 {
     xmpp_ctx_t *ctx = rc_bus_ctx(bus);
-    xmpp_stanza_t *control = item ? rc_item_encode_stanza(item, ctx) : NULL;
-    xmpp_stanza_t *iq = rc_gate_request_new(ctx, gate, op, room_jid, item_id, control);
-    if (control)
-        xmpp_stanza_release(control);
+    xmpp_stanza_t *copy = control ? xmpp_stanza_copy(control) : NULL;
+    xmpp_stanza_t *iq = rc_gate_request_new(ctx, gate, op, room_jid, item_id, copy);
+    if (copy)
+        xmpp_stanza_release(copy);
     rc_gate_call *call = g_new0(rc_gate_call, 1);
     call->gate = g_strdup(gate);
     call->wait = rc_wait_new();

@@ -29,14 +29,15 @@ gboolean rc_muc_configure_instant_sync(roomctl_bus *bus, const char *room_jid,
                                        GError **error);
 
 /*
- * Ask @gate to publish @item (RC_GATE_PUBLISH), retract @item_id or purge
+ * Ask @gate to publish @control (RC_GATE_PUBLISH; a <control/> element, e.g.
+ * rc_item_encode_stanza()'s; only read), retract @item_id or purge
  * @room_jid, and wait for its answer (the bus's request timeout).  The
  * requester must be in the room (rc_muc_join_sync()).  @done_id (may be
  * NULL) gets the item id the gate names (g_free()).  Errors as
  * rc_gate_check_reply(): the gate's code and words.
  */
 gboolean rc_gate_send_sync(roomctl_bus *bus, const char *gate, rc_gate_op op,
-                           const char *room_jid, const roomctl_item *item,
+                           const char *room_jid, xmpp_stanza_t *control,
                            const char *item_id, char **done_id, GError **error);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "codec.h"
 #include "gate_client.h"
 #include "muc_admin.h"
 
@@ -39,7 +40,10 @@ gboolean rc_cli_gate_request(rc_cli_conn *conn, const char *gate, rc_gate_op op,
     g_autofree char *nick = own_nick(conn);
     if (!rc_muc_join_sync(conn->bus, room, nick, NULL, NULL, error))
         return FALSE;
-    gboolean ok = rc_gate_send_sync(conn->bus, gate, op, room, item, item_id, done_id, error);
+    xmpp_stanza_t *control = item ? rc_item_encode_stanza(item, rc_bus_ctx(conn->bus)) : NULL;
+    gboolean ok = rc_gate_send_sync(conn->bus, gate, op, room, control, item_id, done_id, error);
+    if (control)
+        xmpp_stanza_release(control);
     rc_muc_leave(conn->bus, room, nick);
     return ok;
 }
