@@ -178,6 +178,17 @@ static void node_deleted(roomctl_room *room)
         room->cb.deleted(room, room->user_data);
 }
 
+/* A retraction goes through the same publisher check as an item: a
+ * non-moderator who may not publish may not reset a key either. */
+static void retract_checked(roomctl_room *room, xmpp_stanza_t *retract)
+{
+    g_autoptr(GError) why = rc_acl_check_retract(room->bus, room->jid, retract);
+    if (why)
+        drop(room, xmpp_stanza_get_id(retract), why);
+    else
+        reset_key(room, xmpp_stanza_get_id(retract));
+}
+
 /* A live <event/> of this room's node. */
 static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
 {
@@ -193,7 +204,7 @@ static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
                 if (kind && g_str_equal(kind, "item"))
                     apply_item(room, it, FALSE);
                 else if (kind && g_str_equal(kind, "retract"))
-                    reset_key(room, xmpp_stanza_get_id(it));
+                    retract_checked(room, it);
             }
         } else if (g_str_equal(name, "purge")) {
             purge_all(room);

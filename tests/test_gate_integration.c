@@ -211,6 +211,43 @@ static void test_moderator_publish_reaches_three_agents(void **state)
         c2_agent_stop(agents[i]);
 }
 
+/* An agent with `gate:` applies the gate's items and nobody else's, and no
+ * retraction by anyone else either (the owner administers the PubSub
+ * service here, so the server lets it publish and retract directly). */
+static void test_agent_with_gate_ignores_others(void **state)
+{
+    fixture *f = *state;
+    const char *rooms[] = { f->room, NULL };
+    c2_agent *agent = c2_agent_start_with(f->server, "screen1", rooms, "gate: " GATE "\n");
+    char xml[512];
+    button(xml, sizeof xml, "mute", FALSE);
+    GError *error = NULL;
+    if (!request(f, f->owner, xml, NULL, &error))
+        fail_msg("publish through the gate: %s", error->message);
+    if (!c2_wait_for(agent->ui_file, "\"mute\": {\"enabled\":false", WAIT))
+        c2_fail(f->server, "the agent did not apply the gate's item");
+
+    g_autofree char *node = roomctl_room_node_name(f->room);
+    g_autofree char *owner = c2_jid(f->server, C2_OWNER);
+    button(xml, sizeof xml, "mute", TRUE);
+    char *why = NULL;
+    assert_true(c2_raw_publish(f->server->port, owner, "pw-" C2_OWNER, f->server->pubsub, node,
+                               "ui.button:mute", xml, &why));
+    if (!c2_wait_for(agent->log, "ignored item ui.button:mute: publisher owner@localhost is "
+                     "not a moderator", WAIT))
+        c2_fail(f->server, "the agent did not drop a direct publish");
+    char *out = NULL, *err = NULL;
+    assert_int_equal(c2_roomctl(f->server, C2_OWNER, &out, &err, "retract", f->room,
+                                "ui.button:mute", NULL), 0);
+    g_free(out);
+    g_free(err);
+    if (!c2_wait_for(agent->log, "ignored item ui.button:mute: retraction by owner@localhost, "
+                     "who is not a moderator", WAIT))
+        c2_fail(f->server, "the agent did not drop a direct retraction");
+    assert_true(c2_contains(agent->ui_file, "\"mute\": {\"enabled\":false"));
+    c2_agent_stop(agent);
+}
+
 static void test_participant_refused_then_granted_then_revoked(void **state)
 {
     fixture *f = *state;
@@ -338,6 +375,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_moderator_publish_reaches_three_agents),
+        cmocka_unit_test(test_agent_with_gate_ignores_others),
         cmocka_unit_test(test_participant_refused_then_granted_then_revoked),
         cmocka_unit_test(test_malformed_item_never_reaches_node),
         cmocka_unit_test(test_direct_publish_refused_by_server),

@@ -163,6 +163,34 @@ static void fix_affiliations(rc_gate *gate, rc_gate_room *room, roomctl_access a
     }
 }
 
+static void on_itemreply(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
+                         void *data)
+{
+    char *room = data;
+    if (error)
+        rc_warn("gate", "%s: cannot make the server name publishers (pubsub#itemreply): %s",
+                room, error->message);
+    g_free(room);
+}
+
+/* Where the node's form has pubsub#itemreply (ejabberd), items must name
+ * their publisher, so that agents can check it is the gate.  Prosody names
+ * publishers with its expose_publisher setting instead. */
+static void name_publishers(rc_gate *gate, rc_gate_room *room, const roomctl_room_info *info)
+{
+    for (guint i = 0; i < info->config->len; i++) {
+        const char *line = g_ptr_array_index(info->config, i);
+        if (!g_str_has_prefix(line, "pubsub#itemreply=") ||
+            !strcmp(line, "pubsub#itemreply=publisher"))
+            continue;
+        g_autofree char *node = roomctl_room_node_name(room->jid);
+        rc_bus_request(gate->bus, rc_pubsub_configure_one(rc_bus_ctx(gate->bus),
+                                                          gate->bus->pubsub_service, node,
+                                                          "pubsub#itemreply", "publisher"),
+                       RC_OP_CONFIGURE, room->jid, NULL, on_itemreply, g_strdup(room->jid));
+    }
+}
+
 static void join(rc_gate *gate, rc_gate_room *room)
 {
     xmpp_ctx_t *ctx = rc_bus_ctx(gate->bus);
@@ -197,6 +225,7 @@ static gboolean setup_room(rc_gate *gate, rc_gate_room *room)
         return FALSE;
     }
     room->node_ready = TRUE;
+    name_publishers(gate, room, info);
     fix_affiliations(gate, room, access, info->affiliations);
     roomctl_room_info_free(info);
     if (!room->joined)
