@@ -1,0 +1,72 @@
+/* Internal to roomctl-gate: the gate and its rooms, shared by gate.c
+ * (requests, lifecycle), gate_rooms.c (setting rooms up, presence) and
+ * gate_adhoc.c (XEP-0050 commands). */
+#ifndef RC_GATE_PRIVATE_H
+#define RC_GATE_PRIVATE_H
+
+#include "gate.h"
+#include "../bus_private.h"
+#include "../gate_proto.h"
+
+G_BEGIN_DECLS
+
+typedef struct rc_gate_room {
+    rc_gate *gate;
+    char *jid;                /* bare, lower case */
+    rc_occupants *occupants;
+    gboolean joined;          /* our own presence came back in this session */
+    gboolean node_ready;      /* the node exists, configured, we own it */
+    char *problem;            /* why requests for it cannot be served now */
+} rc_gate_room;
+
+struct rc_gate {
+    const rc_gate_config *config;
+    const roomctl_registry *registry;
+    GMainContext *context;
+    roomctl_bus *bus;
+    GPtrArray *rooms;         /* rc_gate_room * */
+    GSource *setup;           /* rooms to set up after (re)connecting or a failure */
+    rc_gate_stats stats;
+};
+
+
+/* The managed room @jid (any case, resource ignored), or NULL. */
+rc_gate_room *rc_gate_find_room(const rc_gate *gate, const char *jid);
+/* Record why @room cannot serve requests now (logged). */
+void rc_gate_room_problem(rc_gate_room *room, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void rc_gate_room_free(gpointer room);
+
+/* ---- gate_rooms.c ---- */
+/* A session began (@connected) or ended: rooms are set up again. */
+void rc_gate_rooms_status(rc_gate *gate, gboolean connected);
+/* A presence for the gate: the occupants of its rooms. */
+void rc_gate_rooms_presence(rc_gate *gate, xmpp_stanza_t *presence);
+void rc_gate_rooms_stop(rc_gate *gate);
+
+/* ---- gate.c: what requests and commands share ---- */
+/* The room of a request from @from, when @from may ask now; else NULL with
+ * @error (NOT_FOUND: not managed or no node; SERVER: not in the room yet;
+ * NOT_ALLOWED: not a moderator). */
+rc_gate_room *rc_gate_may(rc_gate *gate, const char *room_jid, const char *from,
+                          GError **error);
+/* Done: @error NULL and the item's id (NULL for a purge), or the refusal. */
+typedef void (*rc_gate_done_fn)(rc_gate *gate, const GError *error, const char *item_id,
+                                void *user_data);
+/* Publish @item (not taken), retract @item_id, or purge, as the gate; @done
+ * is called once.  Counts the outcome. */
+void rc_gate_apply(rc_gate *gate, rc_gate_room *room, rc_gate_op op, const roomctl_item *item,
+                   const char *item_id, const char *requester, rc_gate_done_fn done,
+                   void *user_data);
+/* Count a request refused before rc_gate_apply(). */
+void rc_gate_count_refusal(rc_gate *gate, const GError *why);
+/* Send @stanza and release it. */
+void rc_gate_send(rc_gate *gate, xmpp_stanza_t *stanza);
+
+/* ---- gate_adhoc.c ---- */
+/* Answer @iq when it is a service discovery or ad-hoc command request;
+ * FALSE when it is neither. */
+gboolean rc_gate_adhoc_handle(rc_gate *gate, xmpp_stanza_t *iq);
+
+G_END_DECLS
+
+#endif
