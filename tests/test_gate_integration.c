@@ -248,6 +248,36 @@ static void test_agent_with_gate_ignores_others(void **state)
     c2_agent_stop(agent);
 }
 
+/* An independent client (slixmpp) lists the gate's commands, fills the
+ * ui.button form, and an agent applies the item; a bad value comes back in
+ * the form's note, naming the field (tests/gate_adhoc_client.py). */
+static void test_adhoc_commands_from_another_client(void **state)
+{
+    fixture *f = *state;
+    const char *rooms[] = { f->room, NULL };
+    c2_agent *agent = c2_agent_start(f->server, "screen2", rooms);
+    g_autofree char *owner = c2_jid(f->server, C2_OWNER);
+    g_autofree char *port = g_strdup_printf("%d", f->server->port);
+    const char *argv[] = { "/usr/bin/python3", g_getenv("RC_GATE_ADHOC_CLIENT"),
+                           "--jid", owner, "--password", "pw-" C2_OWNER, "--host", "127.0.0.1",
+                           "--port", port, "--room", f->room, "--gate", GATE,
+                           "--button", "raise_hand", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+    GError *error = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                      &status, &error))
+        fail_msg("cannot run the slixmpp client: %s", error->message);
+    if (!g_spawn_check_wait_status(status, NULL))
+        fail_msg("the slixmpp client failed:\n%s%s", out, err);
+    assert_non_null(strstr(out, "\"publish_button\": \""));
+    assert_non_null(strstr(out, "\"enabled\": \"boolean\""));
+    assert_non_null(strstr(out, "field 'button'"));
+    if (!c2_wait_for(agent->ui_file, "\"raise_hand\": {\"enabled\":false", WAIT))
+        c2_fail(f->server, "the agent did not apply the item made with the ad-hoc command");
+    c2_agent_stop(agent);
+}
+
 static void test_participant_refused_then_granted_then_revoked(void **state)
 {
     fixture *f = *state;
@@ -376,6 +406,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_moderator_publish_reaches_three_agents),
         cmocka_unit_test(test_agent_with_gate_ignores_others),
+        cmocka_unit_test(test_adhoc_commands_from_another_client),
         cmocka_unit_test(test_participant_refused_then_granted_then_revoked),
         cmocka_unit_test(test_malformed_item_never_reaches_node),
         cmocka_unit_test(test_direct_publish_refused_by_server),
