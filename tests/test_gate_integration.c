@@ -377,6 +377,59 @@ static void test_outage_fails_at_once_and_restart_reads_roles(void **state)
     g_clear_error(&error);
 }
 
+static gboolean tick(gpointer unused) { return G_SOURCE_CONTINUE; }
+
+/* Until @bus has a new session after @before, or @end (monotonic µs). */
+static void wait_reconnected(roomctl_bus *bus, const roomctl_bus_stats *before, gint64 end)
+{
+    guint timer = g_timeout_add(50, tick, NULL);
+    roomctl_bus_stats now;
+    do {
+        g_main_context_iteration(NULL, TRUE);
+        roomctl_bus_get_stats(bus, &now);
+    } while ((now.connects == before->connects || !roomctl_bus_is_connected(bus)) &&
+             g_get_monotonic_time() < end);
+    g_source_remove(timer);
+    assert_true(now.connects > before->connects && roomctl_bus_is_connected(bus));
+}
+
+/* The server goes away and comes back: the gate reconnects by itself (the
+ * bus's back-off), sets the room up again and serves only once it has read
+ * the occupants anew: the owner, back in the room, may publish; pat, who is
+ * not back, may not. */
+static void test_gate_reconnects_and_reads_roles_again(void **state)
+{
+    fixture *f = *state;
+    guint before = c2_count(f->gate_log, "serving requests");
+    roomctl_bus_stats owner_stats, pat_stats;
+    roomctl_bus_get_stats(f->owner, &owner_stats);
+    roomctl_bus_get_stats(f->pat, &pat_stats);
+    rc_prosody_stop(f->server->prosody);
+    GError *error = NULL;
+    if (!rc_prosody_restart(f->server->prosody, &error))
+        fail_msg("cannot restart Prosody: %s", error->message);
+    gint64 end = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
+    while (c2_count(f->gate_log, "serving requests") == before && g_get_monotonic_time() < end)
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(20000);
+    if (c2_count(f->gate_log, "serving requests") == before)
+        c2_fail(f->server, "the gate did not come back within 20 s");
+    assert_true(c2_contains(f->gate_log, "lost the server"));
+    /* The owner's bus reconnects by itself too; it enters the room again. */
+    wait_reconnected(f->owner, &owner_stats, end);
+    enter(f, f->owner, "owner", "moderator");
+    char xml[512];
+    button(xml, sizeof xml, "send", TRUE);
+    if (!request(f, f->owner, xml, NULL, &error))
+        fail_msg("the owner was refused after the reconnection: %s", error->message);
+    wait_reconnected(f->pat, &pat_stats, end);
+    assert_false(request(f, f->pat, xml, NULL, &error));
+    assert_true(g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED));
+    assert_non_null(strstr(error->message, "not in the room"));
+    g_clear_error(&error);
+    enter(f, f->pat, "pat", "participant");
+}
+
 static void test_cli_through_gate(void **state)
 {
     fixture *f = *state;
@@ -412,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_direct_publish_refused_by_server),
         cmocka_unit_test(test_cli_through_gate),
         cmocka_unit_test(test_outage_fails_at_once_and_restart_reads_roles),
+        cmocka_unit_test(test_gate_reconnects_and_reads_roles_again),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
