@@ -11,6 +11,7 @@ int rc_cmd_publish(int argc, char **argv)
     rc_cli_conn conn = { 0 };
     char *file = NULL;
     gboolean dry_run = FALSE;
+    g_autofree char *gate_id = NULL;
     const GOptionEntry entries[] = {
         { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
           "Read the item from a YAML file (type, version and the fields) instead of "
@@ -45,8 +46,9 @@ int rc_cmd_publish(int argc, char **argv)
         status = RC_EXIT_OK;
     } else if (status < 0 && item && rc_cli_conn_gate(&conn) &&
                rc_cli_gate_request(&conn, rc_cli_conn_gate(&conn), RC_GATE_PUBLISH, argv[1],
-                                   item, NULL, NULL, &error)) {
-        printf("published %s to %s\n", roomctl_item_id(item), argv[1]);
+                                   item, NULL, &gate_id, &error)) {
+        /* The gate names the item: an event's id is the gate's. */
+        printf("published %s to %s\n", gate_id ? gate_id : roomctl_item_id(item), argv[1]);
         status = RC_EXIT_OK;
     } else if (status < 0 && item && !rc_cli_conn_gate(&conn) &&
                rc_cli_conn_connect(&conn, &error) &&
