@@ -226,7 +226,7 @@ gboolean rc_status_request_parse(xmpp_stanza_t *iq, const char **room, const cha
         return rc_ack_bad(error, "the <status/> request names no room (attribute 'room')");
     guint v = 0;
     if (xmpp_stanza_get_attribute(e, "version") &&
-        (!rc_ack_uint_attr(e, "version", &v, error) || v == 0 || v > G_MAXINT))
+        (!rc_ack_uint_attr(e, "version", &v, NULL) || v == 0 || v > G_MAXINT))
         return rc_ack_bad(error, "the <status/> request's 'version' must be a positive number");
     *version = (int)v;
     return TRUE;
