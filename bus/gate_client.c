@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "ack_proto.h"
 #include "stanza_error.h"
 
 #define RC_NS_MUC "http://jabber.org/protocol/muc"
@@ -182,17 +183,51 @@ typedef struct {
     rc_wait *wait;
 } rc_gate_call;
 
+static void answer_free(gpointer data)
+{
+    rc_gate_answer *answer = data;
+    g_free(answer->item_id);
+    g_free(answer->tracking);
+    if (answer->reply)
+        xmpp_stanza_release(answer->reply);
+    g_free(answer);
+}
+
 static void on_gate_reply(rc_conn *conn, xmpp_stanza_t *reply, const GError *error,
                           void *data)
 {
     rc_gate_call *call = data;
     g_autoptr(GError) refused = NULL;
-    char *item_id = NULL;
-    if (reply)
-        rc_gate_check_reply(reply, call->gate, &item_id, &refused);
-    rc_wait_finish(call->wait, reply ? refused : error, item_id, g_free);
+    rc_gate_answer *answer = NULL;
+    if (reply) {
+        answer = g_new0(rc_gate_answer, 1);
+        if (rc_gate_check_reply(reply, call->gate, &answer->item_id, &refused)) {
+            answer->tracking = rc_tracking_parse(reply, &answer->clients);
+            answer->reply = xmpp_stanza_clone(reply);
+        } else {
+            g_clear_pointer(&answer, answer_free);
+        }
+    }
+    rc_wait_finish(call->wait, reply ? refused : error, answer, answer_free);
     g_free(call->gate);
     g_free(call);
+}
+
+rc_gate_answer *rc_gate_call_sync(roomctl_bus *bus, const char *gate, xmpp_stanza_t *iq,
+                                  GError **error)
+{
+    rc_gate_call *call = g_new0(rc_gate_call, 1);
+    call->gate = g_strdup(gate);
+    call->wait = rc_wait_new();
+    rc_wait *wait = call->wait;
+    rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_gate_reply, call);
+    return rc_wait_run(wait, bus, bus->timeout_ms + 1000, error);
+}
+
+void rc_gate_answer_free(rc_gate_answer *answer)
+{
+    if (answer)
+        answer_free(answer);
 }
 
 gboolean rc_gate_send_sync(roomctl_bus *bus, const char *gate, rc_gate_op op,
@@ -204,21 +239,12 @@ gboolean rc_gate_send_sync(roomctl_bus *bus, const char *gate, rc_gate_op op,
     xmpp_stanza_t *iq = rc_gate_request_new(ctx, gate, op, room_jid, item_id, copy);
     if (copy)
         xmpp_stanza_release(copy);
-    rc_gate_call *call = g_new0(rc_gate_call, 1);
-    call->gate = g_strdup(gate);
-    call->wait = rc_wait_new();
-    rc_wait *wait = call->wait;
-    rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_gate_reply, call);
+    rc_gate_answer *answer = rc_gate_call_sync(bus, gate, iq, error);
     xmpp_stanza_release(iq);
-    GError *failed = NULL;
-    char *got = rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed) {
-        g_propagate_error(error, failed);
+    if (!answer)
         return FALSE;
-    }
     if (done_id)
-        *done_id = got;
-    else
-        g_free(got);
+        *done_id = g_steal_pointer(&answer->item_id);
+    answer_free(answer);
     return TRUE;
 }

@@ -40,6 +40,23 @@ gboolean rc_gate_send_sync(roomctl_bus *bus, const char *gate, rc_gate_op op,
                            const char *room_jid, xmpp_stanza_t *control,
                            const char *item_id, char **done_id, GError **error);
 
+/* (13) What the gate answered to a request or a status question. */
+typedef struct rc_gate_answer {
+    char *item_id;           /* the item the gate names; NULL for a purge */
+    char *tracking;          /* <tracking id=/>: the gate tracks it; NULL: it does not */
+    guint clients;           /* how many clients it waits for */
+    xmpp_stanza_t *reply;    /* the whole result (owned) */
+} rc_gate_answer;
+void rc_gate_answer_free(rc_gate_answer *answer);
+/*
+ * (13) Send @iq (a request, e.g. rc_gate_request_new() with rc_track_add(),
+ * or rc_status_request_new(); the caller keeps it) to @gate and wait for
+ * the answer: a new rc_gate_answer, or NULL with @error as
+ * rc_gate_send_sync().
+ */
+rc_gate_answer *rc_gate_call_sync(roomctl_bus *bus, const char *gate, xmpp_stanza_t *iq,
+                                  GError **error);
+
 G_END_DECLS
 
 #endif

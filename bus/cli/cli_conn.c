@@ -9,10 +9,20 @@ GOptionContext *rc_cli_context(const char *command, const char *parameters,
                                const char *summary, const GOptionEntry *entries,
                                rc_cli_conn *conn)
 {
+    return rc_cli_context_with_data(command, NULL, parameters, summary, entries, conn);
+}
+
+GOptionContext *rc_cli_context_with_data(const char *command, void *data,
+                                         const char *parameters, const char *summary,
+                                         const GOptionEntry *entries, rc_cli_conn *conn)
+{
     char *prgname = g_strdup_printf("roomctl %s", command);
     g_set_prgname(prgname);
     g_free(prgname);
     GOptionContext *context = g_option_context_new(parameters);
+    if (data)
+        g_option_context_set_main_group(context, g_option_group_new(NULL, NULL, NULL, data,
+                                                                    NULL));
     if (summary)
         g_option_context_set_summary(context, summary);
     if (entries)

@@ -32,6 +32,11 @@ typedef struct rc_cli_conn {
 GOptionContext *rc_cli_context(const char *command, const char *parameters,
                                const char *summary, const GOptionEntry *entries,
                                rc_cli_conn *conn);
+/* (13) The same, with @data given to the entries' callbacks
+ * (G_OPTION_ARG_CALLBACK). */
+GOptionContext *rc_cli_context_with_data(const char *command, void *data,
+                                         const char *parameters, const char *summary,
+                                         const GOptionEntry *entries, rc_cli_conn *conn);
 
 /*
  * Parse the command line and check that between @min and @max arguments

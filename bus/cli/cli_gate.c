@@ -9,7 +9,7 @@
 
 /* A nickname of our own: the moderator's chat client may be in the room
  * under their usual one. */
-static char *own_nick(rc_cli_conn *conn)
+char *rc_cli_gate_nick(rc_cli_conn *conn)
 {
     const char *jid = roomctl_bus_jid(conn->bus);
     return g_strdup_printf("%.*s-roomctl-%04x", (int)strcspn(jid, "@/"), jid,
@@ -21,7 +21,7 @@ gboolean rc_cli_room_admit_gate(rc_cli_conn *conn, const char *room, const char 
 {
     if (!conn->bus && !rc_cli_conn_connect(conn, error))
         return FALSE;
-    g_autofree char *nick = own_nick(conn);
+    g_autofree char *nick = rc_cli_gate_nick(conn);
     gboolean created = FALSE;
     if (!rc_muc_join_sync(conn->bus, room, nick, NULL, &created, error))
         return FALSE;
@@ -37,7 +37,7 @@ gboolean rc_cli_gate_request(rc_cli_conn *conn, const char *gate, rc_gate_op op,
 {
     if (!conn->bus && !rc_cli_conn_connect(conn, error))
         return FALSE;
-    g_autofree char *nick = own_nick(conn);
+    g_autofree char *nick = rc_cli_gate_nick(conn);
     if (!rc_muc_join_sync(conn->bus, room, nick, NULL, NULL, error))
         return FALSE;
     xmpp_stanza_t *control = item ? rc_item_encode_stanza(item, rc_bus_ctx(conn->bus)) : NULL;

@@ -22,6 +22,9 @@ gboolean rc_cli_gate_request(rc_cli_conn *conn, const char *gate, rc_gate_op op,
 gboolean rc_cli_room_admit_gate(rc_cli_conn *conn, const char *room, const char *gate,
                                 GError **error);
 
+/* A nickname of our own for entering a room ("alice-roomctl-1a2b"); g_free(). */
+char *rc_cli_gate_nick(rc_cli_conn *conn);
+
 G_END_DECLS
 
 #endif

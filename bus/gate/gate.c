@@ -13,6 +13,7 @@ void rc_gate_room_free(gpointer data)
 {
     rc_gate_room *room = data;
     rc_occupants_free(room->occupants);
+    g_hash_table_unref(room->clients);
     g_free(room->jid);
     g_free(room->problem);
     g_free(room);
@@ -153,6 +154,8 @@ typedef struct {
     xmpp_stanza_t *stub;
     rc_gate_op op;
     char *room;
+    guint track_s;            /* (13) <track/>: seconds to wait; 0: not tracked */
+    gboolean track_all;
 } rc_request;
 
 static void refuse(rc_gate *gate, xmpp_stanza_t *request, const GError *why)
@@ -164,11 +167,22 @@ static void refuse(rc_gate *gate, xmpp_stanza_t *request, const GError *why)
 static void request_done(rc_gate *gate, const GError *error, const char *item_id, void *data)
 {
     rc_request *r = data;
-    if (error)
+    rc_gate_room *room = rc_gate_find_room(gate, r->room);
+    rc_track *track = !error && r->track_s && room
+        ? rc_gate_track_new(gate, room, r->op, item_id, xmpp_stanza_get_from(r->stub),
+                            r->track_s, r->track_all)
+        : NULL;
+    if (error) {
         refuse(gate, r->stub, error);
-    else
-        rc_gate_send(gate, rc_gate_result(rc_bus_ctx(gate->bus), r->stub, r->op, r->room,
-                                          item_id));
+    } else {
+        xmpp_stanza_t *result = rc_gate_result(rc_bus_ctx(gate->bus), r->stub, r->op, r->room,
+                                               item_id);
+        if (track)
+            rc_tracking_add(result, rc_gate_track_id(track), rc_gate_track_total(track));
+        rc_gate_send(gate, result);
+    }
+    if (track)
+        rc_gate_track_start(track);
     xmpp_stanza_release(r->stub);
     g_free(r->room);
     g_free(r);
@@ -192,6 +206,8 @@ static void handle_request(rc_gate *gate, xmpp_stanza_t *iq, const rc_gate_reque
     xmpp_stanza_set_to(r->stub, xmpp_stanza_get_to(iq));
     r->op = req->op;
     r->room = g_strdup(room->jid);
+    if (!rc_track_parse(iq, &r->track_s, &r->track_all))
+        r->track_s = 0;
     rc_gate_apply(gate, room, req->op, item, req->item_id, from, request_done, r);
     if (item)
         roomctl_item_unref(item);
@@ -201,9 +217,12 @@ static gboolean on_stanza(rc_conn *conn, xmpp_stanza_t *stanza, void *data)
 {
     rc_gate *gate = data;
     if (!g_strcmp0(xmpp_stanza_get_name(stanza), "presence")) {
-        rc_gate_rooms_presence(gate, stanza);
+        if (!rc_gate_clients_presence(gate, stanza))
+            rc_gate_rooms_presence(gate, stanza);
         return TRUE;
     }
+    if (rc_gate_clients_status(gate, stanza))
+        return TRUE;
     rc_gate_request req;
     g_autoptr(GError) error = NULL;
     if (!rc_gate_request_parse(stanza, &req, &error)) {
@@ -252,12 +271,15 @@ rc_gate *rc_gate_new(const rc_gate_config *config, const roomctl_registry *regis
     rc_conn_set_component(gate->bus->conn, TRUE);
     rc_conn_set_stanza_handler(gate->bus->conn, on_stanza, gate);
     roomctl_bus_set_status_callback(gate->bus, on_status, gate);
+    rc_bus_set_message_hook(gate->bus, rc_gate_clients_message, gate);
+    gate->tracks = rc_gate_tracks_new();
     gate->rooms = g_ptr_array_new_with_free_func(rc_gate_room_free);
     for (guint i = 0; i < base->rooms->len; i++) {
         rc_gate_room *room = g_new0(rc_gate_room, 1);
         room->gate = gate;
         room->jid = g_utf8_strdown(g_ptr_array_index(base->rooms, i), -1);
         room->occupants = rc_occupants_new();
+        room->clients = rc_gate_clients_new();
         g_ptr_array_add(gate->rooms, room);
     }
     return gate;
@@ -270,6 +292,7 @@ void rc_gate_free(rc_gate *gate)
     rc_gate_rooms_stop(gate);
     roomctl_bus_set_status_callback(gate->bus, NULL, NULL);
     roomctl_bus_free(gate->bus);
+    g_ptr_array_unref(gate->tracks);
     g_ptr_array_unref(gate->rooms);
     g_main_context_unref(gate->context);
     g_free(gate);

@@ -16,6 +16,9 @@ typedef struct rc_gate_stats {
     guint64 not_moderator;   /* refused: the requester may not */
     guint64 invalid;         /* refused: invalid item, unknown type, bad request */
     guint64 failed;          /* the server refused or did not answer */
+    guint64 acks;            /* (13) acknowledgements received for managed rooms */
+    guint64 progress_sent;   /* (13) progress messages sent to waiting moderators */
+    guint64 summaries_sent;  /* (13) summaries sent */
 } rc_gate_stats;
 
 /* A new gate for @config (kept; must outlive the gate) and @registry (must

@@ -7,6 +7,7 @@
 #include "gate.h"
 #include "../bus_private.h"
 #include "../gate_proto.h"
+#include "../ack_proto.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,7 @@ typedef struct rc_gate_room {
     gboolean joined;          /* our own presence came back in this session */
     gboolean node_ready;      /* the node exists, configured, we own it */
     char *problem;            /* why requests for it cannot be served now */
+    GHashTable *clients;      /* (13) full JID -> rc_client_status *, gate_clients.c */
 } rc_gate_room;
 
 struct rc_gate {
@@ -27,6 +29,8 @@ struct rc_gate {
     GPtrArray *rooms;         /* rc_gate_room * */
     GSource *setup;           /* rooms to set up after (re)connecting or a failure */
     rc_gate_stats stats;
+    GPtrArray *tracks;        /* (13) rc_track *: requests a moderator waits on */
+    guint last_track;         /* tracking ids: "t" + a counter */
 };
 
 
@@ -66,6 +70,35 @@ void rc_gate_send(rc_gate *gate, xmpp_stanza_t *stanza);
 /* Answer @iq when it is a service discovery or ad-hoc command request;
  * FALSE when it is neither. */
 gboolean rc_gate_adhoc_handle(rc_gate *gate, xmpp_stanza_t *iq);
+
+/* ---- gate_clients.c (13): receivers, acknowledgements, status ---- */
+GHashTable *rc_gate_clients_new(void);
+/* The values of @table in a new array (not owning them). */
+GPtrArray *rc_gate_values(GHashTable *table);
+/* A presence from a receiver (not from a managed room): its announcement
+ * or its going away.  FALSE when it is a room's presence. */
+gboolean rc_gate_clients_presence(rc_gate *gate, xmpp_stanza_t *presence);
+/* The bus's message hook: acknowledgements. */
+gboolean rc_gate_clients_message(roomctl_bus *bus, xmpp_stanza_t *message, void *gate);
+/* Answer @iq when it is a status request; FALSE when it is not. */
+gboolean rc_gate_clients_status(rc_gate *gate, xmpp_stanza_t *iq);
+
+/* ---- gate_track.c (13): requests a moderator waits on ---- */
+typedef struct rc_track rc_track;
+GPtrArray *rc_gate_tracks_new(void);
+/* Track @op on @item_id in @room for @requester: the clients present now are
+ * expected; the summary goes out after @seconds at the latest.  Owned by
+ * the gate (gate->tracks). */
+rc_track *rc_gate_track_new(rc_gate *gate, rc_gate_room *room, rc_gate_op op,
+                            const char *item_id, const char *requester, guint seconds,
+                            gboolean all);
+const char *rc_gate_track_id(const rc_track *track);
+guint rc_gate_track_total(const rc_track *track);
+/* The request's result went out: progress and the summary may follow (the
+ * summary at once when no client is expected; @track may then be gone). */
+void rc_gate_track_start(rc_track *track);
+void rc_gate_track_ack(rc_gate *gate, const char *room, const char *from, const rc_ack *ack);
+void rc_gate_track_gone(rc_gate *gate, const char *room, const char *jid);
 
 G_END_DECLS
 
