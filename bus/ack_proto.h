@@ -98,12 +98,13 @@ gboolean rc_announce_request_is(xmpp_stanza_t *message);
 /* Progress messages are at least this far apart. */
 #define RC_TRACK_PROGRESS_MS 250
 
-/* Add <track seconds= detail=/> to a request @iq (rc_gate_request_new()). */
+/* Add <track seconds= detail=/> inside the request element of @iq
+ * (rc_gate_request_new()). */
 void rc_track_add(xmpp_stanza_t *iq, guint seconds, gboolean all);
 /* Whether request @iq asks to be tracked; @seconds clamped to 1…600
  * (missing or unreadable: 30), @all for detail='all'. */
 gboolean rc_track_parse(xmpp_stanza_t *iq, guint *seconds, gboolean *all);
-/* Add <tracking id= clients=/> to the gate's @result. */
+/* Add <tracking id= clients=/> inside the done element of the gate's @result. */
 void rc_tracking_add(xmpp_stanza_t *result, const char *id, guint clients);
 /* The tracking id in the gate's @result (a new string), or NULL when the
  * gate does not track; @clients gets the expected count. */

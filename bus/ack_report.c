@@ -20,16 +20,28 @@ static void set_uint(xmpp_stanza_t *e, const char *name, guint value)
 
 /* ---- Tracking ----------------------------------------------------------------- */
 
+/* The request or result element of a gate IQ: <track/> and <tracking/> go
+ * inside it, since an IQ carries exactly one child (RFC 6120 8.2.3). */
+static xmpp_stanza_t *payload(xmpp_stanza_t *iq)
+{
+    xmpp_stanza_t *c = xmpp_stanza_get_children(iq);
+    while (c && !xmpp_stanza_is_tag(c))
+        c = xmpp_stanza_get_next(c);
+    return c;
+}
+
 void rc_track_add(xmpp_stanza_t *iq, guint seconds, gboolean all)
 {
-    xmpp_stanza_t *track = rc_ack_element(xmpp_stanza_get_context(iq), iq, "track", RC_NS_ACK);
+    xmpp_stanza_t *track = rc_ack_element(xmpp_stanza_get_context(iq), payload(iq), "track",
+                                          RC_NS_ACK);
     set_uint(track, "seconds", seconds);
     xmpp_stanza_set_attribute(track, "detail", all ? "all" : "failures");
 }
 
 gboolean rc_track_parse(xmpp_stanza_t *iq, guint *seconds, gboolean *all)
 {
-    xmpp_stanza_t *track = rc_ack_child(iq, "track");
+    xmpp_stanza_t *req = payload(iq);
+    xmpp_stanza_t *track = req ? rc_ack_child(req, "track") : NULL;
     if (!track)
         return FALSE;
     guint s = RC_TRACK_DEFAULT_S;
@@ -42,15 +54,16 @@ gboolean rc_track_parse(xmpp_stanza_t *iq, guint *seconds, gboolean *all)
 
 void rc_tracking_add(xmpp_stanza_t *result, const char *id, guint clients)
 {
-    xmpp_stanza_t *e = rc_ack_element(xmpp_stanza_get_context(result), result, "tracking",
-                                      RC_NS_ACK);
+    xmpp_stanza_t *e = rc_ack_element(xmpp_stanza_get_context(result), payload(result),
+                                      "tracking", RC_NS_ACK);
     xmpp_stanza_set_attribute(e, "id", id);
     set_uint(e, "clients", clients);
 }
 
 char *rc_tracking_parse(xmpp_stanza_t *result, guint *clients)
 {
-    xmpp_stanza_t *e = rc_ack_child(result, "tracking");
+    xmpp_stanza_t *done = payload(result);
+    xmpp_stanza_t *e = done ? rc_ack_child(done, "tracking") : NULL;
     const char *id = e ? xmpp_stanza_get_attribute(e, "id") : NULL;
     if (!id || !*id || !rc_ack_uint_attr(e, "clients", clients, NULL))
         return NULL;

@@ -99,7 +99,8 @@ gboolean rc_gate_request_parse(xmpp_stanza_t *iq, rc_gate_request *out, GError *
         return TRUE;
     guint controls = 0;
     for (xmpp_stanza_t *c = xmpp_stanza_get_children(req); c; c = xmpp_stanza_get_next(c))
-        if (xmpp_stanza_is_tag(c)) {
+        /* <track xmlns='urn:roomctl:ack:0'/> rides along (section 11.3). */
+        if (xmpp_stanza_is_tag(c) && g_strcmp0(xmpp_stanza_get_ns(c), "urn:roomctl:ack:0")) {
             out->control = c;
             controls++;
         }

@@ -200,7 +200,8 @@ static void test_announce_gone_and_broken(void **state)
 
 static void test_tracking(void **state)
 {
-    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", "g1");
+    xmpp_stanza_t *iq = rc_gate_request_new(ctx, "gate.example", RC_GATE_RETRACT, "r@m", "a:b",
+                                            NULL);
     rc_track_add(iq, 12, TRUE);
     iq = travel(iq);
     guint seconds = 0;
@@ -208,14 +209,33 @@ static void test_tracking(void **state)
     assert_true(rc_track_parse(iq, &seconds, &all));
     assert_int_equal(seconds, 12);
     assert_true(all);
+    /* The gate still reads the request: <track/> is not a second <control/>. */
+    xmpp_stanza_t *control = parse("<control xmlns='urn:roomctl:0' type='ui.button' version='1'>"
+                                   "<button>send</button></control>");
+    xmpp_stanza_t *publish = rc_gate_request_new(ctx, "gate.example", RC_GATE_PUBLISH, "r@m",
+                                                 NULL, control);
+    xmpp_stanza_release(control);
+    xmpp_stanza_set_type(publish, "set");
+    rc_track_add(publish, 5, FALSE);
+    publish = travel(publish);
+    rc_gate_request req;
+    GError *error = NULL;
+    assert_true(rc_gate_request_parse(publish, &req, &error));
+    assert_string_equal(xmpp_stanza_get_name(req.control), "control");
+    assert_true(rc_track_parse(publish, &seconds, &all));
+    assert_int_equal(seconds, 5);
+    xmpp_stanza_release(publish);
     xmpp_stanza_release(iq);
     /* Out of range or unreadable: clamped or the default. */
+#define TRACK(attrs) "<iq><purge xmlns='urn:roomctl:gate:0'><track xmlns='urn:roomctl:ack:0'" \
+                     attrs "/></purge></iq>"
     const struct { const char *xml; guint seconds; } clamp[] = {
-        { "<iq><track xmlns='urn:roomctl:ack:0' seconds='100000'/></iq>", RC_TRACK_MAX_S },
-        { "<iq><track xmlns='urn:roomctl:ack:0' seconds='0'/></iq>", RC_TRACK_DEFAULT_S },
-        { "<iq><track xmlns='urn:roomctl:ack:0' seconds='-3'/></iq>", RC_TRACK_DEFAULT_S },
-        { "<iq><track xmlns='urn:roomctl:ack:0'/></iq>", RC_TRACK_DEFAULT_S },
+        { TRACK(" seconds='100000'"), RC_TRACK_MAX_S },
+        { TRACK(" seconds='0'"), RC_TRACK_DEFAULT_S },
+        { TRACK(" seconds='-3'"), RC_TRACK_DEFAULT_S },
+        { TRACK(""), RC_TRACK_DEFAULT_S },
     };
+#undef TRACK
     for (guint i = 0; i < G_N_ELEMENTS(clamp); i++) {
         xmpp_stanza_t *s = parse(clamp[i].xml);
         assert_true(rc_track_parse(s, &seconds, &all));
@@ -228,7 +248,8 @@ static void test_tracking(void **state)
     guint clients = 99;
     assert_null(rc_tracking_parse(plain, &clients));
     xmpp_stanza_release(plain);
-    xmpp_stanza_t *result = xmpp_iq_new(ctx, "result", "g1");
+    xmpp_stanza_t *result = parse("<iq type='result'><published xmlns='urn:roomctl:gate:0' "
+                                  "room='r@m' item='a:b'/></iq>");
     rc_tracking_add(result, "t7", 25);
     result = travel(result);
     g_autofree char *id = rc_tracking_parse(result, &clients);
