@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "c2_fixture.h"
+#include "gate_client.h"
 
 #define WAIT 15.0
 #define SECRET "gate-secret-for-tests"
@@ -269,6 +270,48 @@ static void test_version_2_warned_about(void **state)
     g_free(err);
 }
 
+/* The same status as an ad-hoc command: what a moderator sees in Gajim. */
+static void test_status_as_adhoc_command(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *jid = c2_jid(f->server, C2_OWNER);
+    roomctl_registry *registry = roomctl_registry_new();
+    roomctl_bus_options options = {
+        .jid = jid, .password = "pw-" C2_OWNER, .host = "127.0.0.1",
+        .port = (guint16)f->server->port, .pubsub_service = f->server->pubsub,
+        .allow_plaintext = TRUE,
+    };
+    roomctl_bus *bus = roomctl_bus_new(&options, registry, NULL);
+    GError *error = NULL;
+    if (!roomctl_bus_connect_sync(bus, &error) ||
+        !rc_muc_join_sync(bus, f->room, "owner-adhoc", NULL, NULL, &error))
+        fail_msg("owner: %s", error->message);
+    g_autofree char *xml = g_strdup_printf(
+        "<iq type='set' to='" GATE "'><command xmlns='http://jabber.org/protocol/commands' "
+        "node='status/%s' action='execute'/></iq>", f->room);
+    xmpp_stanza_t *iq = xmpp_stanza_new_from_string(rc_bus_ctx(bus), xml);
+    rc_gate_answer *answer = rc_gate_call_sync(bus, GATE, iq, &error);
+    xmpp_stanza_release(iq);
+    if (!answer)
+        fail_msg("status command: %s", error->message);
+    xmpp_stanza_t *note = xmpp_stanza_get_child_by_path(answer->reply, "iq", "command", "note",
+                                                       NULL);
+    assert_non_null(note);
+    char *text = xmpp_stanza_get_text(note);
+    if (!strstr(text, "3 clients connected") ||
+        !strstr(text, "screen2@localhost/agent: connected since") ||
+        !strstr(text, "screen1@localhost/agent: connected since") ||
+        /* the version-2 item of the test before */
+        !strstr(text, "last failure: unsupported slideshow.slide:v2: slideshow.slide: unknown "
+                      "version 2 (known up to 1)"))
+        fail_msg("the status command's note:\n%s", text);
+    xmpp_free(rc_bus_ctx(bus), text);
+    rc_gate_answer_free(answer);
+    rc_muc_leave(bus, f->room, "owner-adhoc");
+    roomctl_bus_free(bus);
+    roomctl_registry_free(registry);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_wait_needs_a_gate),
         cmocka_unit_test(test_status_shows_a_killed_agent_gone),
         cmocka_unit_test(test_version_2_warned_about),
+        cmocka_unit_test(test_status_as_adhoc_command),
     };
     return cmocka_run_group_tests_name("acks_integration", tests, setup, teardown);
 }

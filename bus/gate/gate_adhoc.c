@@ -2,7 +2,8 @@
  * client with ad-hoc commands (Gajim, Psi, Conversations) becomes a
  * moderator's panel.  Per managed room: "publish TYPE" (one command per
  * control type, its form made from the schema), "retract an item" and
- * "purge".  Every command is one step: the form, then its submission. */
+ * "purge", and (issue 13) "who is connected", answered at once.  Every
+ * other command is one step: the form, then its submission. */
 #include "gate_private.h"
 
 #include <string.h>
@@ -16,11 +17,13 @@
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 
-/* Command nodes: "publish/ROOM/TYPE", "retract/ROOM", "purge/ROOM". */
+/* Command nodes: "publish/ROOM/TYPE", "retract/ROOM", "purge/ROOM",
+ * "status/ROOM". */
 typedef struct {
     rc_gate_op op;
     rc_gate_room *room;
     const roomctl_schema *schema;   /* publish */
+    gboolean status;                /* (13) the room's clients, not an op */
 } rc_command;
 
 static xmpp_stanza_t *add(xmpp_stanza_t *parent, const char *name, const char *ns)
@@ -53,6 +56,9 @@ static gboolean parse_node(rc_gate *gate, const char *node, rc_command *out)
     if (n < 2 || !(out->room = rc_gate_find_room(gate, parts[1])))
         return FALSE;
     out->schema = NULL;
+    out->status = n == 2 && !strcmp(parts[0], "status");
+    if (out->status)
+        return TRUE;
     if (n == 3 && !strcmp(parts[0], "publish")) {
         out->op = RC_GATE_PUBLISH;
         out->schema = roomctl_registry_lookup(gate->registry, parts[2], 0);
@@ -64,6 +70,8 @@ static gboolean parse_node(rc_gate *gate, const char *node, rc_command *out)
 
 static char *command_name(const rc_command *c)
 {
+    if (c->status)
+        return g_strdup_printf("%s: who is connected (status)", c->room->jid);
     if (c->op == RC_GATE_PUBLISH)
         return g_strdup_printf("%s: publish %s", c->room->jid, c->schema->type);
     return g_strdup_printf(c->op == RC_GATE_RETRACT ? "%s: retract an item"
@@ -77,7 +85,7 @@ static void list_commands(rc_gate *gate, xmpp_stanza_t *query)
     g_autoptr(GPtrArray) schemas = roomctl_registry_list(gate->registry);
     for (guint r = 0; r < gate->rooms->len; r++) {
         rc_command c = { .room = g_ptr_array_index(gate->rooms, r) };
-        for (guint s = 0; s <= schemas->len + 1; s++) {
+        for (guint s = 0; s <= schemas->len + 2; s++) {
             g_autofree char *node = NULL;
             if (s < schemas->len) {
                 c.op = RC_GATE_PUBLISH;
@@ -86,6 +94,9 @@ static void list_commands(rc_gate *gate, xmpp_stanza_t *query)
                 if (roomctl_registry_lookup(gate->registry, c.schema->type, 0) != c.schema)
                     continue;
                 node = g_strdup_printf("publish/%s/%s", c.room->jid, c.schema->type);
+            } else if (s == schemas->len + 2) {
+                c.status = TRUE;
+                node = g_strdup_printf("status/%s", c.room->jid);
             } else {
                 c.op = s == schemas->len ? RC_GATE_RETRACT : RC_GATE_PURGE;
                 node = g_strdup_printf("%s/%s", rc_gate_op_name(c.op), c.room->jid);
@@ -256,6 +267,12 @@ static void run_command(rc_gate *gate, xmpp_stanza_t *iq, xmpp_stanza_t *command
     if (!rc_gate_may(gate, c.room->jid, from, &error)) {
         rc_gate_count_refusal(gate, error);
         rc_gate_send(gate, rc_gate_error(ctx, iq, error));
+        return;
+    }
+    if (c.status) {
+        g_autofree char *text = rc_gate_clients_describe(c.room);
+        rc_gate_send(gate, command_reply(gate, iq, node, session, "completed", NULL, "info",
+                                         text));
         return;
     }
     xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(command, "x", RC_NS_DATA);

@@ -215,3 +215,33 @@ gboolean rc_gate_clients_status(rc_gate *gate, xmpp_stanza_t *iq)
     rc_gate_send(gate, rc_status_result_new(rc_bus_ctx(gate->bus), iq, room->jid, clients));
     return TRUE;
 }
+
+char *rc_gate_clients_describe(rc_gate_room *room)
+{
+    prune(room);
+    g_autoptr(GPtrArray) clients = rc_gate_values(room->clients);
+    g_ptr_array_sort(clients, by_jid);
+    GString *out = g_string_new(NULL);
+    guint present = 0;
+    for (guint i = 0; i < clients->len; i++)
+        present += ((rc_client_status *)clients->pdata[i])->present;
+    g_string_append_printf(out, "%s: %u clients connected, %u gone", room->jid, present,
+                           clients->len - present);
+    for (guint i = 0; i < clients->len; i++) {
+        const rc_client_status *s = g_ptr_array_index(clients, i);
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(s->since / G_USEC_PER_SEC);
+        g_autofree char *since = g_date_time_format(t, "%H:%M:%S");
+        g_string_append_printf(out, "\n%s: %s since %s UTC%s, last applied %s", s->jid,
+                               s->present ? "connected" : "gone", since,
+                               s->present ? (s->synced ? ", in sync" : ", NOT in sync") : "",
+                               s->last ? s->last : "none");
+        if (s->failures->len) {
+            const rc_ack *f = g_ptr_array_index(s->failures, s->failures->len - 1);
+            g_string_append_printf(out, "; last failure: %s %s%s%s: %s",
+                                   rc_ack_result_name(f->result), f->item ? f->item : "",
+                                   f->plugin ? " in " : "", f->plugin ? f->plugin : "",
+                                   f->reason ? f->reason : "");
+        }
+    }
+    return g_string_free(out, FALSE);
+}

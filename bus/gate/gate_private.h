@@ -80,6 +80,8 @@ GPtrArray *rc_gate_values(GHashTable *table);
 gboolean rc_gate_clients_presence(rc_gate *gate, xmpp_stanza_t *presence);
 /* The bus's message hook: acknowledgements. */
 gboolean rc_gate_clients_message(roomctl_bus *bus, xmpp_stanza_t *message, void *gate);
+/* The room's clients as text, one line each, for the ad-hoc command. */
+char *rc_gate_clients_describe(rc_gate_room *room);
 /* Answer @iq when it is a status request; FALSE when it is not. */
 gboolean rc_gate_clients_status(rc_gate *gate, xmpp_stanza_t *iq);
 
