@@ -312,6 +312,39 @@ static void test_status_as_adhoc_command(void **state)
     roomctl_registry_free(registry);
 }
 
+/* A restarted gate knows no clients; their next acknowledgement makes it
+ * ask them to announce themselves again (wire-format 11.5). */
+static void test_restarted_gate_learns_clients_again(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(c2_interrupt(f->gate), 0);
+    start_gate(f);
+    char *out = NULL, *err = NULL;
+    const char *status_args[] = { "status", f->room, "--gate", GATE, "--json", NULL };
+    int status = roomctl(f, &out, &err, status_args);
+    if (status != 0 || !strstr(out, "\"clients\":[]"))
+        fail_msg("status after a gate restart: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+    const char *publish[] = { "publish", f->room, "ui.button", "button=again", "--gate", GATE,
+                              NULL };
+    status = roomctl(f, &out, &err, publish);
+    if (status != 0)
+        fail_msg("publish after a gate restart: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+    for (int i = 1; i <= 3; i++) {
+        g_autofree char *here = g_strdup_printf("client screen%d@localhost/agent is here", i);
+        if (!c2_wait_for(f->gate_log, here, WAIT))
+            c2_fail(f->server, "a client did not announce itself to the restarted gate");
+    }
+    status = roomctl(f, &out, &err, status_args);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "{\"jid\":\"screen3@localhost/agent\",\"present\":true"));
+    g_free(out);
+    g_free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_status_shows_a_killed_agent_gone),
         cmocka_unit_test(test_version_2_warned_about),
         cmocka_unit_test(test_status_as_adhoc_command),
+        cmocka_unit_test(test_restarted_gate_learns_clients_again),
     };
     return cmocka_run_group_tests_name("acks_integration", tests, setup, teardown);
 }

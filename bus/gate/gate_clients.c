@@ -135,9 +135,10 @@ static void keep(rc_gate_room *room, const char *from, const rc_ack *ack)
 {
     rc_client_status *s = g_hash_table_lookup(room->clients, from);
     if (!s || !s->present) {
-        /* Not announced (the gate restarted): ask it to (11.5). */
+        /* Not announced (the gate restarted): ask it to (11.5); its
+         * announcement makes it known. */
         rc_gate_send(room->gate, rc_announce_request_new(rc_bus_ctx(room->gate->bus), from));
-        s = client_in(room, from);
+        return;
     }
     g_free(s->last_result);
     s->last_result = g_strdup(rc_ack_result_name(ack->result));
