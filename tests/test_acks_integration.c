@@ -201,7 +201,7 @@ static void test_wait_needs_a_gate(void **state)
     g_free(err);
 }
 
-static void test_status_shows_a_killed_agent_gone(void **state)
+static void test_status_shows_a_stopped_agent_gone(void **state)
 {
     fixture *f = *state;
     char *out = NULL, *err = NULL;
@@ -350,7 +350,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wait_reports_every_client),
         cmocka_unit_test(test_wait_needs_a_gate),
-        cmocka_unit_test(test_status_shows_a_killed_agent_gone),
+        cmocka_unit_test(test_status_shows_a_stopped_agent_gone),
         cmocka_unit_test(test_version_2_warned_about),
         cmocka_unit_test(test_status_as_adhoc_command),
         cmocka_unit_test(test_restarted_gate_learns_clients_again),
