@@ -135,6 +135,13 @@ set -e
 echo "(exit status $status)"
 [ "$status" -eq 4 ] || die "the gate did not refuse pat's request (exit $status)"
 
+say "The moderator waits for every client's answer, then asks the gate who is there"
+echo "\$ roomctl publish $room ui.button button=send enabled=true --wait=10"
+"$roomctl" publish "$room" ui.button button=send enabled=true --wait=10 ||
+  die "not every client applied it (exit $?)"
+echo "\$ roomctl status $room"
+"$roomctl" status "$room"
+
 say "What each client shows now"
 for c in "${clients[@]}"; do
   printf '\n\033[1m-- %s (%s) --\033[0m\n' "$c" "$c@$domain/screen"

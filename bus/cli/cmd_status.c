@@ -40,6 +40,14 @@ static void print_text(const char *room, GPtrArray *clients, const char *type)
             g_string_append_printf(handles, "%s%s@%s", j ? ", " : "", e->name, e->version);
         }
         printf("    handles: %s\n", handles->len ? handles->str : "nothing");
+        g_string_truncate(handles, 0);
+        for (guint j = 0; j < c->caps->plugins->len; j++) {
+            const rc_announce_entry *e = g_ptr_array_index(c->caps->plugins, j);
+            g_string_append_printf(handles, "%s%s %s", j ? ", " : "", e->name,
+                                   e->version ? e->version : "");
+        }
+        if (handles->len)
+            printf("    plugins: %s\n", handles->str);
         g_string_free(handles, TRUE);
         for (guint j = 0; j < c->failures->len; j++) {
             const rc_ack *f = g_ptr_array_index(c->failures, j);
