@@ -43,9 +43,10 @@ int rc_cli_acks_need_gate(const char *command);
 
 /*
  * Ask @gate about @room's clients (the account must be in the room:
- * rc_cli_gate_enter()); @type (may be NULL) with @version (0: the gate's
- * highest) asks who can handle it.  A new array of rc_client_status, or
- * NULL with @error.  The seam for choosing a version every client handles.
+ * rc_muc_join_sync()); @type (may be NULL) with @version (0: the gate's
+ * highest) asks who can handle it (rc_client_status.can).  A new array of
+ * rc_client_status, or NULL with @error.  The seam for choosing a version
+ * every client handles (issue 17).
  */
 GPtrArray *rc_cli_acks_clients(rc_cli_conn *conn, const char *gate, const char *room,
                                const char *type, int version, GError **error);

@@ -83,8 +83,10 @@ static void print_json(const char *room, GPtrArray *clients)
             if (j)
                 g_string_append_c(out, ',');
             rc_json_string(out, e->name);
-            g_string_append_printf(out, ":[%s]", e->version);
-            g_strdelimit(out->str + out->len - strlen(e->version) - 1, " ", ',');
+            /* "1 2" -> [1,2] */
+            g_auto(GStrv) versions = g_strsplit(e->version ? e->version : "", " ", -1);
+            g_autofree char *list = g_strjoinv(",", versions);
+            g_string_append_printf(out, ":[%s]", list);
         }
         g_string_append(out, "},\"plugins\":{");
         for (guint j = 0; j < c->caps->plugins->len; j++) {
