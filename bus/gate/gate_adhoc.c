@@ -199,8 +199,10 @@ static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char
     }
     if (note)
         add_text(command, "note", note, note_type);
-    if (form)
+    if (form) {
         xmpp_stanza_add_child(command, form);
+        xmpp_stanza_release(form); /* the command holds it now */
+    }
     return reply;
 }
 
