@@ -33,13 +33,13 @@ typedef struct {
     char *agent_logs[3];
 } fixture;
 
-/* slideshow.slide version 2: version 1 with a required 'transition'. */
+/* slideshow.slide version 2: version 1 with an optional 'transition'. */
 static const char v2_schema[] =
     "type: slideshow.slide\nversion: 2\ndescription: A slide with a transition.\n"
     "kind: state\nkey: [deck]\nfields:\n"
     "  deck: {type: string, required: true}\n"
     "  index: {type: int, required: true, min: 1}\n"
-    "  transition: {type: string, required: true}\n";
+    "  transition: {type: string}\n";
 
 static void start_gate(fixture *f)
 {
@@ -259,7 +259,8 @@ static void test_version_2_warned_about(void **state)
     int status = roomctl(f, &out, &err, args);
     if (status != 8 ||
         !strstr(err, "refused (--require-all): 3 of 3 connected clients cannot handle "
-                     "slideshow.slide version 2: screen1@localhost/agent (handles versions 1)"))
+                     "slideshow.slide version 2: screen1@localhost/agent (handles versions 1)") ||
+        !strstr(err, "; version 1 refuses the fields: "))
         fail_msg("publish v2 --require-all: exit %d\n%s%s", status, out, err);
     assert_null(strstr(out, "published"));
     g_free(out);
@@ -271,6 +272,31 @@ static void test_version_2_warned_about(void **state)
         !strstr(err, "screen3@localhost/agent (no plugin for the type)") ||
         !strstr(out, "published slideshow.slide:v2"))
         fail_msg("publish v2: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+    /* Fields version 1 takes too, no version asked for: sent as version 1,
+     * which every connected client handles, and applied (issue 17's default). */
+    const char *auto_args[] = { "publish", f->room, "slideshow.slide", "deck=auto", "index=1",
+                                "--schemas", schemas, "--gate", GATE, "--require-all",
+                                "--wait=10", NULL };
+    status = roomctl(f, &out, &err, auto_args);
+    /* screen3 has no slideshow plugin: no version helps, --require-all refuses. */
+    if (status != 8 ||
+        !strstr(err, "sending slideshow.slide version 1, the highest the connected clients "
+                     "handle (3 of 3 cannot handle version 2:") ||
+        !strstr(err, "refused (--require-all): 1 of 3 connected clients cannot handle "
+                     "slideshow.slide version 1: screen3@localhost/agent (no plugin for the "
+                     "type)") || strstr(out, "published"))
+        fail_msg("publish without a version, --require-all: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+    auto_args[G_N_ELEMENTS(auto_args) - 3] = "--wait=10"; /* without --require-all */
+    auto_args[G_N_ELEMENTS(auto_args) - 2] = NULL;
+    status = roomctl(f, &out, &err, auto_args);
+    if (status != 8 || !strstr(err, "sending slideshow.slide version 1") ||
+        !strstr(out, "published slideshow.slide:auto") ||
+        !strstr(out, "applied on 1 of 3 clients; failed on 1: screen2@localhost/agent"))
+        fail_msg("publish without a version: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
     /* `status --type` asks the same. */

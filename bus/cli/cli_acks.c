@@ -44,10 +44,55 @@ GPtrArray *rc_cli_acks_clients(rc_cli_conn *conn, const char *gate, const char *
 
 /* ---- Before publishing: can every client handle it? ----------------------------- */
 
-/* TRUE to go on (after a warning, or when the gate cannot tell). */
+/* The highest version below @below of @type that the registry has and every
+ * present client with a plugin for the type handles; 0 when none.  (A
+ * client without such a plugin handles no version: it does not count.) */
+static int common_version(GPtrArray *clients, const roomctl_registry *registry,
+                          const char *type, int below)
+{
+    for (int v = below - 1; v > 0; v--) {
+        gboolean all = roomctl_registry_lookup(registry, type, v) != NULL;
+        for (guint i = 0; all && i < clients->len; i++) {
+            const rc_client_status *c = g_ptr_array_index(clients, i);
+            all = !c->present || !rc_announce_handles(c->caps, type, 0) ||
+                  rc_announce_handles(c->caps, type, v);
+        }
+        if (all)
+            return v;
+    }
+    return 0;
+}
+
+/* "a@b/c (handles versions 1), d@e/f (no plugin for the type)": the present
+ * clients that cannot handle @type at @version; their number in @count. */
+static char *cannot_handle(GPtrArray *clients, const char *type, int version, guint *count)
+{
+    GString *out = g_string_new(NULL);
+    *count = 0;
+    for (guint i = 0; i < clients->len; i++) {
+        const rc_client_status *c = g_ptr_array_index(clients, i);
+        if (!c->present || rc_announce_handles(c->caps, type, version))
+            continue;
+        const char *versions = NULL;
+        for (guint j = 0; j < c->caps->handles->len && !versions; j++) {
+            const rc_announce_entry *e = g_ptr_array_index(c->caps->handles, j);
+            if (!strcmp(e->name, type))
+                versions = e->version;
+        }
+        g_string_append_printf(out, "%s%s (%s%s)", (*count)++ ? ", " : "", c->jid,
+                               versions ? "handles versions " : "no plugin for the type",
+                               versions ? versions : "");
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* TRUE to go on (after a warning, or when the gate cannot tell).  When some
+ * clients cannot handle @item's version and @acks has the assignments,
+ * @lower gets the item at the highest version all the clients with a plugin
+ * for the type handle, if the assignments fit it (issue 17's default). */
 static gboolean check_capabilities(const char *command, rc_cli_conn *conn, const char *gate,
                                    const char *room, const roomctl_item *item,
-                                   const rc_cli_acks *acks)
+                                   const rc_cli_acks *acks, roomctl_item **lower)
 {
     const char *type = roomctl_item_type(item);
     int version = roomctl_item_schema_version(item);
@@ -59,28 +104,30 @@ static gboolean check_capabilities(const char *command, rc_cli_conn *conn, const
                     "handle %s version %d: %s\n", command, type, version, error->message);
         return !acks->require_all;
     }
-    GString *cannot = g_string_new(NULL);
     guint present = 0, count = 0;
-    for (guint i = 0; i < clients->len; i++) {
-        const rc_client_status *c = g_ptr_array_index(clients, i);
-        present += c->present;
-        if (!c->present || c->can != 0)
-            continue;
-        g_autofree char *versions = NULL;
-        for (guint j = 0; j < c->caps->handles->len && !versions; j++) {
-            const rc_announce_entry *e = g_ptr_array_index(c->caps->handles, j);
-            if (!strcmp(e->name, type))
-                versions = g_strdup(e->version);
-        }
-        g_string_append_printf(cannot, "%s%s (%s%s)", count++ ? ", " : "", c->jid,
-                               versions ? "handles versions " : "no plugin for the type",
-                               versions ? versions : "");
+    for (guint i = 0; i < clients->len; i++)
+        present += ((const rc_client_status *)clients->pdata[i])->present;
+    g_autofree char *cannot = cannot_handle(clients, type, version, &count);
+    g_autofree char *why = NULL;
+    int v = count && acks->assignments
+        ? common_version(clients, conn->registry, type, version) : 0;
+    if (v && !(*lower = roomctl_item_new_from_assignments_at(conn->registry, type, v,
+                                                             acks->assignments, &error)))
+        why = g_strdup_printf("; version %d refuses the fields: %s", v, error->message);
+    if (*lower) {
+        fprintf(stderr, "roomctl %s: sending %s version %d, the highest the connected clients "
+                "handle (%u of %u cannot handle version %d: %s)\n", command, type, v, count,
+                present, version, cannot);
+        version = v;
+        g_free(cannot);
+        cannot = cannot_handle(clients, type, version, &count);
     }
     if (count)
         fprintf(stderr, "roomctl %s: %s: %u of %u connected clients cannot handle %s version "
-                "%d: %s\n", command, acks->require_all ? "refused (--require-all)" : "warning",
-                count, present, type, version, cannot->str);
-    g_string_free(cannot, TRUE);
+                "%d: %s%s\n", command, acks->require_all ? "refused (--require-all)" : "warning",
+                count, present, type, version, cannot, why ? why : "");
+    if (count && acks->require_all && *lower)
+        g_clear_pointer(lower, roomctl_item_unref);
     return !(count && acks->require_all);
 }
 
@@ -275,10 +322,13 @@ int rc_cli_acks_run(const char *command, rc_cli_conn *conn, const char *gate, rc
     g_autofree char *nick = rc_cli_gate_nick(conn);
     if (!rc_muc_join_sync(conn->bus, room, nick, NULL, NULL, &error))
         return rc_cli_fail(command, error);
-    if (item && !check_capabilities(command, conn, gate, room, item, acks)) {
+    roomctl_item *lower = NULL; /* set by check_capabilities() only when it returns TRUE */
+    if (item && !check_capabilities(command, conn, gate, room, item, acks, &lower)) {
         rc_muc_leave(conn->bus, room, nick);
         return RC_EXIT_INCOMPLETE;
     }
+    if (lower)
+        item = lower;
     xmpp_ctx_t *ctx = rc_bus_ctx(conn->bus);
     xmpp_stanza_t *control = item ? rc_item_encode_stanza(item, ctx) : NULL;
     xmpp_stanza_t *iq = rc_gate_request_new(ctx, gate, op, room, item_id, control);
@@ -306,5 +356,7 @@ int rc_cli_acks_run(const char *command, rc_cli_conn *conn, const char *gate, rc
     rc_gate_answer_free(answer);
     rc_ack_report_free(f.summary);
     g_ptr_array_unref(f.early);
+    if (lower)
+        roomctl_item_unref(lower);
     return status;
 }

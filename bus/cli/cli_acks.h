@@ -13,6 +13,10 @@ typedef struct rc_cli_acks {
     guint wait_s;            /* --wait[=SECONDS]; 0: do not wait */
     gboolean json;           /* --json: the summary as JSON, every client listed */
     gboolean require_all;    /* --require-all: refuse when a client cannot handle it */
+    /* publish TYPE field=value…: the assignments, so that the item can be
+     * made again at a lower version every connected client handles (no
+     * version was asked for); NULL for --file. */
+    const char *const *assignments;
 } rc_cli_acks;
 
 /* The GOptionEntry callback of --wait[=SECONDS] (data: rc_cli_acks *). */
@@ -29,7 +33,9 @@ gboolean rc_cli_acks_parse_wait(const char *name, const char *value, gpointer da
 /*
  * Do @op through @gate as rc_cli_gate_request() does, and for a publish
  * first ask the gate which connected clients cannot handle @item's type
- * and version: a warning, or with --require-all a refusal.  With --wait,
+ * and version: then, when @acks has the assignments and a lower version
+ * every connected client handles accepts them, publish that version (and
+ * say so); else a warning, or with --require-all a refusal.  With --wait,
  * follow the clients' answers and print the summary.  Prints what was done
  * and returns the exit code: RC_EXIT_INCOMPLETE when some client did not
  * apply it (or could not, with --require-all).

@@ -49,6 +49,8 @@ int rc_cmd_publish(int argc, char **argv)
         g_free(node);
         status = RC_EXIT_OK;
     } else if (status < 0 && item && rc_cli_conn_gate(&conn)) {
+        if (!file) /* no version asked for: the highest every client handles */
+            acks.assignments = (const char *const *)argv + 3;
         /* The gate names the item (an event's id is the gate's) and, with
          * --wait, tells what the clients did (issue 13). */
         status = rc_cli_acks_run("publish", &conn, rc_cli_conn_gate(&conn), RC_GATE_PUBLISH,
