@@ -16,6 +16,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "bus_private.h"
@@ -28,9 +29,9 @@
 #define WINDOW 32
 
 typedef struct {
-    GArray *latencies;      /* gint64 ns, of the phase being measured */
+    GArray *direct, *gated; /* gint64 ns, per room, of the phase being measured */
     guint64 delivered;
-    const char *room;       /* the room being measured */
+    gboolean timing;        /* the paced phase: deliveries are timed */
 } sink;
 
 /* The gate dies with the benchmark, however it ends. */
@@ -42,12 +43,13 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *data)
 {
     sink *s = data;
     const char *text = NULL;
-    if (roomctl_item_is_replay(item) || strcmp(roomctl_room_jid(room), s->room) ||
+    if (roomctl_item_is_replay(item) || !s->timing ||
         roomctl_item_get_string(item, "text", &text) != ROOMCTL_PLUGIN_OK)
         return;
     gint64 sent = g_ascii_strtoll(text, NULL, 10);
     gint64 latency = now_ns() - sent;
-    g_array_append_val(s->latencies, latency);
+    g_array_append_val(g_str_has_prefix(roomctl_room_jid(room), "gated@") ? s->gated : s->direct,
+                       latency);
     s->delivered++;
 }
 
@@ -175,37 +177,47 @@ static double throughput(roomctl_bus *bus, const roomctl_registry *registry, con
     return l.answered / ((g_get_monotonic_time() - start) / 1e6);
 }
 
-/* p50 and p99 of @samples paced publishes to @room, one in flight. */
-static void paced(roomctl_bus *bus, const roomctl_registry *registry, const char *room,
-                  gboolean gated, sink *s, guint n, guint samples, double *p50, double *p99)
+/* One paced publish to @room (direct or through the gate), then wait until
+ * its @n deliveries came. */
+static void paced_one(roomctl_bus *bus, const roomctl_registry *registry, const char *room,
+                      gboolean gated, sink *s, guint n)
 {
-    g_array_set_size(s->latencies, 0);
-    s->room = room;
-    for (guint i = 0; i < samples; i++) {
-        guint64 want = s->delivered + n;
-        roomctl_item *item = notice(registry);
-        GError *error = NULL;
-        gboolean ok;
-        if (gated) {
-            xmpp_stanza_t *control = rc_item_encode_stanza(item, rc_bus_ctx(bus));
-            ok = rc_gate_send_sync(bus, RC_PROSODY_GATE, RC_GATE_PUBLISH, room, control, NULL,
-                                   NULL, &error);
-            xmpp_stanza_release(control);
-        } else {
-            ok = roomctl_bus_publish_sync(bus, room, item, &error);
-        }
-        roomctl_item_unref(item);
-        if (!ok)
-            die(gated ? "publish through the gate" : "publish", error);
-        wait_delivered(s, want, 10000);
-        if (s->delivered < want) {
-            fprintf(stderr, "rc-bench-gate: publish %u to %s: %" G_GUINT64_FORMAT " of %u "
-                    "subscribers got it within 10 s\n", i, room, n - (want - s->delivered), n);
-            exit(1);
-        }
+    guint64 want = s->delivered + n;
+    roomctl_item *item = notice(registry);
+    GError *error = NULL;
+    gboolean ok;
+    if (gated) {
+        xmpp_stanza_t *control = rc_item_encode_stanza(item, rc_bus_ctx(bus));
+        ok = rc_gate_send_sync(bus, RC_PROSODY_GATE, RC_GATE_PUBLISH, room, control, NULL,
+                               NULL, &error);
+        xmpp_stanza_release(control);
+    } else {
+        ok = roomctl_bus_publish_sync(bus, room, item, &error);
     }
-    *p50 = percentile_ms(s->latencies, 0.50);
-    *p99 = percentile_ms(s->latencies, 0.99);
+    roomctl_item_unref(item);
+    if (!ok)
+        die(gated ? "publish through the gate" : "publish", error);
+    wait_delivered(s, want, 10000);
+    if (s->delivered < want) {
+        fprintf(stderr, "rc-bench-gate: a publish to %s reached %" G_GUINT64_FORMAT " of %u "
+                "subscribers within 10 s\n", room, n - (want - s->delivered), n);
+        exit(1);
+    }
+}
+
+/* CPU seconds @pid has used (user + system), from /proc. */
+static double cpu_seconds(GPid pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    const char *after = strrchr(text, ')');
+    g_auto(GStrv) f = g_strsplit(after ? after + 2 : text, " ", -1);
+    if (g_strv_length(f) < 13)
+        return 0;
+    /* utime and stime: fields 14 and 15 of stat, 12 and 13 after the name. */
+    return (g_ascii_strtod(f[11], NULL) + g_ascii_strtod(f[12], NULL)) / sysconf(_SC_CLK_TCK);
 }
 
 int main(int argc, char **argv)
@@ -307,7 +319,8 @@ int main(int argc, char **argv)
     printf("%-5s %-9s %9s %9s %12s\n", "N", "path", "p50 ms", "p99 ms", "per second");
     g_auto(GStrv) ns = g_strsplit(ns_text ? ns_text : "10,100", ",", -1);
     GPtrArray *subscribers = g_ptr_array_new();
-    sink s = { g_array_new(FALSE, FALSE, sizeof(gint64)), 0, gated };
+    sink s = { g_array_new(FALSE, FALSE, sizeof(gint64)),
+               g_array_new(FALSE, FALSE, sizeof(gint64)), 0, FALSE };
     roomctl_room_callbacks callbacks = { .item = on_item };
     for (char **n_text = ns; *n_text; n_text++) {
         guint n = (guint)atoi(*n_text);
@@ -325,25 +338,40 @@ int main(int argc, char **argv)
         while (g_main_context_iteration(NULL, FALSE))
             ;
         fprintf(stderr, "rc-bench-gate: %u subscribers joined\n", n);
-        double d50, d99, g50, g99;
-        paced(owner, registry, direct, FALSE, &s, n, (guint)samples, &d50, &d99);
-        paced(owner, registry, gated, TRUE, &s, n, (guint)samples, &g50, &g99);
+        /* Paced, alternating direct and gated so that both see the same load. */
+        g_array_set_size(s.direct, 0);
+        g_array_set_size(s.gated, 0);
+        s.timing = TRUE;
+        for (gint i = 0; i < samples; i++) {
+            paced_one(owner, registry, direct, FALSE, &s, n);
+            paced_one(owner, registry, gated, TRUE, &s, n);
+        }
+        s.timing = FALSE; /* throughput phases: deliveries are not timed */
+        double d50 = percentile_ms(s.direct, 0.50), d99 = percentile_ms(s.direct, 0.99);
+        double g50 = percentile_ms(s.gated, 0.50), g99 = percentile_ms(s.gated, 0.99);
         guint64 direct_failed = 0, gate_failed = 0;
-        s.room = "none"; /* throughput phases: deliveries are not timed */
         double direct_rate = throughput(owner, registry, direct, FALSE, seconds, &direct_failed);
+        double gate_cpu = cpu_seconds(gate_pid);
+        gint64 gate_t0 = g_get_monotonic_time();
         double gate_rate = throughput(owner, registry, gated, TRUE, seconds, &gate_failed);
+        double gate_requests = gate_rate * (g_get_monotonic_time() - gate_t0) / 1e6;
+        double gate_us_per_request = gate_requests > 0
+            ? (cpu_seconds(gate_pid) - gate_cpu) * 1e6 / gate_requests : -1;
         /* Let the fan-out of the load drain before the next N. */
         gint64 drain = g_get_monotonic_time() + 3 * G_TIME_SPAN_SECOND;
         while (g_get_monotonic_time() < drain)
             g_main_context_iteration(NULL, FALSE) || (g_usleep(1000), TRUE);
         printf("%-5u %-9s %9.2f %9.2f %12.0f\n", n, "direct", d50, d99, direct_rate);
-        printf("%-5u %-9s %9.2f %9.2f %12.0f\n", n, "gate", g50, g99, gate_rate);
+        printf("%-5u %-9s %9.2f %9.2f %12.0f   gate CPU %.0f us/request\n", n, "gate", g50, g99,
+               gate_rate, gate_us_per_request);
         printf("{\"n\":%u,\"direct_p50_ms\":%.3f,\"direct_p99_ms\":%.3f,\"gate_p50_ms\":%.3f,"
                "\"gate_p99_ms\":%.3f,\"gate_p99_over_direct_ms\":%.3f,"
                "\"direct_publishes_per_s\":%.0f,\"gate_requests_per_s\":%.0f,"
+               "\"gate_cpu_us_per_request\":%.1f,"
                "\"direct_failed\":%" G_GUINT64_FORMAT ",\"gate_failed\":%" G_GUINT64_FORMAT
                ",\"samples\":%d}\n",
-               n, d50, d99, g50, g99, g99 - d99, direct_rate, gate_rate, direct_failed,
+               n, d50, d99, g50, g99, g99 - d99, direct_rate, gate_rate, gate_us_per_request,
+               direct_failed,
                gate_failed, samples);
         fflush(stdout);
     }
@@ -355,6 +383,7 @@ int main(int argc, char **argv)
     g_spawn_close_pid(gate_pid);
     rc_prosody_free(server);
     roomctl_registry_free(registry);
-    g_array_free(s.latencies, TRUE);
+    g_array_free(s.direct, TRUE);
+    g_array_free(s.gated, TRUE);
     return 0;
 }
