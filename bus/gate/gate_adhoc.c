@@ -169,7 +169,8 @@ static xmpp_stanza_t *command_form(rc_gate *gate, const rc_command *c)
     return form;
 }
 
-/* The <command/> answer to @iq: @status, the form when executing, @note. */
+/* The <command/> answer to @iq: @status, the form when executing (taken),
+ * @note. */
 static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char *node,
                                     const char *session, const char *status,
                                     xmpp_stanza_t *form, const char *note_type,
@@ -188,8 +189,10 @@ static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char
     }
     if (note)
         add_text(command, "note", note, note_type);
-    if (form)
+    if (form) {
         xmpp_stanza_add_child(command, form);
+        xmpp_stanza_release(form);
+    }
     return reply;
 }
 
