@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "../codec.h"
-#include "../log.h"
+#include "codec.h"
+#include "log.h"
 
 void rc_gate_room_free(gpointer data)
 {

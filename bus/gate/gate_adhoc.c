@@ -7,9 +7,9 @@
 
 #include <string.h>
 
-#include "../log.h"
-#include "../schema_private.h"
-#include "../stanza_error.h"
+#include "log.h"
+#include "schema_private.h"
+#include "stanza_error.h"
 #include "schema_form.h"
 
 #define NS_COMMANDS "http://jabber.org/protocol/commands"

@@ -5,8 +5,8 @@
 #define RC_GATE_PRIVATE_H
 
 #include "gate.h"
-#include "../bus_private.h"
-#include "../gate_proto.h"
+#include "bus_private.h"
+#include "gate_proto.h"
 
 G_BEGIN_DECLS
 
