@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "../codec.h"
-#include "../log.h"
+#include "codec.h"
+#include "log.h"
 
 void rc_gate_room_free(gpointer data)
 {
@@ -111,11 +111,6 @@ static void apply_done(rc_apply *a, const GError *error)
     g_free(a);
 }
 
-static void on_published(roomctl_bus *bus, const GError *error, void *data)
-{
-    apply_done(data, error);
-}
-
 static void on_node_reply(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error,
                           void *data)
 {
@@ -136,9 +131,15 @@ void rc_gate_apply(rc_gate *gate, rc_gate_room *room, rc_gate_op op, const roomc
     rc_info("gate", "%s: %s %s %s", room->jid, requester,
             op == RC_GATE_PUBLISH ? "publishes" : op == RC_GATE_RETRACT ? "retracts" : "purges",
             a->item_id ? a->item_id : "the node");
-    if (op == RC_GATE_PUBLISH)
-        roomctl_bus_publish(gate->bus, room->jid, item, on_published, a);
-    else if (op == RC_GATE_RETRACT)
+    if (op == RC_GATE_PUBLISH) {
+        /* Validated already (rc_item_decode_stanza or the form): published as
+         * encoded, without roomctl_bus_publish()'s second check. */
+        xmpp_stanza_t *payload = rc_item_encode_stanza(item, ctx);
+        rc_bus_request(gate->bus, rc_pubsub_publish(ctx, gate->bus->pubsub_service, node,
+                                                    a->item_id, payload),
+                       RC_OP_PUBLISH, room->jid, NULL, on_node_reply, a);
+        xmpp_stanza_release(payload);
+    } else if (op == RC_GATE_RETRACT)
         rc_bus_request(gate->bus, rc_pubsub_retract(ctx, gate->bus->pubsub_service, node,
                                                     item_id),
                        RC_OP_RETRACT, room->jid, item_id, on_node_reply, a);

@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-#include "../log.h"
-#include "../schema_private.h"
-#include "../stanza_error.h"
+#include "log.h"
+#include "schema_private.h"
+#include "stanza_error.h"
 #include "schema_form.h"
 
 #define NS_COMMANDS "http://jabber.org/protocol/commands"
@@ -180,7 +180,8 @@ static xmpp_stanza_t *command_form(rc_gate *gate, const rc_command *c)
     return form;
 }
 
-/* The <command/> answer to @iq: @status, the form when executing, @note. */
+/* The <command/> answer to @iq: @status, the form when executing (taken),
+ * @note. */
 static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char *node,
                                     const char *session, const char *status,
                                     xmpp_stanza_t *form, const char *note_type,
@@ -201,7 +202,7 @@ static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char
         add_text(command, "note", note, note_type);
     if (form) {
         xmpp_stanza_add_child(command, form);
-        xmpp_stanza_release(form); /* the command holds it now */
+        xmpp_stanza_release(form);
     }
     return reply;
 }

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "../log.h"
+#include "log.h"
 
 /* What is kept (11.5). */
 #define KEEP_FAILURES 5

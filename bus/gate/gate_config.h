@@ -4,7 +4,7 @@
 #ifndef RC_GATE_CONFIG_H
 #define RC_GATE_CONFIG_H
 
-#include "../agent/config.h"
+#include "agent/config.h"
 #include "occupants.h"
 
 G_BEGIN_DECLS

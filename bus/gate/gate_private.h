@@ -1,13 +1,14 @@
 /* Internal to roomctl-gate: the gate and its rooms, shared by gate.c
- * (requests, lifecycle), gate_rooms.c (setting rooms up, presence) and
- * gate_adhoc.c (XEP-0050 commands). */
+ * (requests, lifecycle), gate_rooms.c (setting rooms up, presence),
+ * gate_adhoc.c (XEP-0050 commands), gate_clients.c and gate_track.c
+ * (receivers and acknowledgements, issue 13). */
 #ifndef RC_GATE_PRIVATE_H
 #define RC_GATE_PRIVATE_H
 
 #include "gate.h"
-#include "../bus_private.h"
-#include "../gate_proto.h"
-#include "../ack_proto.h"
+#include "bus_private.h"
+#include "gate_proto.h"
+#include "ack_proto.h"
 
 G_BEGIN_DECLS
 

@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#include "../log.h"
-#include "../muc_admin.h"
-#include "../stanza_error.h"
+#include "log.h"
+#include "muc_admin.h"
+#include "stanza_error.h"
 
 #define RETRY_MS 5000
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../log.h"
+#include "log.h"
 
 struct rc_track {
     rc_gate *gate;

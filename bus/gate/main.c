@@ -6,8 +6,8 @@
 #include <glib-unix.h>
 
 #include "gate.h"
-#include "../agent/agent_log.h"
-#include "../cli/exit_codes.h"
+#include "agent/agent_log.h"
+#include "cli/exit_codes.h"
 
 static gboolean on_stop_signal(gpointer loop)
 {

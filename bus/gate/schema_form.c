@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "../schema_private.h"
+#include "schema_private.h"
 
 static xmpp_stanza_t *add(xmpp_stanza_t *parent, const char *name, const char *ns)
 {
