@@ -90,16 +90,10 @@ static gboolean gate_serving(bench *b)
 static void start_gate(bench *b, const char *gate_bin, const char *schemas)
 {
     const char *dir = rc_prosody_dir(b->server);
-    g_autofree char *secret = g_build_filename(dir, "gate.secret", NULL);
-    g_autofree char *config = g_build_filename(dir, "gate.yaml", NULL);
-    g_file_set_contents(secret, SECRET, -1, NULL);
-    g_chmod(secret, 0600);
-    g_autofree char *yaml = g_strdup_printf(
-        "account: {jid: %s, password_file: %s}\n"
-        "server: {host: 127.0.0.1, port: %u, pubsub_service: pubsub.localhost, "
-        "local_test_server: true}\nrooms: [%s]\nschema_dirs: [%s]\nlog_level: info\n",
-        GATE, secret, rc_prosody_component_port(b->server), b->room, schemas);
-    g_file_set_contents(config, yaml, -1, NULL);
+    g_autofree char *rooms = g_strdup_printf("[%s]", b->room);
+    g_autofree char *schema_dirs = g_strdup_printf("[%s]", schemas);
+    g_autofree char *config = rc_prosody_write_gate_config(b->server, SECRET, rooms,
+                                                           schema_dirs, "info");
     b->gate_log = g_build_filename(dir, "gate.log", NULL);
     g_autofree char *cmd = g_strdup_printf("exec '%s' --config '%s' >'%s' 2>&1", gate_bin,
                                            config, b->gate_log);

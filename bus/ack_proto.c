@@ -41,9 +41,8 @@ gboolean rc_ack_bad(GError **error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *text = g_strdup_vprintf(fmt, ap);
+    g_propagate_error(error, g_error_new_valist(ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG, fmt, ap));
     va_end(ap);
-    g_set_error_literal(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG, text);
     return FALSE;
 }
 

@@ -117,6 +117,8 @@ typedef struct rc_ack_client {
     char *plugin, *reason;
 } rc_ack_client;
 
+void rc_ack_client_free(gpointer client);
+
 /* A <progress/> (final FALSE) or <summary/> (final TRUE). */
 typedef struct rc_ack_report {
     char *id, *room, *item;      /* item NULL for a purge */

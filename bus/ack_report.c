@@ -72,7 +72,7 @@ char *rc_tracking_parse(xmpp_stanza_t *result, guint *clients)
 
 /* ---- Progress and summaries ---------------------------------------------------- */
 
-static void client_free(gpointer data)
+void rc_ack_client_free(gpointer data)
 {
     rc_ack_client *c = data;
     g_free(c->jid);
@@ -87,7 +87,7 @@ rc_ack_report *rc_ack_report_new(const char *id, const char *room, const char *i
     report->id = g_strdup(id);
     report->room = g_strdup(room);
     report->item = g_strdup(item);
-    report->clients = g_ptr_array_new_with_free_func(client_free);
+    report->clients = g_ptr_array_new_with_free_func(rc_ack_client_free);
     return report;
 }
 

@@ -43,17 +43,10 @@ static const char v2_schema[] =
 
 static void start_gate(fixture *f)
 {
-    g_autofree char *secret = g_build_filename(f->server->dir, "gate.secret", NULL);
-    g_autofree char *config = g_build_filename(f->server->dir, "gate.yaml", NULL);
-    assert_true(g_file_set_contents(secret, SECRET, -1, NULL));
-    g_chmod(secret, 0600);
-    g_autofree char *yaml = g_strdup_printf(
-        "account: {jid: %s, password_file: %s}\n"
-        "server: {host: 127.0.0.1, port: %u, pubsub_service: %s, local_test_server: true}\n"
-        "rooms: [%s]\nschema_dirs: [%s, %s]\nlog_level: debug\n",
-        GATE, secret, rc_prosody_component_port(f->server->prosody), f->server->pubsub, f->room,
-        g_getenv("RC_SCHEMA_DIR"), f->v2_dir);
-    assert_true(g_file_set_contents(config, yaml, -1, NULL));
+    g_autofree char *rooms = g_strdup_printf("[%s]", f->room);
+    g_autofree char *schemas = g_strdup_printf("[%s, %s]", g_getenv("RC_SCHEMA_DIR"), f->v2_dir);
+    g_autofree char *config = rc_prosody_write_gate_config(f->server->prosody, SECRET, rooms,
+                                                           schemas, "debug");
     const char *argv[] = { g_getenv("ROOMCTL_GATE_BIN"), "--config", config, NULL };
     f->gate = c2_spawn(f->server, C2_OWNER, f->gate_log, argv);
     if (!c2_wait_for(f->gate_log, "serving requests", WAIT))

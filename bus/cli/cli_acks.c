@@ -244,6 +244,12 @@ static void print_text(const rc_ack_report *r)
     g_string_free(out, TRUE);
 }
 
+void rc_cli_json_member(GString *out, gboolean first, const char *name, const char *value)
+{
+    g_string_append_printf(out, "%s\"%s\":", first ? "" : ",", name);
+    rc_json_string(out, value);
+}
+
 static void print_json(const rc_ack_report *r)
 {
     static const char *const counts[] = { "applied", "failed", "unsupported", "dropped",
@@ -261,14 +267,11 @@ static void print_json(const rc_ack_report *r)
     g_string_append(out, ",\"clients\":[");
     for (guint i = 0; i < r->clients->len; i++) {
         const rc_ack_client *c = g_ptr_array_index(r->clients, i);
-        g_string_append(out, i ? ",{\"jid\":" : "{\"jid\":");
-        rc_json_string(out, c->jid);
-        g_string_append(out, ",\"result\":");
-        rc_json_string(out, rc_ack_result_name(c->result));
-        g_string_append(out, ",\"plugin\":");
-        rc_json_string(out, c->plugin);
-        g_string_append(out, ",\"reason\":");
-        rc_json_string(out, c->reason);
+        g_string_append(out, i ? ",{" : "{");
+        rc_cli_json_member(out, TRUE, "jid", c->jid);
+        rc_cli_json_member(out, FALSE, "result", rc_ack_result_name(c->result));
+        rc_cli_json_member(out, FALSE, "plugin", c->plugin);
+        rc_cli_json_member(out, FALSE, "reason", c->reason);
         g_string_append_c(out, '}');
     }
     g_string_append(out, "]}");

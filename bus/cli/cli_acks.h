@@ -57,6 +57,10 @@ int rc_cli_acks_need_gate(const char *command);
 GPtrArray *rc_cli_acks_clients(rc_cli_conn *conn, const char *gate, const char *room,
                                const char *type, int version, GError **error);
 
+/* Append `,"NAME":VALUE` (@value a JSON string, or null when NULL), or
+ * without the comma when @first. */
+void rc_cli_json_member(GString *out, gboolean first, const char *name, const char *value);
+
 G_END_DECLS
 
 #endif

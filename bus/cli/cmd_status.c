@@ -69,13 +69,12 @@ static void print_json(const char *room, GPtrArray *clients)
     for (guint i = 0; i < clients->len; i++) {
         const rc_client_status *c = g_ptr_array_index(clients, i);
         g_autofree char *since = when(c->since);
-        g_string_append(out, i ? ",{\"jid\":" : "{\"jid\":");
-        rc_json_string(out, c->jid);
-        g_string_append_printf(out, ",\"present\":%s,\"synced\":%s,\"since\":",
+        g_string_append(out, i ? ",{" : "{");
+        rc_cli_json_member(out, TRUE, "jid", c->jid);
+        g_string_append_printf(out, ",\"present\":%s,\"synced\":%s",
                                c->present ? "true" : "false", c->synced ? "true" : "false");
-        rc_json_string(out, since);
-        g_string_append(out, ",\"last\":");
-        rc_json_string(out, c->last);
+        rc_cli_json_member(out, FALSE, "since", since);
+        rc_cli_json_member(out, FALSE, "last", c->last);
         g_string_append_printf(out, ",\"can\":%s,\"handles\":{",
                                c->can < 0 ? "null" : c->can ? "true" : "false");
         for (guint j = 0; j < c->caps->handles->len; j++) {
@@ -101,16 +100,12 @@ static void print_json(const char *room, GPtrArray *clients)
         for (guint j = 0; j < c->failures->len; j++) {
             const rc_ack *f = g_ptr_array_index(c->failures, j);
             g_autofree char *at = when(f->at);
-            g_string_append(out, j ? ",{\"item\":" : "{\"item\":");
-            rc_json_string(out, f->item);
-            g_string_append(out, ",\"result\":");
-            rc_json_string(out, rc_ack_result_name(f->result));
-            g_string_append(out, ",\"plugin\":");
-            rc_json_string(out, f->plugin);
-            g_string_append(out, ",\"reason\":");
-            rc_json_string(out, f->reason);
-            g_string_append(out, ",\"at\":");
-            rc_json_string(out, at);
+            g_string_append(out, j ? ",{" : "{");
+            rc_cli_json_member(out, TRUE, "item", f->item);
+            rc_cli_json_member(out, FALSE, "result", rc_ack_result_name(f->result));
+            rc_cli_json_member(out, FALSE, "plugin", f->plugin);
+            rc_cli_json_member(out, FALSE, "reason", f->reason);
+            rc_cli_json_member(out, FALSE, "at", at);
             g_string_append_c(out, '}');
         }
         g_string_append(out, "]}");

@@ -25,15 +25,6 @@ struct rc_track {
     GSource *progress;
 };
 
-static void client_free(gpointer data)
-{
-    rc_ack_client *c = data;
-    g_free(c->jid);
-    g_free(c->plugin);
-    g_free(c->reason);
-    g_free(c);
-}
-
 static void clear_source(GSource **source)
 {
     if (!*source)
@@ -165,7 +156,7 @@ rc_track *rc_gate_track_new(rc_gate *gate, rc_gate_room *room, rc_gate_op op,
     t->item = g_strdup(item_id);
     t->op = op;
     t->all = all;
-    t->clients = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, client_free);
+    t->clients = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, rc_ack_client_free);
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, room->clients);

@@ -376,3 +376,21 @@ void rc_prosody_free(rc_prosody *server)
     g_free(server->log_path);
     g_free(server);
 }
+
+char *rc_prosody_write_gate_config(const rc_prosody *server, const char *secret,
+                                   const char *rooms, const char *schema_dirs,
+                                   const char *log_level)
+{
+    g_autofree char *secret_file = g_build_filename(server->dir, "gate.secret", NULL);
+    char *config = g_build_filename(server->dir, "gate.yaml", NULL);
+    g_file_set_contents(secret_file, secret, -1, NULL);
+    g_chmod(secret_file, 0600);
+    g_autofree char *yaml = g_strdup_printf(
+        "account: {jid: %s, password_file: %s}\n"
+        "server: {host: 127.0.0.1, port: %u, pubsub_service: pubsub.%s, "
+        "local_test_server: true}\nrooms: %s\nschema_dirs: %s\nlog_level: %s\n",
+        RC_PROSODY_GATE, secret_file, server->component_port, RC_PROSODY_DOMAIN, rooms,
+        schema_dirs, log_level);
+    g_file_set_contents(config, yaml, -1, NULL);
+    return config;
+}

@@ -76,6 +76,14 @@ char *rc_prosody_log(const rc_prosody *server);
  * @why; tests call it when they fail. */
 void rc_prosody_dump_log(const rc_prosody *server, const char *why, guint max_lines);
 
+/* (13, additive) Write a roomctl-gate configuration for this server's
+ * component (secret file mode 0600, plain loopback) into its folder:
+ * @rooms and @schema_dirs are YAML flow lists ("[a@muc, b@muc]"); @log_level
+ * "info", "debug"…  Returns the configuration's path (g_free()). */
+char *rc_prosody_write_gate_config(const rc_prosody *server, const char *secret,
+                                   const char *rooms, const char *schema_dirs,
+                                   const char *log_level);
+
 G_END_DECLS
 
 #endif
