@@ -42,6 +42,16 @@ static void test_good(void **state)
     config = rc_gate_config_load_string("gate.yaml", BASE
         "component: {allow: {affiliation: owner}}\n", "/schemas", &error);
     assert_int_equal(config->allow, RC_ALLOW_AFFILIATION_OWNER);
+    assert_int_equal(config->rescan_ms, 0);
+    rc_gate_config_free(config);
+    /* A room pattern is a room address with * or ?: the agent's reader takes it. */
+    config = rc_gate_config_load_string("gate.yaml",
+        "account: {jid: gate.example.org, password_env: RC_TEST_GATE_SECRET}\n"
+        "rooms: [lobby@conference.example.org, 'standup-*@conference.example.org']\n"
+        "component: {rescan_ms: 500}\n", "/schemas", &error);
+    assert_non_null(config);
+    assert_int_equal(config->rescan_ms, 500);
+    assert_string_equal(g_ptr_array_index(config->base->rooms, 1), "standup-*@conference.example.org");
     rc_gate_config_free(config);
 }
 
@@ -58,7 +68,11 @@ static void test_broken(void **state)
         { BASE "component: {nick: a/b}\n",
           "gate.yaml:4:19: error: 'nick' must be a nickname (text without '/')" },
         { BASE "component: {nik: x}\n",
-          "gate.yaml:4:18: error: unknown key 'nik' in component; expected nick or allow" },
+          "gate.yaml:4:18: error: unknown key 'nik' in component; expected nick, allow or "
+          "rescan_ms" },
+        { BASE "component: {rescan_ms: 5}\n",
+          "gate.yaml:4:24: error: 'rescan_ms' must be a number of milliseconds from 100 to "
+          "3600000" },
         { BASE "component: {allow: {role: participant}}\n",
           "gate.yaml:4:27: error: unknown role 'participant' in allow; expected moderator" },
         { BASE "component: {allow: {affiliation: member}}\n",

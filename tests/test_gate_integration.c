@@ -68,9 +68,10 @@ static void start_gate(fixture *f)
         "account: {jid: %s, password_file: %s}\n"
         "server: {host: 127.0.0.1, port: %u, pubsub_service: %s, local_test_server: true,\n"
         "         reconnect_min_ms: 200, reconnect_max_ms: 1000}\n"
-        "rooms: [%s]\nschema_dirs: [%s]\nlog_level: debug\n",
+        "rooms: [%s, 'auto-*@%s']\nschema_dirs: [%s]\nlog_level: debug\n"
+        "component: {rescan_ms: 300}\n",
         GATE, secret, rc_prosody_component_port(f->server->prosody), f->server->pubsub, f->room,
-        g_getenv("RC_SCHEMA_DIR"));
+        f->server->muc, g_getenv("RC_SCHEMA_DIR"));
     assert_true(g_file_set_contents(config, yaml, -1, NULL));
     g_remove(f->gate_log);
     const char *argv[] = { g_getenv("ROOMCTL_GATE_BIN"), "--config", config, NULL };
@@ -88,7 +89,11 @@ static void stop_gate(fixture *f)
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
-    rc_prosody_options options = { .gate_secret = SECRET };
+    /* Public rooms (Prosody 0.12 hides new rooms by default): the MUC service
+     * lists them, so that the gate's room pattern can match them.  Written
+     * right after the harness's MUC component line: its option. */
+    rc_prosody_options options = { .gate_secret = SECRET,
+                                   .extra_config = "  muc_room_default_public = true\n" };
     f->server = c2_server_start_with(&options, accounts);
     f->room = c2_room(f->server, "gated");
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);
@@ -430,6 +435,28 @@ static void test_gate_reconnects_and_reads_roles_again(void **state)
     enter(f, f->pat, "pat", "participant");
 }
 
+/* `rooms: ['auto-*@MUC']`: a room made later that matches is managed too. */
+static void test_room_pattern(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *room = c2_room(f->server, "auto-1");
+    char *out = NULL, *err = NULL;
+    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", room, "--gate",
+                            GATE, NULL);
+    g_free(out);
+    g_free(err);
+    assert_int_equal(status, 0);
+    g_autofree char *serving = g_strdup_printf("%s: in the room as", room);
+    if (!c2_wait_for(f->gate_log, serving, 15))
+        c2_fail(f->server, "the gate did not take the room its pattern matches");
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+                        "button=send", "enabled=false", "--gate", GATE, NULL);
+    if (status != 0)
+        fail_msg("publish to the matched room: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+}
+
 static void test_cli_through_gate(void **state)
 {
     fixture *f = *state;
@@ -464,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_malformed_item_never_reaches_node),
         cmocka_unit_test(test_direct_publish_refused_by_server),
         cmocka_unit_test(test_cli_through_gate),
+        cmocka_unit_test(test_room_pattern),
         cmocka_unit_test(test_outage_fails_at_once_and_restart_reads_roles),
         cmocka_unit_test(test_gate_reconnects_and_reads_roles_again),
     };

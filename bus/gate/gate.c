@@ -29,6 +29,17 @@ void rc_gate_room_problem(rc_gate_room *room, const char *fmt, ...)
     rc_warn("gate", "%s: %s", room->jid, room->problem);
 }
 
+rc_gate_room *rc_gate_add_room(rc_gate *gate, const char *jid)
+{
+    rc_gate_room *room = g_new0(rc_gate_room, 1);
+    room->gate = gate;
+    room->jid = g_utf8_strdown(jid, -1);
+    room->occupants = rc_occupants_new();
+    room->clients = rc_gate_clients_new();
+    g_ptr_array_add(gate->rooms, room);
+    return room;
+}
+
 rc_gate_room *rc_gate_find_room(const rc_gate *gate, const char *jid)
 {
     g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
@@ -275,13 +286,14 @@ rc_gate *rc_gate_new(const rc_gate_config *config, const roomctl_registry *regis
     rc_bus_set_message_hook(gate->bus, rc_gate_clients_message, gate);
     gate->tracks = rc_gate_tracks_new();
     gate->rooms = g_ptr_array_new_with_free_func(rc_gate_room_free);
+    gate->patterns = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < base->rooms->len; i++) {
-        rc_gate_room *room = g_new0(rc_gate_room, 1);
-        room->gate = gate;
-        room->jid = g_utf8_strdown(g_ptr_array_index(base->rooms, i), -1);
-        room->occupants = rc_occupants_new();
-        room->clients = rc_gate_clients_new();
-        g_ptr_array_add(gate->rooms, room);
+        const char *jid = g_ptr_array_index(base->rooms, i);
+        /* A room address with * or ?: every room of the MUC service it matches. */
+        if (strpbrk(jid, "*?"))
+            g_ptr_array_add(gate->patterns, g_utf8_strdown(jid, -1));
+        else
+            rc_gate_add_room(gate, jid);
     }
     return gate;
 }
@@ -295,6 +307,7 @@ void rc_gate_free(rc_gate *gate)
     roomctl_bus_free(gate->bus);
     g_ptr_array_unref(gate->tracks);
     g_ptr_array_unref(gate->rooms);
+    g_ptr_array_unref(gate->patterns);
     g_main_context_unref(gate->context);
     g_free(gate);
 }

@@ -43,6 +43,16 @@ static void load_allow(rc_gate_config *config, const roomctl_config *allow, GStr
     }
 }
 
+static gboolean rescan(const char *text, guint *out)
+{
+    char *end = NULL;
+    guint64 ms = g_ascii_strtoull(text, &end, 10);
+    if (!*text || *end || ms < 100 || ms > 3600000)
+        return FALSE;
+    *out = (guint)ms;
+    return TRUE;
+}
+
 static rc_gate_config *finish(rc_agent_config *base, GError **error)
 {
     if (!base)
@@ -75,8 +85,14 @@ static rc_gate_config *finish(rc_agent_config *base, GError **error)
             fail(errors, child, "'nick' must be a nickname (text without '/')");
         else if (!strcmp(key, "allow"))
             load_allow(config, child, errors);
+        else if (!strcmp(key, "rescan_ms") && text && rescan(text, &config->rescan_ms))
+            ;
+        else if (!strcmp(key, "rescan_ms"))
+            fail(errors, child, "'rescan_ms' must be a number of milliseconds from 100 to "
+                                "3600000");
         else
-            fail(errors, child, "unknown key '%s' in component; expected nick or allow", key);
+            fail(errors, child, "unknown key '%s' in component; expected nick, allow or "
+                                "rescan_ms", key);
     }
     if (!config->nick)
         config->nick = g_strdup(DEFAULT_NICK);

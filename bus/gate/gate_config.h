@@ -16,6 +16,9 @@ typedef struct rc_gate_config {
                              * component port */
     char *nick;             /* component.nick: the gate's nickname in rooms */
     rc_allow allow;         /* component.allow */
+    guint rescan_ms;        /* component.rescan_ms: how often room patterns (a room
+                             * address with * or ? in `rooms:`) are matched
+                             * against the MUC service's rooms; 0: 30 s */
 } rc_gate_config;
 
 /* Read and check @path; NULL with @error (ROOMCTL_ERR_CONFIG, every problem

@@ -29,12 +29,15 @@ struct rc_gate {
     roomctl_bus *bus;
     GPtrArray *rooms;         /* rc_gate_room * */
     GSource *setup;           /* rooms to set up after (re)connecting or a failure */
+    GPtrArray *patterns;      /* room patterns of `rooms:` ("standup-*@muc…"), lower case */
     rc_gate_stats stats;
     GPtrArray *tracks;        /* (13) rc_track *: requests a moderator waits on */
     guint last_track;         /* tracking ids: "t" + a counter */
 };
 
 
+/* Manage room @jid (bare, any case) from now on; the new room. */
+rc_gate_room *rc_gate_add_room(rc_gate *gate, const char *jid);
 /* The managed room @jid (any case, resource ignored), or NULL. */
 rc_gate_room *rc_gate_find_room(const rc_gate *gate, const char *jid);
 /* Record why @room cannot serve requests now (logged). */

@@ -9,6 +9,9 @@
 #include "stanza_error.h"
 
 #define RETRY_MS 5000
+/* How often the MUC services are asked for new rooms a pattern matches. */
+#define RESCAN_MS 30000
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 
 /* ---- Setting a room up: node, its affiliations, presence ------------------------ */
@@ -176,10 +179,68 @@ static gboolean setup_room(rc_gate *gate, rc_gate_room *room)
     return TRUE;
 }
 
+static void on_disco_items(rc_conn *conn, xmpp_stanza_t *reply, const GError *error,
+                           void *wait)
+{
+    GPtrArray *jids = NULL;
+    xmpp_stanza_t *query = reply && !g_strcmp0(xmpp_stanza_get_type(reply), "result")
+        ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_ITEMS) : NULL;
+    if (query) {
+        jids = g_ptr_array_new_with_free_func(g_free);
+        for (xmpp_stanza_t *it = xmpp_stanza_get_children(query); it; it = xmpp_stanza_get_next(it))
+            if (!g_strcmp0(xmpp_stanza_get_name(it), "item") &&
+                xmpp_stanza_get_attribute(it, "jid"))
+                g_ptr_array_add(jids, g_utf8_strdown(xmpp_stanza_get_attribute(it, "jid"), -1));
+    }
+    g_autoptr(GError) refused = reply && !query
+        ? g_error_new_literal(ROOMCTL_ERROR, ROOMCTL_ERR_SERVER, "the MUC service does not list "
+                              "its rooms") : NULL;
+    rc_wait_finish(wait, reply ? refused : error, jids, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/* Rooms of the MUC service that a `rooms:` pattern matches and the gate does
+ * not manage yet: managed from now on.  The service lists public rooms only
+ * (XEP-0045 6.3; Prosody 0.12 makes rooms hidden unless
+ * muc_room_default_public = true): a hidden room must be named in `rooms:`. */
+static void discover(rc_gate *gate)
+{
+    for (guint p = 0; p < gate->patterns->len; p++) {
+        const char *pattern = g_ptr_array_index(gate->patterns, p);
+        const char *service = strchr(pattern, '@') ? strchr(pattern, '@') + 1 : pattern;
+        xmpp_stanza_t *iq = xmpp_iq_new(rc_bus_ctx(gate->bus), "get", NULL);
+        xmpp_stanza_set_to(iq, service);
+        xmpp_stanza_t *query = xmpp_stanza_new(rc_bus_ctx(gate->bus));
+        xmpp_stanza_set_name(query, "query");
+        xmpp_stanza_set_ns(query, NS_DISCO_ITEMS);
+        xmpp_stanza_add_child(iq, query);
+        xmpp_stanza_release(query);
+        rc_wait *wait = rc_wait_new();
+        rc_conn_send_iq(gate->bus->conn, iq, gate->bus->timeout_ms, on_disco_items, wait);
+        xmpp_stanza_release(iq);
+        g_autoptr(GError) error = NULL;
+        GPtrArray *jids = rc_wait_run(wait, gate->bus, gate->bus->timeout_ms + 1000, &error);
+        if (!jids) {
+            rc_warn("gate", "cannot list the rooms of %s for '%s': %s", service, pattern,
+                    error->message);
+            continue;
+        }
+        for (guint i = 0; i < jids->len; i++) {
+            const char *jid = g_ptr_array_index(jids, i);
+            if (g_pattern_match_simple(pattern, jid) && !rc_gate_find_room(gate, jid)) {
+                rc_info("gate", "%s: matches '%s': the gate manages it", jid, pattern);
+                rc_gate_add_room(gate, jid);
+            }
+        }
+        g_ptr_array_unref(jids);
+    }
+}
+
 static gboolean run_setup(gpointer data)
 {
     rc_gate *gate = data;
     g_clear_pointer(&gate->setup, g_source_unref);
+    if (roomctl_bus_is_connected(gate->bus))
+        discover(gate);
     gboolean all = TRUE;
     for (guint i = 0; i < gate->rooms->len && roomctl_bus_is_connected(gate->bus); i++) {
         rc_gate_room *room = g_ptr_array_index(gate->rooms, i);
@@ -188,6 +249,8 @@ static gboolean run_setup(gpointer data)
     }
     if (!all)
         schedule_setup(gate, RETRY_MS);
+    else if (gate->patterns->len && roomctl_bus_is_connected(gate->bus))
+        schedule_setup(gate, gate->config->rescan_ms ? gate->config->rescan_ms : RESCAN_MS);
     return G_SOURCE_REMOVE;
 }
 
