@@ -6,8 +6,13 @@
 #include "bus_private.h"
 #include "log.h"
 
+#include <string.h>
+
 /* Announce again this often, so that a restarted gate learns us. */
 #define REFRESH_S (10 * 60)
+/* Dropped items remembered so that a rejoin, which fetches them again, does
+ * not report them again; past this many the memory starts afresh. */
+#define MAX_DROPS 4096
 
 struct rc_reporter {
     roomctl_bus *bus;
@@ -17,6 +22,9 @@ struct rc_reporter {
     GSource *flush;            /* sends @pending */
     GSource *announce;         /* sends the announcement */
     GSource *refresh;
+    /* "ROOM\nITEM_ID" -> the reason reported: a dropped item is not part of
+     * the room's state, so every rejoin drops it again. */
+    GHashTable *drops;
 };
 
 static GSource *attach(roomctl_bus *bus, GSource *source, GSourceFunc fn, void *data)
@@ -42,6 +50,7 @@ void rc_reporter_free(rc_reporter *reporter)
     clear_source(&reporter->announce);
     clear_source(&reporter->refresh);
     g_ptr_array_unref(reporter->pending);
+    g_hash_table_unref(reporter->drops);
     g_free(reporter->gate);
     g_free(reporter);
 }
@@ -131,13 +140,34 @@ void rc_ack_dropped(roomctl_bus *bus, const char *room, const char *item_id,
     case ROOMCTL_ERR_INVALID_ITEM: case ROOMCTL_ERR_TOO_LARGE: result = RC_ACK_DROPPED; break;
     default: return; /* a forgery (not from the service or the gate): not the gate's item */
     }
+    rc_reporter *reporter = bus->reporter;
+    char *key = g_strconcat(room, "\n", item_id, NULL);
+    const char *reported = g_hash_table_lookup(reporter->drops, key);
+    if (reported && !strcmp(reported, why->message)) {
+        g_free(key);
+        return; /* the same item dropped again by a rejoin */
+    }
+    if (g_hash_table_size(reporter->drops) >= MAX_DROPS)
+        g_hash_table_remove_all(reporter->drops);
+    g_hash_table_replace(reporter->drops, key, g_strdup(why->message));
     queue(bus, rc_ack_new(room, RC_GATE_PUBLISH, item_id, result, NULL, why->message));
 }
 
 void rc_ack_op(roomctl_bus *bus, const char *room, rc_gate_op op, const char *item_id)
 {
-    if (bus->reporter)
-        queue(bus, rc_ack_new(room, op, item_id, RC_ACK_APPLIED, NULL, NULL));
+    if (!bus->reporter)
+        return;
+    /* What was dropped in the room is gone: an item of the same id is new. */
+    if (op == RC_GATE_PURGE) {
+        g_autofree char *prefix = g_strconcat(room, "\n", NULL);
+        GHashTableIter iter;
+        gpointer key;
+        g_hash_table_iter_init(&iter, bus->reporter->drops);
+        while (g_hash_table_iter_next(&iter, &key, NULL))
+            if (g_str_has_prefix(key, prefix))
+                g_hash_table_iter_remove(&iter);
+    }
+    queue(bus, rc_ack_new(room, op, item_id, RC_ACK_APPLIED, NULL, NULL));
 }
 
 guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomctl_item *item)
@@ -192,6 +222,7 @@ void roomctl_bus_set_gate(roomctl_bus *bus, const char *gate_jid, roomctl_host *
     reporter->gate = g_strdup(gate_jid);
     reporter->host = host;
     reporter->pending = g_ptr_array_new_with_free_func(rc_ack_free);
+    reporter->drops = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     reporter->refresh = attach(bus, g_timeout_source_new_seconds(REFRESH_S), on_refresh,
                                reporter);
     bus->reporter = reporter;

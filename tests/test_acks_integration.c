@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
+#include <roomctl/roomctl.h>
+
 #include "c2_fixture.h"
 #include "gate_client.h"
 
@@ -21,7 +23,7 @@
 #define SECRET "gate-secret-for-tests"
 #define GATE RC_PROSODY_GATE
 
-static const char *const accounts[] = { "screen1", "screen2", "screen3", NULL };
+static const char *const accounts[] = { "screen1", "screen2", "screen3", "screen4", NULL };
 
 typedef struct {
     c2_server *server;
@@ -377,6 +379,118 @@ static void test_restarted_gate_learns_clients_again(void **state)
     g_free(err);
 }
 
+/* Lines of the gate's log where it received an acknowledgement from @who. */
+static guint acks_from(fixture *f, const char *who)
+{
+    g_autofree char *log = NULL;
+    if (!g_file_get_contents(f->gate_log, &log, NULL, NULL))
+        return 0;
+    guint n = 0;
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+        n += strstr(lines[i], "RECV: ") && strstr(lines[i], "<ack ") && strstr(lines[i], who);
+    return n;
+}
+
+static gboolean room_synced(gpointer room) { return roomctl_room_is_synced(room); }
+
+/* Iterate until @done(@data) or @seconds passed; then as long again as
+ * @settle_ms, so that what would follow has time to. */
+static gboolean iterate(gboolean (*done)(gpointer), gpointer data, double seconds,
+                        guint settle_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    while (!(done && done(data)) && g_get_monotonic_time() < end)
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(2000);
+    gint64 settle = g_get_monotonic_time() + settle_ms * 1000;
+    while (g_get_monotonic_time() < settle)
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(2000);
+    return !done || done(data);
+}
+
+typedef struct { fixture *f; const char *who; guint want; } ack_wait;
+static gboolean acks_reached(gpointer data)
+{
+    ack_wait *w = data;
+    return acks_from(w->f, w->who) >= w->want;
+}
+
+/* A receiver that loses its connection (no stream management: a new
+ * session, the room joined again and its items fetched anew) does not
+ * acknowledge again what it acknowledged before; a changed item it does. */
+static void test_reconnect_reports_nothing_twice(void **state)
+{
+    fixture *f = *state;
+    g_autofree char *jid = c2_jid(f->server, "screen4");
+    roomctl_registry *registry = roomctl_registry_new();
+    assert_true(roomctl_registry_load_path(registry, g_getenv("RC_SCHEMA_DIR"), NULL));
+    roomctl_host *host = roomctl_host_new(registry);
+    GError *error = NULL;
+    if (!roomctl_host_add_plugin_dir(host, g_getenv("RC_TEST_PLUGIN_DIR"), &error))
+        fail_msg("%s", error->message);
+    roomctl_config *section = roomctl_config_load_string("probe", "types: 'ui.*'", -1, &error);
+    if (!section || !roomctl_host_load(host, "probe-a", section, &error))
+        fail_msg("probe-a: %s", error->message);
+    roomctl_bus_options options = {
+        .jid = jid, .password = "pw-screen4", .host = "127.0.0.1",
+        .port = (guint16)f->server->port, .pubsub_service = f->server->pubsub,
+        .allow_plaintext = TRUE, .disable_stream_management = TRUE,
+        .reconnect_min_ms = 100, .reconnect_max_ms = 200,
+    };
+    roomctl_bus *bus = roomctl_bus_new(&options, registry, NULL);
+    roomctl_bus_set_gate(bus, GATE, host);
+    if (!roomctl_bus_connect_sync(bus, &error))
+        fail_msg("screen4: %s", error->message);
+    roomctl_room *room = roomctl_bus_join_host(bus, f->room, host);
+    assert_true(iterate(room_synced, room, WAIT, 300));
+    /* The state it joined with (ui.button:again of an earlier test) is
+     * acknowledged once. */
+    ack_wait w = { f, "from=\"screen4@localhost/", 1 };
+    if (!iterate(acks_reached, &w, WAIT, 300))
+        c2_fail(f->server, "screen4 acknowledged nothing");
+    guint before = acks_from(f, w.who);
+    roomctl_bus_stats stats;
+    roomctl_bus_get_stats(bus, &stats);
+    rc_conn_abort(bus->conn);
+    roomctl_bus_stats now = stats;
+    gint64 end = g_get_monotonic_time() + (gint64)(WAIT * G_USEC_PER_SEC);
+    while ((now.connects == stats.connects || !roomctl_room_is_synced(room)) &&
+           g_get_monotonic_time() < end) {
+        iterate(NULL, NULL, 0, 20);
+        roomctl_bus_get_stats(bus, &now);
+    }
+    assert_true(now.connects > stats.connects && roomctl_room_is_synced(room));
+    iterate(NULL, NULL, 0, 500);
+    if (acks_from(f, w.who) != before) {
+        g_autofree char *log = NULL;
+        g_file_get_contents(f->gate_log, &log, NULL, NULL);
+        g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+        for (guint i = 0; lines[i]; i++)
+            if (strstr(lines[i], "<ack ") && strstr(lines[i], w.who))
+                fprintf(stderr, "%s\n", lines[i]);
+        fail_msg("screen4 acknowledged again after reconnecting");
+    }
+    /* A changed item is acknowledged: the count can move. */
+    const char *args[] = { "publish", f->room, "ui.button", "button=again", "enabled=false",
+                           "--gate", GATE, NULL };
+    char *out = NULL, *err = NULL;
+    int status = roomctl(f, &out, &err, args);
+    if (status != 0)
+        fail_msg("publish: exit %d\n%s%s", status, out, err);
+    g_free(out);
+    g_free(err);
+    w.want = before + 1;
+    if (!iterate(acks_reached, &w, WAIT, 300))
+        c2_fail(f->server, "screen4 did not acknowledge a changed item");
+    assert_int_equal(acks_from(f, w.who), before + 1);
+    roomctl_bus_free(bus);
+    roomctl_host_free(host);
+    roomctl_config_free(section);
+    roomctl_registry_free(registry);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_version_2_warned_about),
         cmocka_unit_test(test_status_as_adhoc_command),
         cmocka_unit_test(test_restarted_gate_learns_clients_again),
+        cmocka_unit_test(test_reconnect_reports_nothing_twice),
     };
     return cmocka_run_group_tests_name("acks_integration", tests, setup, teardown);
 }
