@@ -44,6 +44,11 @@ roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry
                                                 const char *type,
                                                 const char *const *assignments,
                                                 GError **error);
+/* (13, additive) The same at @version (0: the highest the registry has). */
+roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *registry,
+                                                   const char *type, int version,
+                                                   const char *const *assignments,
+                                                   GError **error);
 /* An item from a YAML file: a mapping with `type`, optional `version`, and
  * the fields (a list field as a YAML sequence). */
 ROOMCTL_API

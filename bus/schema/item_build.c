@@ -146,7 +146,15 @@ roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry
                                                 const char *const *assignments,
                                                 GError **error)
 {
-    roomctl_item_builder *b = roomctl_item_builder_new(registry, type, 0, error);
+    return roomctl_item_new_from_assignments_at(registry, type, 0, assignments, error);
+}
+
+roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *registry,
+                                                   const char *type, int version,
+                                                   const char *const *assignments,
+                                                   GError **error)
+{
+    roomctl_item_builder *b = roomctl_item_builder_new(registry, type, version, error);
     if (!b)
         return NULL;
     for (gsize i = 0; assignments && assignments[i]; i++) {
