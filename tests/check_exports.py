@@ -15,6 +15,10 @@ import sys
 
 # ROOMCTL_API on its own line, then the declaration up to the name.
 DECLARED = re.compile(r'^ROOMCTL_API\n[^(;]*?\b(roomctl_[a-z0-9_]+)\(', re.M)
+# Any function declaration at the start of a line (not a typedef, macro or
+# comment): each one must carry ROOMCTL_API on the line before.
+ANY_DECLARATION = re.compile(r'^(?!typedef|#|ROOMCTL_API)[A-Za-z_][^(;]*?\b(roomctl_[a-z0-9_]+)\(',
+                             re.M)
 
 
 def exported(lib):
@@ -23,20 +27,25 @@ def exported(lib):
     return {line.split()[-1] for line in out.splitlines() if line.strip()}
 
 
-def declared(root):
+def declared(root, problems):
     headers = glob.glob(os.path.join(root, 'bus', 'roomctl', '*.h'))
     headers.append(os.path.join(root, 'sdk', 'roomctl', 'plugin.h'))
     names = set()
-    for header in headers:
+    for header in sorted(headers):
         with open(header) as f:
-            names.update(DECLARED.findall(f.read()))
+            text = f.read()
+        marked = DECLARED.findall(text)
+        names.update(marked)
+        for name in sorted(set(ANY_DECLARATION.findall(text)) - set(marked)):
+            problems.append(f'{os.path.relpath(header, root)}: {name} is declared '
+                            'without ROOMCTL_API on the line before')
     return names
 
 
 def main():
     lib, root = sys.argv[1], sys.argv[2]
-    have, want = exported(lib), declared(root)
     problems = []
+    have, want = exported(lib), declared(root, problems)
     for name in sorted(have - want):
         why = 'not a public name' if not name.startswith('roomctl_') else \
             'exported but not declared with ROOMCTL_API in a public header'

@@ -2,6 +2,8 @@
  * purges, the reconcile after a join, and a join's items as one batch. */
 #include "bus_private.h"
 
+#include <roomctl/ack.h>
+
 /* ---- The plugin host as a room client ----------------------------------------------- */
 
 static void host_item(roomctl_room *room, const roomctl_item *item, void *host)

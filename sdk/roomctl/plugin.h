@@ -30,6 +30,11 @@
  *   1.2  Batches (issue 15): roomctl_plugin_set_batch_end() and
  *        roomctl_plugin_in_batch(), so that a plugin handed a room's whole
  *        state at once (join, rejoin, restart) writes it once, not per item.
+ *   1.3  (issue 19) roomctl_plugin_host_abi_minor(): the minor the loading
+ *        host offers; ROOMCTL_PLUGIN_MIN_MINOR lets a plugin built with a
+ *        newer SDK declare the oldest minor it runs on.  The host reads the
+ *        descriptor before it binds any symbol, so a plugin for a newer minor
+ *        is refused with both versions instead of "undefined symbol".
  */
 #ifndef ROOMCTL_PLUGIN_H
 #define ROOMCTL_PLUGIN_H
@@ -42,7 +47,7 @@ extern "C" {
 #endif
 
 #define ROOMCTL_PLUGIN_ABI_MAJOR 1
-#define ROOMCTL_PLUGIN_ABI_MINOR 2
+#define ROOMCTL_PLUGIN_ABI_MINOR 3
 
 /* The name of the symbol that ROOMCTL_PLUGIN_DEFINE() exports. */
 #define ROOMCTL_PLUGIN_SYMBOL "roomctl_plugin_entry"
@@ -123,10 +128,20 @@ typedef struct roomctl_plugin_descriptor {
 /*
  * Write the plugin's descriptor.  Use once per plugin, at file scope:
  *   ROOMCTL_PLUGIN_DEFINE("hello", "1.0", "Says hello", hello_init, NULL);
+ *
+ * The descriptor claims this SDK's minor, and a host with an older minor
+ * refuses the plugin.  A plugin that also runs on older hosts defines
+ * ROOMCTL_PLUGIN_MIN_MINOR (the oldest minor whose calls it always makes)
+ * before including this header, declares each newer call it makes only
+ * when roomctl_plugin_host_abi_minor() allows it with
+ * __attribute__((weak)), and checks the minor before the call.
  */
+#ifndef ROOMCTL_PLUGIN_MIN_MINOR
+#define ROOMCTL_PLUGIN_MIN_MINOR ROOMCTL_PLUGIN_ABI_MINOR
+#endif
 #define ROOMCTL_PLUGIN_DEFINE(name_, version_, description_, init_, shutdown_) \
     ROOMCTL_PLUGIN_EXPORT const roomctl_plugin_descriptor roomctl_plugin_entry = { \
-        ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR,                      \
+        ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_MIN_MINOR,                      \
         (name_), (version_), (description_), (init_), (shutdown_), {0} }
 
 /* ---- Handlers ------------------------------------------------------------- */
@@ -229,6 +244,14 @@ int roomctl_plugin_set_batch_end(roomctl_plugin *plugin, roomctl_batch_end_fn ba
 /* 1 while the host runs a batch (see above), else 0. */
 ROOMCTL_API
 int roomctl_plugin_in_batch(const roomctl_plugin *plugin);
+
+/*
+ * (1.3) The ABI minor of the host that loaded @plugin (its
+ * ROOMCTL_PLUGIN_ABI_MINOR; the major is always the plugin's own): at least
+ * the minor in the plugin's descriptor, maybe newer.  Callable at any time.
+ */
+ROOMCTL_API
+unsigned roomctl_plugin_host_abi_minor(const roomctl_plugin *plugin);
 
 /* Keep private state.  @free_data is called with @data at unload (after
  * shutdown) or when the data is replaced.  Both may be NULL. */
