@@ -8,11 +8,11 @@
 
 #include <roomctl/roomctl.h>
 
-#include "prosody.h"
+#include "server.h"
 #include "wait.h"
 
 typedef struct {
-    rc_prosody *server;
+    rc_server *server;
     roomctl_registry *registry;
     gboolean passed;       /* set by the last line of each test */
     gboolean tls;          /* the server offers TLS with a self-signed certificate */

@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
-#include "prosody.h"
+#include "server.h"
 
 /* Accounts the fixture creates, all with password "pw-" + name: the owner
  * administers the PubSub service (creates the rooms' nodes). */
@@ -16,7 +16,7 @@
 #define C2_MODERATOR "moderator"
 
 typedef struct c2_server {
-    rc_prosody *prosody;
+    rc_server *xmpp;
     int port;
     char *dir;            /* the fixture's temporary folder (configs, logs, files) */
     const char *domain;   /* "localhost" */
@@ -31,7 +31,7 @@ typedef struct c2_server {
 c2_server *c2_server_start(const char *const *accounts);
 /* The same with Prosody options of the caller's (persistence, folder…);
  * pubsub_admins is set here (the owner account). */
-c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *accounts);
+c2_server *c2_server_start_with(rc_server_options *options, const char *const *accounts);
 void c2_server_stop(c2_server *server);
 /* Fail the test with @message, after printing the end of the server's log
  * and the logs of the agents still running. */
