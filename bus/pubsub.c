@@ -118,6 +118,9 @@ static void add_config_form(xmpp_stanza_t *parent, roomctl_access access)
     add_field(form, "pubsub#notify_delete", "1", NULL);
     add_field(form, "pubsub#deliver_payloads", "1", NULL);
     add_field(form, "pubsub#deliver_notifications", "1", NULL);
+    /* ejabberd names an item's publisher only with this (Prosody: its
+     * expose_publisher setting); receivers check publishers by it. */
+    add_field(form, "pubsub#itemreply", "publisher", NULL);
     /* Joiners fetch the whole state; a last item pushed on subscribe would
      * arrive twice. */
     add_field(form, "pubsub#send_last_published_item", "never", NULL);
@@ -245,7 +248,12 @@ gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room
         g_str_equal(c, "not-allowed") || g_str_equal(c, "registration-required")) {
         const char *hint = op == RC_OP_PUBLISH || op == RC_OP_RETRACT
             ? "; a room owner can run `roomctl room grant ROOM JID moderator`"
-            : op == RC_OP_CREATE ? "; the account must administer the PubSub service"
+            : op == RC_OP_CREATE
+            ? "; the server must let the account create PubSub nodes (Prosody: an admin of "
+              "the PubSub service; ejabberd: mod_pubsub's access_createnode rule)"
+            : op == RC_OP_PURGE
+            ? "; XEP-0060 lets only a node's owners purge it, as ejabberd enforces: the room's "
+              "owner can purge"
             : op == RC_OP_SUBSCRIBE || op == RC_OP_FETCH
             ? "; a room owner can run `roomctl room grant ROOM JID member`" : "";
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,

@@ -57,7 +57,9 @@ static void test_refusals_in_words(void **state)
 
     g_autofree char *create = check(ERROR_IQ("forbidden", ""), RC_OP_CREATE, NULL, &code);
     assert_string_equal(create, "account a@example may not create the roomctl node of room "
-                                "r@muc.example; the account must administer the PubSub service");
+                                "r@muc.example; the server must let the account create PubSub "
+                                "nodes (Prosody: an admin of the PubSub service; ejabberd: "
+                                "mod_pubsub's access_createnode rule)");
 
     g_autofree char *closed = check(ERROR_IQ("not-authorized", ""), RC_OP_SUBSCRIBE, NULL, &code);
     assert_int_equal(code, ROOMCTL_ERR_NOT_ALLOWED);

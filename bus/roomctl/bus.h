@@ -231,10 +231,12 @@ void roomctl_room_info_free(roomctl_room_info *info);
 /* Create the room's node (or reconfigure it when it exists): only publishers
  * publish, items persist, max items, retractions notified, publisher
  * exposed.  Returns the resulting configuration, or NULL with @error.
- * (C1, additive) On Prosody only the PubSub service's admins may create
- * nodes ("account JID may not create the roomctl node of room X; the account
- * must administer the PubSub service"); "publisher exposed" is the server's
- * setting there (expose_publisher).  @access MEMBERS is pubsub#access_model
+ * (C1, additive) Who may create nodes is the server's rule (Prosody: the
+ * PubSub service's admins; ejabberd: mod_pubsub's access_createnode); a
+ * refusal says so ("account JID may not create the roomctl node of room X;
+ * the server must let the account create PubSub nodes (…)").  Publishers
+ * are exposed by pubsub#itemreply=publisher (ejabberd) or the server's
+ * setting (Prosody: expose_publisher).  @access MEMBERS is pubsub#access_model
  * whitelist.  config holds what the server reports, e.g.
  * "pubsub#publish_model=publishers", "pubsub#max_items=max". */
 roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *room_jid,
