@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #define START_TIMEOUT_MS 60000
@@ -461,20 +462,60 @@ gboolean rc_ejabberd_add_account(rc_ejabberd *server, const char *user, const ch
                            NULL);
 }
 
+/* Each ejabberdctl call boots an Erlang node (about a second here): the
+ * accounts are registered in parallel, a few at a time. */
+#define PARALLEL_CTL 4
+
+static gboolean finish_ctl(GSubprocess *ctl, const char *user, GError **error)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    if (!g_subprocess_communicate_utf8(ctl, NULL, NULL, &out, &err, error))
+        return FALSE;
+    if (!g_subprocess_get_successful(ctl)) {
+        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                    "ejabberdctl register %s failed: %s%s", user, out, err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean rc_ejabberd_add_accounts(rc_ejabberd *server, const char *const *accounts,
                                   GError **error)
 {
-    for (gsize i = 0; accounts && accounts[i]; i++) {
+    GPtrArray *running = g_ptr_array_new_with_free_func(g_object_unref);
+    GPtrArray *users = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = TRUE;
+    for (gsize i = 0; ok && accounts && accounts[i]; i++) {
         g_auto(GStrv) parts = g_strsplit(accounts[i], ":", 2);
         if (!parts[0] || !parts[1]) {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "account '%s': expected USER:PASSWORD", accounts[i]);
-            return FALSE;
+            ok = FALSE;
+            break;
         }
-        if (!rc_ejabberd_add_account(server, parts[0], parts[1], error))
-            return FALSE;
+        const char *argv[] = { "ejabberdctl", "--config-dir", server->dir, "register",
+                               parts[0], RC_EJABBERD_DOMAIN, parts[1], NULL };
+        GSubprocess *ctl = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+        if (!ctl) {
+            ok = FALSE;
+            break;
+        }
+        g_ptr_array_add(running, ctl);
+        g_ptr_array_add(users, g_strdup(parts[0]));
+        if (running->len == PARALLEL_CTL) {
+            for (guint k = 0; k < running->len; k++)
+                ok = finish_ctl(running->pdata[k], users->pdata[k], ok ? error : NULL) && ok;
+            g_ptr_array_set_size(running, 0);
+            g_ptr_array_set_size(users, 0);
+        }
     }
-    return TRUE;
+    for (guint k = 0; k < running->len; k++)
+        ok = finish_ctl(running->pdata[k], users->pdata[k], ok ? error : NULL) && ok;
+    g_ptr_array_unref(running);
+    g_ptr_array_unref(users);
+    return ok;
 }
 
 void rc_ejabberd_stop(rc_ejabberd *server)
