@@ -196,7 +196,7 @@ roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
         .jid = options->jid, .resource = resource, .password = options->password,
         .host = options->host, .port = options->port,
         .allow_plaintext = options->allow_plaintext, .trust_tls = options->trust_tls,
-        .disable_sm = options->disable_stream_management,
+        .disable_sm = options->disable_stream_management, .ca_file = options->tls_ca_file,
         .keepalive_ms = options->keepalive_ms ? options->keepalive_ms : KEEPALIVE_MS,
         .ping_timeout_ms = bus->timeout_ms,
     };

@@ -35,6 +35,7 @@ typedef struct rc_conn_options {
     gboolean allow_plaintext;
     gboolean trust_tls;
     gboolean disable_sm;    /* no XEP-0198 stream management */
+    const char *ca_file;    /* more certificates to trust (PEM); NULL: none */
     /* Ping the server after this long without a stanza from it (0: never);
      * no answer within ping_timeout_ms cuts the connection. */
     guint keepalive_ms;

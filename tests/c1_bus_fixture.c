@@ -37,7 +37,7 @@ roomctl_bus *bus_as_full(const char *user, const char *password, gboolean plaint
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1",
         .port = rc_server_port(fx->server), .allow_plaintext = plaintext,
-        .trust_tls = fx->tls, .request_timeout_ms = 5000 * slow,
+        .tls_ca_file = rc_server_cafile(fx->server), .request_timeout_ms = 5000 * slow,
     };
     roomctl_bus *bus = roomctl_bus_new(&options, fx->registry, NULL);
     if (!roomctl_bus_connect_sync(bus, error)) {

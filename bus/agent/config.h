@@ -22,6 +22,7 @@ typedef struct rc_agent_config {
     char *pubsub_service;       /* NULL: "pubsub." + the JID's domain */
     gboolean allow_plaintext;   /* server.local_test_server (or allow_plaintext): no TLS;
                                  * refused unless the host is 127.0.0.1/localhost */
+    char *tls_ca_file;          /* server.tls_ca_file, resolved; NULL: system store only */
     GPtrArray *rooms;           /* bare room JIDs (char *), at least one */
     GPtrArray *schema_dirs;     /* resolved against the config file's folder; empty:
                                  * $ROOMCTL_SCHEMA_PATH or the installed schemas */

@@ -44,6 +44,11 @@ typedef struct roomctl_bus_options {
     /* (G, additive) Do not use XEP-0198 stream management (and so no
      * stream resumption), even when the server offers it. */
     gboolean disable_stream_management;
+    /* (issue 14, additive) A PEM file of certificates to trust besides the
+     * system's (a test or private server's own certificate); copied.  The
+     * certificate is still verified, host name included.  NULL: the
+     * system's trust store only. */
+    const char *tls_ca_file;
 } roomctl_bus_options;
 
 /*
