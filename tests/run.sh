@@ -4,6 +4,7 @@
 #      (integration tests start their own Prosody, and again their own
 #      ejabberd, on 127.0.0.1; ROOMCTL_TEST_SERVER=prosody|ejabberd|all);
 #      then the faults suite (kills, cuts, stalls, a short soak; FAULTS=0
+#      leaves it out), and the cluster suite (two ejabberd nodes; CLUSTER=0
 #      leaves it out);
 #   2. runs the unit suite again under valgrind (meson test --setup valgrind);
 #   3. builds build-tests-san/ with ASan + UBSan and runs unit + integration,
@@ -77,6 +78,10 @@ if build "$builddir"; then
   # by a proxy, agents restarted, a short soak (tests/README-faults.md).
   if [ "${FAULTS:-1}" != 0 ]; then
     run_suites "$builddir" - faults --suite faults
+  fi
+  # Two ejabberd nodes clustered on loopback (CLUSTER=0 leaves it out).
+  if [ "${CLUSTER:-1}" != 0 ] && [ "$test_server" != prosody ]; then
+    run_suites "$builddir" - cluster --suite cluster
   fi
   # 2. Valgrind over the unit suite: no invalid access, no definite leak.
   if [ "${VALGRIND:-1}" != 0 ]; then

@@ -1,0 +1,124 @@
+/* Two ejabberd nodes clustered on loopback (ejabberdctl join_cluster): the
+ * moderator publishes through node 1, clients follow the room through
+ * node 2, and every item reaches them; a late joiner on node 2 gets the
+ * same state as the live clients.  The `cluster` suite. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "c1_bus_fixture.h"
+#include "ejabberd.h"
+
+#define ITEMS 300
+
+static rc_ejabberd *node2;
+
+static roomctl_bus *bus_on_node2(const char *user)
+{
+    g_autofree char *jid = rc_server_jid(user);
+    g_autofree char *password = g_strconcat("pw-", user, NULL);
+    roomctl_bus_options options = {
+        .jid = jid, .password = password, .host = "127.0.0.1",
+        .port = rc_ejabberd_port(node2), .allow_plaintext = TRUE,
+        .request_timeout_ms = 5000 * slow,
+    };
+    roomctl_bus *bus = roomctl_bus_new(&options, fx->registry, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!roomctl_bus_connect_sync(bus, &error))
+        fail_msg("cannot connect to node 2 as %s: %s", user, error->message);
+    return bus;
+}
+
+static void test_nodes_joined(void **state)
+{
+    g_autofree char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    if (!rc_ejabberd_ctl(node2, &out, &error, "list_cluster", NULL))
+        fail_msg("list_cluster: %s", error->message);
+    assert_non_null(strstr(out, rc_ejabberd_node(node2)));
+    assert_non_null(strstr(out, rc_ejabberd_node(rc_server_ejabberd(fx->server))));
+    fx->passed = TRUE;
+}
+
+static void test_publish_on_node1_reaches_node2(void **state)
+{
+    roomctl_bus *owner = bus_as("owner");            /* node 1 */
+    g_autofree char *room = room_ready(owner, "cluster");
+    roomctl_bus *mod = bus_as("mod");                /* node 1 */
+    roomctl_bus *alice = bus_on_node2("alice");
+    roomctl_bus *bob = bus_on_node2("bob");
+    watcher *wa = join(alice, room, NULL);
+    watcher *wb = join(bob, room, NULL);
+
+    for (guint i = 0; i < ITEMS; i++) {
+        g_autofree char *button = g_strdup_printf("button=b%u", i % 50);
+        g_autofree char *enabled = g_strdup_printf("enabled=%s", (i / 50) % 2 ? "true" : "false");
+        publish(mod, room, "ui.button", button, enabled, NULL);
+    }
+    WAIT_UNTIL(wa->items->len == ITEMS && wb->items->len == ITEMS, 4 * WAIT_MS);
+    assert_int_equal(wa->items->len, ITEMS);
+    assert_int_equal(wb->items->len, ITEMS);
+    assert_int_equal(wa->dropped->len, 0);
+    assert_string_equal(roomctl_item_publisher(last_item(wa)), "mod@localhost");
+
+    /* A late joiner on node 2 gets every key once, at its last value. */
+    roomctl_bus *late = bus_on_node2("bob");
+    watcher *wl = join(late, room, NULL);
+    assert_int_equal(wl->items->len, 50);
+    for (guint i = 0; i < wl->items->len; i++)
+        assert_int_equal(get_bool(g_ptr_array_index(wl->items, i), "enabled"),
+                         ((ITEMS - 1) / 50) % 2);
+    roomctl_bus_free(late);
+    roomctl_bus_free(bob);
+    roomctl_bus_free(alice);
+    roomctl_bus_free(mod);
+    roomctl_bus_free(owner);
+    fx->passed = TRUE;
+}
+
+static int cluster_setup(void **state)
+{
+    if (start_group(FALSE) != 0)
+        return -1;
+    rc_ejabberd *node1 = rc_server_ejabberd(fx->server);
+    if (!node1) {
+        fprintf(stderr, "the cluster suite needs ROOMCTL_TEST_SERVER=ejabberd\n");
+        return -1;
+    }
+    g_autoptr(GError) error = NULL;
+    rc_ejabberd_options options = { .join = node1 };
+    if (!(node2 = rc_ejabberd_start(&options, &error))) {
+        fprintf(stderr, "cannot start node 2: %s\n", error->message);
+        return -1;
+    }
+    return 0;
+}
+
+static int cluster_teardown(void **state)
+{
+    /* The joined node goes first. */
+    g_clear_pointer(&node2, rc_ejabberd_free);
+    return group_teardown(state);
+}
+
+static int cluster_test_teardown(void **state)
+{
+    if (!fx->passed && node2)
+        rc_ejabberd_dump_log(node2, "the test failed (node 2)", 40);
+    return test_teardown(state);
+}
+
+int main(void)
+{
+    g_log_set_always_fatal(G_LOG_LEVEL_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_nodes_joined, test_setup, cluster_test_teardown),
+        cmocka_unit_test_setup_teardown(test_publish_on_node1_reaches_node2, test_setup,
+                                        cluster_test_teardown),
+    };
+    return cmocka_run_group_tests_name("two ejabberd nodes", tests, cluster_setup,
+                                       cluster_teardown);
+}
