@@ -56,6 +56,7 @@ struct rc_conn {
     /* Resumption: seen <resumed/> in this attempt; the session is resumed. */
     gboolean resume_seen;
     gboolean resumed;
+    gboolean sm_offered;      /* the stream features listed XEP-0198 */
     /* Keepalive: when the server last sent a stanza, our ping in flight. */
     guint keepalive_ms;
     guint ping_timeout_ms;
@@ -82,6 +83,9 @@ static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *
          * reaches the stanza handlers. */
         if (strstr(msg, "Session resumed successfully"))
             conn->resume_seen = TRUE;
+        /* Likewise the stream features, in libstrophe's dump of them. */
+        if (strstr(msg, "<sm ") && strstr(msg, "urn:xmpp:sm:3"))
+            conn->sm_offered = TRUE;
     }
     if (level >= XMPP_LEVEL_WARN)
         rc_log(level == XMPP_LEVEL_ERROR ? ROOMCTL_LOG_WARNING : ROOMCTL_LOG_INFO,
@@ -444,6 +448,7 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
     g_clear_pointer(&conn->last_problem, g_free);
     conn->auth_failed = FALSE;
     conn->resume_seen = FALSE;
+    conn->sm_offered = FALSE;
     conn->resumed = FALSE;
     conn->xconn = xmpp_conn_new(conn->ctx);
     xmpp_conn_set_flags(conn->xconn, conn->flags);
@@ -486,6 +491,8 @@ void rc_conn_abort(rc_conn *conn)
 }
 
 gboolean rc_conn_is_connected(const rc_conn *conn) { return conn->connected; }
+gboolean rc_conn_sm_offered(const rc_conn *conn) { return conn->sm_offered; }
+
 gboolean rc_conn_is_resumed(const rc_conn *conn) { return conn->connected && conn->resumed; }
 guint rc_conn_keepalive_timeouts(const rc_conn *conn) { return conn->keepalive_timeouts; }
 

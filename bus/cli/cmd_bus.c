@@ -8,5 +8,6 @@ const rc_command rc_bus_commands[] = {
     { "purge", "remove every item from a room (clients reset all)", rc_cmd_purge },
     { "state", "print a room's current state, decoded", rc_cmd_state },
     { "watch", "print a room's items live until interrupted", rc_cmd_watch },
+    { "doctor", "check that the server offers what roomctl needs", rc_cmd_doctor },
     { NULL, NULL, NULL }
 };
