@@ -114,8 +114,16 @@ void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_i
     g_autofree char *node = roomctl_room_node_name(room_jid);
     xmpp_stanza_t *iq = rc_pubsub_publish(rc_bus_ctx(bus), bus->pubsub_service, node,
                                           roomctl_item_id(item), payload);
+    /* The encoded size, for the message when the server finds it too large. */
+    char *text = NULL;
+    size_t text_len = 0;
+    g_autofree char *size = NULL;
+    if (xmpp_stanza_to_text(payload, &text, &text_len) == XMPP_EOK) {
+        size = g_strdup_printf("%zu bytes", text_len);
+        xmpp_free(rc_bus_ctx(bus), text);
+    }
     xmpp_stanza_release(payload);
-    request_done(bus, iq, RC_OP_PUBLISH, room_jid, NULL, done, user_data);
+    request_done(bus, iq, RC_OP_PUBLISH, room_jid, size, done, user_data);
 }
 
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,

@@ -259,6 +259,14 @@ gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
                     "account %s may not %s room %s%s%s", account, op_verbs[op], room, hint,
                     suffix);
+    } else if (op == RC_OP_PUBLISH &&
+               (g_str_equal(c, "not-acceptable") || g_str_equal(c, "policy-violation"))) {
+        /* ejabberd's answer to a payload over pubsub#max_payload_size. */
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_SERVER,
+                    "the server refused the item for room %s as too large (%s%s; ejabberd "
+                    "takes at most pubsub#max_payload_size, 250,000 bytes by default; "
+                    "`roomctl doctor ROOM` shows the node's limit)%s", room,
+                    detail ? detail : "", detail ? " encoded" : "size unknown", suffix);
     } else if (g_str_equal(c, "item-not-found") && op == RC_OP_RETRACT && detail) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND,
                     "room %s has no item '%s' (or no roomctl node)%s", room, detail, suffix);
