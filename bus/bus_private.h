@@ -31,6 +31,8 @@ struct roomctl_bus {
     roomctl_bus_stats stats;
     GPtrArray *rooms;          /* joined roomctl_room *, each holding one ref */
     struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
+    guint reconcile_ms;        /* anti-entropy interval; G_MAXUINT: never */
+    GSource *reconcile;        /* its next tick */
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the

@@ -269,6 +269,7 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
         .reconnect_min_ms = (guint)config->reconnect_min_ms,
         .reconnect_max_ms = (guint)config->reconnect_max_ms,
         .keepalive_ms = (guint)config->keepalive_ms,
+        .reconcile_ms = (guint)config->reconcile_ms,
     };
     agent->bus = roomctl_bus_new(&options, agent->registry, NULL);
     roomctl_bus_set_status_callback(agent->bus, on_status, agent);

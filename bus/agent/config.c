@@ -15,7 +15,8 @@ static const char *const account_keys[] = { "jid", "password_file", "password_en
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
                                            "local_test_server", "allow_plaintext",
                                            "reconnect_min_ms", "reconnect_max_ms",
-                                           "keepalive_ms", "tls_ca_file", NULL };
+                                           "keepalive_ms", "tls_ca_file", "reconcile_ms",
+                                           NULL };
 static const char *const room_keys[] = { "jid", "moderators", NULL };
 static const char *const plugin_keys[] = { "name", "config", NULL };
 static const char *const level_names[] = { "error", "warning", "info", "debug", NULL };
@@ -281,6 +282,7 @@ static void load_server(loader *l, const roomctl_config *root)
     load_ms(l, server, "reconnect_min_ms", 10, 3600000, &l->config->reconnect_min_ms);
     load_ms(l, server, "reconnect_max_ms", 10, 3600000, &l->config->reconnect_max_ms);
     load_ms(l, server, "keepalive_ms", 100, 3600000, &l->config->keepalive_ms);
+    load_ms(l, server, "reconcile_ms", 100, 86400000, &l->config->reconcile_ms);
     if (l->config->reconnect_min_ms && l->config->reconnect_max_ms &&
         l->config->reconnect_max_ms < l->config->reconnect_min_ms)
         fail(l, roomctl_config_child(server, "reconnect_max_ms"),

@@ -36,6 +36,7 @@ typedef struct rc_agent_config {
     /* server.reconnect_min_ms, reconnect_max_ms, keepalive_ms (0: the bus's
      * defaults) and slow_handler_ms (-1: the host's default; 0: off). */
     gint64 reconnect_min_ms, reconnect_max_ms, keepalive_ms;
+    gint64 reconcile_ms;        /* server.reconcile_ms, anti-entropy; 0: the bus's 60 s */
     gint64 slow_handler_ms;
     /* Who may publish (checked where the server names publishers):
      * `moderators:` for every room (NULL: not given), and the lists of room

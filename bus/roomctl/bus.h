@@ -49,6 +49,12 @@ typedef struct roomctl_bus_options {
      * certificate is still verified, host name included.  NULL: the
      * system's trust store only. */
     const char *tls_ca_file;
+    /* (issue 14, additive) Anti-entropy: every reconcile_ms (0: 60000;
+     * G_MAXUINT: never), give or take a quarter at random, each synced room
+     * fetches its node's items and applies what it missed
+     * (roomctl_room_reconcile()): an event a server dropped silently is
+     * caught within one interval.  Costs one items request per room. */
+    guint reconcile_ms;
 } roomctl_bus_options;
 
 /*
@@ -156,6 +162,12 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
  * (6, additive) After each join, roomctl_room_reconcile_host(). */
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
 void roomctl_room_leave(roomctl_room *room);
+/* (issue 14) Anti-entropy: fetch the node's items now and apply what the
+ * room missed (a dropped event: changed keys delivered with is_replay = 1,
+ * vanished keys reset), as a rejoin does but without subscribing again and
+ * without the synced() callback.  The bus does this by itself every
+ * reconcile_ms.  FALSE (nothing done) unless the room is synced. */
+gboolean roomctl_room_reconcile(roomctl_room *room);
 /* (6, additive) For a synced() callback that feeds @host itself: tell the
  * host's journal (roomctl_host_reconcile()) the room's state after a join,
  * so that keys retracted while the host was away are reset.  @error is the
