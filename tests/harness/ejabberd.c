@@ -419,7 +419,10 @@ static gboolean prepare(rc_ejabberd *server, const rc_ejabberd_options *options,
     }
     if (options->tls && !make_certificate(server, error))
         return FALSE;
-    return write_ctl_config(server, dist_min, options->dist_buffer_kib, error) &&
+    guint dist_kib = options->dist_buffer_kib;
+    if (!dist_kib && g_getenv("RC_EJABBERD_DIST_BUFFER_KIB"))
+        dist_kib = (guint)g_ascii_strtoull(g_getenv("RC_EJABBERD_DIST_BUFFER_KIB"), NULL, 10);
+    return write_ctl_config(server, dist_min, dist_kib, error) &&
            write_config(server, options, error) && give_to_ejabberd(server->dir, error);
 }
 

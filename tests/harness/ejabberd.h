@@ -38,7 +38,8 @@ typedef struct rc_ejabberd_options {
     /* Non-NULL: this node joins @join's cluster (same epmd and cookie;
      * ejabberdctl join_cluster) once started. */
     rc_ejabberd *join;
-    /* Erlang distribution buffer busy limit in KiB (+zdbbl); 0: default. */
+    /* Erlang distribution buffer busy limit in KiB (+zdbbl); 0: the
+     * environment's RC_EJABBERD_DIST_BUFFER_KIB, else Erlang's default. */
     guint dist_buffer_kib;
 } rc_ejabberd_options;
 
