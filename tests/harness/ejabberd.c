@@ -301,8 +301,9 @@ static gboolean start_epmd(rc_ejabberd *server, GError **error)
 static gboolean start_watchdog(rc_ejabberd *server, GError **error)
 {
     g_autofree char *script = g_strdup_printf(
-        "read _; p=$(cat '%s' 2>/dev/null) && kill -KILL \"$p\" 2>/dev/null; exit 0",
-        server->pid_path);
+        "read _; p=$(cat '%s' 2>/dev/null) && kill -KILL \"$p\" 2>/dev/null; %s%s%s exit 0",
+        server->pid_path, server->keep ? "" : "rm -rf '", server->keep ? "" : server->dir,
+        server->keep ? "" : "';");
     const char *argv[] = { "sh", "-c", script, NULL };
     return g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
                                     G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, own_session,

@@ -90,6 +90,12 @@ rc_server *rc_server_start(const rc_server_options *options, GError **error)
         return NULL;
     }
     server->prosody_component_port = component_port;
+    /* Prosody opens the component port just after the client port. */
+    for (int waited = 0; component_port && waited < 5000; waited += 20) {
+        if (rc_harness_port_accepts(component_port))
+            break;
+        g_usleep(20 * 1000);
+    }
     if (options->tls)
         server->cafile = g_build_filename(rc_prosody_dir(server->prosody), "certs",
                                           RC_PROSODY_DOMAIN ".crt", NULL);
