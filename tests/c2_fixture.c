@@ -39,6 +39,7 @@ c2_server *c2_server_start_with(rc_server_options *options, const char *const *a
     if (!server->xmpp)
         fail_msg("cannot start the test server: %s", error->message);
     server->port = rc_server_port(server->xmpp);
+    server->cafile = rc_server_cafile(server->xmpp);
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_OWNER, C2_OWNER));
     g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_MODERATOR, C2_MODERATOR));
@@ -53,7 +54,7 @@ c2_server *c2_server_start_with(rc_server_options *options, const char *const *a
 
 c2_server *c2_server_start(const char *const *accounts)
 {
-    rc_server_options options = { 0 };
+    rc_server_options options = { .tls = TRUE };
     return c2_server_start_with(&options, accounts);
 }
 
@@ -162,6 +163,8 @@ static char **account_environ(const c2_server *server, const char *account)
     envp = g_environ_setenv(envp, "ROOMCTL_PORT", port, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
+    if (server->cafile)
+        envp = g_environ_setenv(envp, "ROOMCTL_CAFILE", server->cafile, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
     envp = g_environ_setenv(envp, "LC_ALL", "C", TRUE);
     g_free(jid);
@@ -287,9 +290,11 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
         "# written by tests/c2_fixture.c\n"
         "account:\n  jid: %s@%s/agent\n  password_file: %s\n"
         "server:\n  host: 127.0.0.1\n  port: %d\n  pubsub_service: %s\n"
-        "  allow_plaintext: true\n"
+        "  allow_plaintext: true\n%s%s%s"
         "rooms:\n",
-        name, server->domain, password_file, server->port, server->pubsub);
+        name, server->domain, password_file, server->port, server->pubsub,
+        server->cafile ? "  tls_ca_file: " : "", server->cafile ? server->cafile : "",
+        server->cafile ? "\n" : "");
     for (const char *const *room = rooms; *room; room++)
         g_string_append_printf(yaml, "  - %s\n", *room);
     g_string_append_printf(yaml,

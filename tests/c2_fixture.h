@@ -22,11 +22,15 @@ typedef struct c2_server {
     const char *domain;   /* "localhost" */
     const char *pubsub;   /* "pubsub.localhost" */
     const char *muc;      /* "conference.localhost" */
+    /* The server's certificate when it offers TLS (c2_server_start()
+     * does): agents, `roomctl` and the embed example trust it and so talk
+     * TLS, verified (tls_ca_file, ROOMCTL_CAFILE).  Owned by the server. */
+    const char *cafile;
     GPtrArray *agents;    /* c2_agent * still running (a failed test leaves them) */
 } c2_server;
 
-/* Start Prosody with the owner, the moderator and @accounts (NULL-terminated
- * names).
+/* Start the test server (with TLS) with the owner, the moderator and
+ * @accounts (NULL-terminated names).
  * Fails the test (cmocka) when it does not come up. */
 c2_server *c2_server_start(const char *const *accounts);
 /* The same with Prosody options of the caller's (persistence, folder…);

@@ -535,7 +535,9 @@ static int group_setup(void **state)
         return -1;
     }
     roomctl_set_log_level(g_getenv("RC_TEST_DEBUG") ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_WARNING);
-    *state = c2_server_start(f_accounts);
+    /* Plain: these tests write their own agent configs and buses. */
+    rc_server_options plain = { 0 };
+    *state = c2_server_start_with(&plain, f_accounts);
     return 0;
 }
 
