@@ -1,6 +1,7 @@
 /* The dispatcher: which handlers an item goes to, and what they said. */
 #include "host_private.h"
 #include "journal.h"
+#include "item_id.h"
 #include "log.h"
 
 #include <string.h>
@@ -183,8 +184,7 @@ static void reconcile_entry(const char *plugin_name, const char *item_id, void *
     reconcile_ctx *ctx = user_data;
     if (g_hash_table_contains(ctx->current, item_id))
         return;
-    /* Item ids are "TYPE:KEY" with ':' escaped in the key. */
-    g_autofree char *type = g_strndup(item_id, strcspn(item_id, ":"));
+    g_autofree char *type = rc_item_id_type(item_id);
     roomctl_plugin *plugin = rc_host_find_plugin(ctx->host, plugin_name);
     /* Retracted, purged, or its current item is not valid here (invalid,
      * unknown version): the host cannot tell which, and need not. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "item_id.h"
 #include "item_private.h"
 
 /* ---- Drafts --------------------------------------------------------------- */
@@ -72,32 +73,13 @@ fail:
     return FALSE;
 }
 
-/* Key values go into ids with '%' and ':' escaped, so that ids stay unique
- * whatever the key values hold, and with bytes below 0x20 escaped, because
- * XML attribute normalisation turns a tab or line feed in an id into a space
- * and every receiver would then reject the item. */
-static void append_key_text(GString *id, const roomctl_value *v)
+/* The state id of the draft's values: "TYPE:KEY1[:KEY2…]"; a new GString. */
+static GString *state_id(const roomctl_schema *s, const roomctl_value *values)
 {
-    if (v->type == ROOMCTL_FIELD_INT) {
-        g_string_append_printf(id, "%" G_GINT64_FORMAT, v->u.i);
-        return;
-    }
-    for (const char *p = v->text; *p; p++) {
-        if (*p == '%' || *p == ':' || (guchar)*p < 0x20)
-            g_string_append_printf(id, "%%%02X", (guchar)*p);
-        else
-            g_string_append_c(id, *p);
-    }
-}
-
-/* The state id of the draft's values: "TYPE:KEY1[:KEY2…]" in @buf. */
-static void state_id(const roomctl_schema *s, const roomctl_value *values, GString *buf)
-{
-    g_string_append(buf, s->type);
-    for (guint k = 0; k < s->n_key; k++) {
-        g_string_append_c(buf, ':');
-        append_key_text(buf, &values[s->key[k]]);
-    }
+    GString *id = g_string_new(s->type);
+    for (guint k = 0; k < s->n_key; k++)
+        rc_item_id_add_key(id, &values[s->key[k]]);
+    return id;
 }
 
 static gboolean finish_lists(rc_draft *draft, GError **error)
@@ -143,32 +125,17 @@ roomctl_item *rc_draft_finish(rc_draft *draft, const char *item_id, GError **err
         }
     }
 
-    /* Ids are short: build on the stack unless the keys are long.  @need
-     * bounds what state_id() writes, so the stack GString never grows. */
-    char id_buf[256];
-    GString id = { id_buf, 0, sizeof id_buf };
-    GString *heap_id = NULL;
+    GString *state = NULL;
     const char *id_text;
     char *fresh = NULL;
     if (s->kind == ROOMCTL_KIND_STATE) {
-        gsize need = strlen(s->type) + 1;
-        for (guint k = 0; k < s->n_key; k++)
-            need += 3 * strlen(draft->values[s->key[k]].text) + 24;
-        if (need < sizeof id_buf) {
-            id_buf[0] = '\0';
-            state_id(s, draft->values, &id);
-            id_text = id.str;
-        } else {
-            heap_id = g_string_new(NULL);
-            state_id(s, draft->values, heap_id);
-            id_text = heap_id->str;
-        }
+        state = state_id(s, draft->values);
+        id_text = state->str;
         if (item_id && strcmp(item_id, id_text)) {
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
                         "%s: item id '%s' does not match the item's key (expected '%s')",
                         s->type, item_id, id_text);
-            if (heap_id)
-                g_string_free(heap_id, TRUE);
+            g_string_free(state, TRUE);
             goto out;
         }
     } else {
@@ -203,8 +170,8 @@ roomctl_item *rc_draft_finish(rc_draft *draft, const char *item_id, GError **err
         }
     }
     item->id = memcpy(texts, id_text, id_len);
-    if (heap_id)
-        g_string_free(heap_id, TRUE);
+    if (state)
+        g_string_free(state, TRUE);
     g_free(fresh);
 out:
     rc_draft_clear(draft);
