@@ -1,6 +1,7 @@
 /* The dispatcher: which handlers an item goes to, and what they said. */
 #include "host_private.h"
 #include "journal.h"
+#include "item_digest.h"
 #include "item_id.h"
 #include "log.h"
 
@@ -68,10 +69,8 @@ typedef struct {
 
 static const char *view_digest(journal_view *view)
 {
-    if (!view->digest) {
-        g_autofree char *xml = roomctl_item_encode_xml(view->item);
-        view->digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, xml ? xml : "", -1);
-    }
+    if (!view->digest)
+        view->digest = rc_item_digest(view->item);
     return view->digest;
 }
 
