@@ -11,10 +11,6 @@
 #include "agent_log.h"
 #include "cli/exit_codes.h"
 
-#ifndef ROOMCTL_PLUGINDIR
-#define ROOMCTL_PLUGINDIR NULL
-#endif
-
 typedef struct run {
     GMainLoop *loop;
     rc_agent *agent;
@@ -91,7 +87,7 @@ int main(int argc, char **argv)
     }
     rc_agent_log_init(level);
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,
-                                                   ROOMCTL_PLUGINDIR, &error);
+                                                   roomctl_host_default_plugin_dir(), &error);
     if (!config) {
         fprintf(stderr, "%s\n", error->message);
         int status = rc_exit_code_for(error);

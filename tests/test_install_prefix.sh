@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install the build into a temporary folder (a prefix the build was not
+# configured for) and run each installed command from there: no
+# LD_LIBRARY_PATH, no schema or plugin path set, so the commands must find
+# libroomctl, the schemas and the plugins relative to where they are.
+# usage: test_install_prefix.sh BUILD_DIR
+set -eu
+build=$(realpath "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+unset ROOMCTL_SCHEMA_PATH LD_LIBRARY_PATH ROOMCTL_JID ROOMCTL_PASSWORD ROOMCTL_PASSWORD_FILE
+export LC_ALL=C
+
+meson install -C "$build" --destdir "$tmp/dest" --no-rebuild --quiet >"$tmp/install.log" 2>&1 ||
+  { cat "$tmp/install.log"; exit 1; }
+# Moved once more, so that nothing can come from the configured prefix.
+roomctl=$(find "$tmp/dest" -path '*/bin/roomctl' -type f)
+[ -n "$roomctl" ] || fail "bin/roomctl was not installed"
+prefix=$(dirname "$(dirname "$roomctl")")
+mv "$prefix" "$tmp/moved"
+prefix=$tmp/moved
+roomctl=$prefix/bin/roomctl agent=$prefix/bin/roomctl-agent
+
+out=$("$roomctl" types 2>&1) || fail "installed roomctl types: $out"
+echo "$out" | grep -q '^ui.button ' || fail "installed roomctl types lists no ui.button: $out"
+out=$("$roomctl" describe slideshow.slide 2>&1) || fail "installed roomctl describe: $out"
+
+# The agent checks a configuration that names neither schema nor plugin
+# folders: both come from the moved prefix.
+printf 'secret\n' >"$tmp/password" && chmod 600 "$tmp/password"
+cat >"$tmp/agent.yaml" <<YAML
+account: {jid: kiosk@localhost, password_file: $tmp/password}
+rooms: [lobby@conference.localhost]
+plugins:
+  - name: ui-state
+    config: {file: $tmp/ui.json}
+  - name: audit
+    config: {file: $tmp/audit.jsonl}
+YAML
+out=$("$agent" --check --config "$tmp/agent.yaml" 2>&1) || fail "installed roomctl-agent --check: $out"
+echo "$out" | grep -q "is valid" || fail "roomctl-agent --check said: $out"
+
+for cmd in "$prefix"/bin/*; do
+  out=$("$cmd" --help 2>&1) || fail "$cmd --help: $out"
+done
+echo "ok: the installed commands run from $prefix"
