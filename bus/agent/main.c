@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     /* Freed on every return, the early ones included (leak-free under ASan). */
     g_autofree char *config_path = NULL;
     g_autofree char *level_text = NULL;
-    gboolean check_only = FALSE;
+    gboolean check_only = FALSE, version = FALSE, verbose = FALSE, debug = FALSE;
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
           "The agent configuration (YAML; see examples/agent.yaml)", "FILE" },
@@ -58,6 +58,11 @@ int main(int argc, char **argv)
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
           "Check the configuration, schemas and plugins (without starting them), then exit",
           NULL },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+          "Log at level info at least (same as --log-level info)", NULL },
+        { "debug", 0, 0, G_OPTION_ARG_NONE, &debug,
+          "Log everything, the XMPP trace included (passwords masked)", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
         { NULL }
     };
     GOptionContext *context = g_option_context_new("- follow roomctl rooms and run plugins");
@@ -69,7 +74,13 @@ int main(int argc, char **argv)
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
         "3 bad configuration or schema, 5 cannot log in (as for roomctl).\n");
     GError *error = NULL;
-    if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 1 || !config_path) {
+    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
+    if (parsed && version) {
+        printf("roomctl-agent %s\n", ROOMCTL_VERSION);
+        g_option_context_free(context);
+        return RC_EXIT_OK;
+    }
+    if (!parsed || argc > 1 || !config_path) {
         fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE\n",
                 error ? error->message
                       : argc > 1 ? "unexpected argument" : "--config FILE is required");
@@ -84,6 +95,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "roomctl-agent: unknown --log-level '%s'; expected error, warning, "
                         "info or debug\n", level_text);
         return RC_EXIT_USAGE;
+    }
+    if (!level_text && (debug || verbose)) {
+        /* As --log-level: overrides the file's log_level. */
+        level = debug ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_INFO;
+        level_text = g_strdup(debug ? "debug" : "info");
     }
     rc_agent_log_init(level);
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# What a newcomer reads (issue 16), against a real Prosody: the words for
+# each connection failure, -v and --debug (passwords masked), --version, and
+# no raw libstrophe text anywhere.
+# usage: test_cli_messages.sh ROOMCTL ROOMCTL_AGENT RC_TEST_PROSODY SCHEMA_DIR
+set -u
+roomctl=$1 agent=$2 prosody=$3
+export ROOMCTL_SCHEMA_PATH=$4 LC_ALL=C
+unset ROOMCTL_JID ROOMCTL_PASSWORD ROOMCTL_PASSWORD_FILE ROOMCTL_HOST ROOMCTL_PORT \
+      ROOMCTL_ALLOW_PLAINTEXT ROOMCTL_PUBSUB
+tmp=$(mktemp -d)
+server=
+cleanup() { exec 3>&- 2>/dev/null; [ -z "$server" ] || wait "$server"; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$tmp/prosody.log" ] && tail -n 20 "$tmp/prosody.log"; exit 1; }
+
+# expect CODE TEXT ARGS…: roomctl ARGS exits CODE and prints TEXT (stdout+stderr).
+expect() {
+  local code=$1 text=$2; shift 2
+  "$roomctl" "$@" >"$tmp/out" 2>&1
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "roomctl $*: exit $got, expected $code: $(cat "$tmp/out")"
+  grep -qF -- "$text" "$tmp/out" || fail "roomctl $*: expected '$text' in: $(cat "$tmp/out")"
+}
+# refuse TEXT: the last output does not contain TEXT.
+refuse() { ! grep -qF -- "$1" "$tmp/out" || fail "unexpected '$1' in: $(cat "$tmp/out")"; }
+
+expect 0 "roomctl 0." --version
+"$agent" --version >"$tmp/out" 2>&1 || fail "roomctl-agent --version: $(cat "$tmp/out")"
+grep -q '^roomctl-agent 0\.' "$tmp/out" || fail "roomctl-agent --version: $(cat "$tmp/out")"
+expect 0 "--debug" --help
+
+# A port nobody listens on (no server needed).
+export ROOMCTL_JID=owner@localhost ROOMCTL_PASSWORD=s3cret-pw ROOMCTL_HOST=127.0.0.1 ROOMCTL_PORT=1
+expect 5 "cannot connect to 127.0.0.1:1 as owner@localhost: nothing accepts connections there" \
+  state room@conference.localhost --allow-plaintext
+refuse "the server closed the connection"
+
+mkfifo "$tmp/prosody.stdin"
+"$prosody" --account owner:s3cret-pw <"$tmp/prosody.stdin" >"$tmp/prosody.out" 2>"$tmp/prosody.log" &
+server=$!
+exec 3>"$tmp/prosody.stdin"
+for _ in $(seq 300); do grep -q port= "$tmp/prosody.out" && break; sleep 0.1; done
+port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' "$tmp/prosody.out")
+[ -n "$port" ] || fail "rc-test-prosody did not start"
+export ROOMCTL_PORT=$port
+room=lobby@conference.localhost
+
+# No TLS on the test server, TLS required: one sentence, no libstrophe text.
+expect 5 "the server does not offer TLS, and plain connections are not allowed" state $room
+refuse "xmpp: xmpp:"
+refuse "TLS is not supported"
+# A wrong password: said once, in our words.
+ROOMCTL_PASSWORD=wrong expect 5 "the server at 127.0.0.1:$port refused the password of account owner@localhost" \
+  state $room --allow-plaintext
+refuse "Cannot authenticate with known methods"
+refuse "warning"
+
+# -v says what is done; --debug adds the XMPP trace without the password.
+expect 7 "roomctl: info: xmpp: connected as owner@localhost" -v state $room --allow-plaintext
+refuse "SENT:"
+expect 7 "SENT: <auth" state $room --allow-plaintext --debug
+refuse "s3cret-pw"
+grep -q '<auth [^>]*>\*\*\*\*\*\*\*\*</auth>' "$tmp/out" || fail "the SASL payload is not masked: $(grep '<auth' "$tmp/out")"
+echo "ok: connection messages, --version, -v and --debug"
