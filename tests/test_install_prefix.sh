@@ -3,9 +3,9 @@
 # configured for) and run each installed command from there: no
 # LD_LIBRARY_PATH, no schema or plugin path set, so the commands must find
 # libroomctl, the schemas and the plugins relative to where they are.
-# usage: test_install_prefix.sh BUILD_DIR
+# usage: test_install_prefix.sh BUILD_DIR HAVE_SCDOC(1|0)
 set -eu
-build=$(realpath "$1")
+build=$(realpath "$1") HAVE_SCDOC=${2:-1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -41,7 +41,26 @@ YAML
 out=$("$agent" --check --config "$tmp/agent.yaml" 2>&1) || fail "installed roomctl-agent --check: $out"
 echo "$out" | grep -q "is valid" || fail "roomctl-agent --check said: $out"
 
+[ -f "$prefix/share/doc/roomctl-agent/examples/agent.yaml" ] ||
+  fail "the example agent configuration is not installed"
+
+# Man pages, when the build had scdoc: each renders, with EXAMPLES and EXIT STATUS.
+if [ "${HAVE_SCDOC:-1}" = 1 ]; then
+  for page in roomctl.1 roomctl-agent.1 roomctl-gate.1 roomctl-schema.5 roomctl-plugin.3; do
+    file=$prefix/share/man/man${page##*.}/$page
+    [ -f "$file" ] || fail "man page $page is not installed"
+    text=$(MANWIDTH=80 man -l "$file" 2>&1) || fail "man -l $page: $text"
+    for section in NAME SYNOPSIS EXAMPLES "EXIT STATUS"; do
+      echo "$text" | grep -q "^$section\$" || fail "$page has no $section section"
+    done
+  done
+  text=$(MANPATH=$prefix/share/man MANWIDTH=80 man roomctl 2>&1) || fail "man roomctl: $text"
+  echo "$text" | grep -q "roomctl - publish typed control items" || fail "man roomctl: $text"
+fi
+
 for cmd in "$prefix"/bin/*; do
+  out=$("$cmd" --version 2>&1) || fail "$cmd --version: $out"
+  echo "$out" | grep -q "^$(basename "$cmd") [0-9]" || fail "$cmd --version said: $out"
   out=$("$cmd" --help 2>&1) || fail "$cmd --help: $out"
 done
 echo "ok: the installed commands run from $prefix"
