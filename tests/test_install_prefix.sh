@@ -44,6 +44,12 @@ echo "$out" | grep -q "is valid" || fail "roomctl-agent --check said: $out"
 [ -f "$prefix/share/doc/roomctl-agent/examples/agent.yaml" ] ||
   fail "the example agent configuration is not installed"
 
+# Shell completion where bash-completion and zsh look for it under this prefix.
+for f in bash-completion/completions/roomctl bash-completion/completions/roomctl-agent \
+         bash-completion/completions/roomctl-gate zsh/site-functions/_roomctl; do
+  [ -e "$prefix/share/$f" ] || fail "completion file share/$f is not installed"
+done
+
 # Man pages, when the build had scdoc: each renders, with EXAMPLES and EXIT STATUS.
 if [ "${HAVE_SCDOC:-1}" = 1 ]; then
   for page in roomctl.1 roomctl-agent.1 roomctl-gate.1 roomctl-schema.5 roomctl-plugin.3; do

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
     gboolean check_only = FALSE, version = FALSE, verbose = FALSE, debug = FALSE;
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-          "The agent configuration (YAML; see roomctl-agent(1) and the installed examples/agent.yaml)", "FILE" },
+          "The agent configuration (YAML; see roomctl-agent(1) and examples/agent.yaml)",
+          "FILE" },
         { "log-level", 'l', 0, G_OPTION_ARG_STRING, &level_text,
           "error, warning, info or debug (overrides the file's log_level)", "LEVEL" },
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,

@@ -6,14 +6,16 @@
 #include <roomctl/roomctl.h>
 #include "commands.h"
 
-static const rc_command *const command_tables[] = { rc_schema_commands, rc_bus_commands };
+static const rc_command *const command_tables[] = { rc_schema_commands, rc_bus_commands,
+                                                    rc_complete_commands };
 
 static void print_usage(FILE *out)
 {
     fprintf(out, "Usage: roomctl [-v|--debug] COMMAND [ARGS…]\n\nCommands:\n");
     for (gsize t = 0; t < G_N_ELEMENTS(command_tables); t++)
         for (const rc_command *c = command_tables[t]; c->name; c++)
-            fprintf(out, "  %-10s %s\n", c->name, c->summary);
+            if (c->summary)
+                fprintf(out, "  %-10s %s\n", c->name, c->summary);
     fprintf(out, "\nOptions of every command:\n"
                  "  -v, --verbose  say what is being done (connecting, joining, sending)\n"
                  "  --debug        also the XMPP trace (passwords masked)\n"
