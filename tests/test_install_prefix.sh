@@ -50,6 +50,23 @@ for f in bash-completion/completions/roomctl bash-completion/completions/roomctl
   [ -e "$prefix/share/$f" ] || fail "completion file share/$f is not installed"
 done
 
+# systemd units: installed, and (where systemd-analyze is) valid for the
+# commands they start, once pointed at the moved prefix.
+units=$(find "$tmp/moved" -name 'roomctl-*.service')
+[ "$(echo "$units" | grep -c .)" -eq 2 ] || fail "expected 2 systemd units, got: $units"
+configured=$(sed -n 's|^ExecStart=\(.*\)/bin/roomctl-agent .*|\1|p' "$(echo "$units" | grep agent@)")
+[ -n "$configured" ] || fail "roomctl-agent@.service starts no roomctl-agent"
+if command -v systemd-analyze >/dev/null; then
+  for unit in $units; do
+    name=$(basename "$unit")
+    binary=$(sed -n 's|^ExecStart=[^ ]*/bin/\([^ ]*\) .*|\1|p' "$unit")
+    [ -x "$prefix/bin/$binary" ] || continue   # (roomctl-gate: built when bus/gate is)
+    sed "s|$configured/|$prefix/|g" "$unit" >"$tmp/$name"
+    mkdir -p "$prefix/etc/roomctl/agent"
+    out=$(systemd-analyze verify --man=no "$tmp/$name" 2>&1) || fail "systemd-analyze verify $name: $out"
+  done
+fi
+
 # Man pages, when the build had scdoc: each renders, with EXAMPLES and EXIT STATUS.
 if [ "${HAVE_SCDOC:-1}" = 1 ]; then
   for page in roomctl.1 roomctl-agent.1 roomctl-gate.1 roomctl-schema.5 roomctl-plugin.3; do
