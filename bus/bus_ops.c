@@ -10,6 +10,7 @@ typedef struct {
     roomctl_done_fn done;
     void *user_data;
     char *room;
+    rc_pubsub_op op;
     GError *refusal;  /* the refusal being checked against the node's existence */
 } rc_done;
 
@@ -21,7 +22,8 @@ static void done_free(rc_done *d)
 }
 
 /* Some servers (Prosody) check rights before the node exists, so "not
- * allowed" may mean "no such room": tell the moderator the real story. */
+ * allowed" may mean "no such room", and a retraction's "no such item" may
+ * too: tell the moderator the real story. */
 static void on_probe(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error, void *data)
 {
     rc_done *d = data;
@@ -35,7 +37,9 @@ static void on_done_reply(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *
                           void *data)
 {
     rc_done *d = data;
-    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED)) {
+    /* A retraction's item-not-found also comes when the node is missing. */
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED) ||
+        (d->op == RC_OP_RETRACT && g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))) {
         g_autofree char *node = roomctl_room_node_name(d->room);
         d->refusal = g_error_copy(error);
         rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, node),
@@ -55,6 +59,7 @@ static void request_done(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
     d->done = done;
     d->user_data = user_data;
     d->room = g_strdup(room);
+    d->op = op;
     rc_bus_request(bus, iq, op, room, detail, on_done_reply, d);
 }
 

@@ -98,7 +98,9 @@ gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, 
         return FALSE;
     GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir, local->message);
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir,
+                    g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                        ? "no such schema folder" : local->message);
         g_error_free(local);
         return FALSE;
     }

@@ -1,4 +1,4 @@
-/* Room owner operations: create (or reconfigure), show, grant. */
+/* Room owner operations: create (or reconfigure), show, grant, delete. */
 #include "bus_private.h"
 
 #include <string.h>
@@ -194,19 +194,33 @@ static void on_granted(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     rc_wait_finish(wait, error, NULL, NULL);
 }
 
-gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
-                                     roomctl_affiliation affiliation, GError **error)
+/* Wait for one owner request about @room_jid's node. */
+static gboolean owner_request_sync(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
+                                   const char *room_jid, GError **error)
 {
     GError *failed = NULL;
-    g_autofree char *node = roomctl_room_node_name(room_jid);
-    g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
     rc_wait *wait = rc_wait_new();
-    rc_bus_request(bus, rc_pubsub_set_affiliation(rc_bus_ctx(bus), bus->pubsub_service, node,
-                                                  bare, affiliation),
-                   RC_OP_GRANT, room_jid, NULL,
-                   on_granted, wait);
+    rc_bus_request(bus, iq, op, room_jid, NULL, on_granted, wait);
     rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
     if (failed)
         g_propagate_error(error, failed);
     return failed == NULL;
+}
+
+gboolean roomctl_bus_room_delete_sync(roomctl_bus *bus, const char *room_jid, GError **error)
+{
+    g_autofree char *node = roomctl_room_node_name(room_jid);
+    return owner_request_sync(bus, rc_pubsub_delete(rc_bus_ctx(bus), bus->pubsub_service, node),
+                              RC_OP_DELETE, room_jid, error);
+}
+
+gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
+                                     roomctl_affiliation affiliation, GError **error)
+{
+    g_autofree char *node = roomctl_room_node_name(room_jid);
+    g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
+    return owner_request_sync(bus, rc_pubsub_set_affiliation(rc_bus_ctx(bus),
+                                                             bus->pubsub_service, node, bare,
+                                                             affiliation),
+                              RC_OP_GRANT, room_jid, error);
 }

@@ -161,7 +161,7 @@ static void test_retract_and_purge_reach_plugins(void **state)
     assert_false(c2_contains(agent->ui_file, "\"send\""));
     assert_true(c2_contains(agent->ui_file, "\"mic\""));
 
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "purge", room, NULL), 0);
+    assert_int_equal(c2_roomctl(server, C2_MODERATOR, &out, NULL, "purge", "--yes", room, NULL), 0);
     g_free(out);
     expect_in(server, agent->audit_file, "\"event\":\"purge\"");
     assert_false(c2_contains(agent->ui_file, "\"mic\""));

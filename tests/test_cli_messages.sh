@@ -30,6 +30,16 @@ expect 0 "roomctl 0." --version
 grep -q '^roomctl-agent 0\.' "$tmp/out" || fail "roomctl-agent --version: $(cat "$tmp/out")"
 expect 0 "--debug" --help
 
+# Without a server: usage, schema messages.
+expect 0 "roomctl schema check [OPTION" schema check --help
+refuse "schema describe TYPE"
+expect 0 "at least 1 character, at most 500 characters" describe room.notice
+expect 1 "/nonexistent: error: no such schema folder" types --schemas /nonexistent
+expect 1 "name the schema folders with --schemas PATH or ROOMCTL_SCHEMA_PATH" types --schemas /nonexistent
+refuse "Error opening directory"
+expect 2 "'notajid' is not a room: expected the bare JID of a chat room" room create notajid
+expect 2 "'a@b/c' is not a room" publish a@b/c ui.button button=send
+
 # A port nobody listens on (no server needed).
 export ROOMCTL_JID=owner@localhost ROOMCTL_PASSWORD=s3cret-pw ROOMCTL_HOST=127.0.0.1 ROOMCTL_PORT=1
 expect 5 "cannot connect to 127.0.0.1:1 as owner@localhost: nothing accepts connections there" \
@@ -62,4 +72,30 @@ refuse "SENT:"
 expect 7 "SENT: <auth" state $room --allow-plaintext --debug
 refuse "s3cret-pw"
 grep -q '<auth [^>]*>\*\*\*\*\*\*\*\*</auth>' "$tmp/out" || fail "the SASL payload is not masked: $(grep '<auth' "$tmp/out")"
-echo "ok: connection messages, --version, -v and --debug"
+
+# The room commands, as the room's owner (the server's PubSub admin).
+export ROOMCTL_ALLOW_PLAINTEXT=1
+expect 0 "node roomctl/$room" room create $room
+# Granting needs no schemas.
+ROOMCTL_SCHEMA_PATH=/nonexistent expect 0 "alice@localhost is now moderator of $room" \
+  room grant $room alice@localhost moderator
+expect 0 "{\"room\": \"$room\", \"published\": true, \"item_id\": \"ui.button:send\", \"dry_run\": false}" \
+  publish $room ui.button button=send enabled=false --json
+expect 0 "would retract ui.button:send from $room" retract $room ui.button:send --dry-run
+expect 7 "room $room has no item 'ui.button:nope'" retract $room ui.button:nope --dry-run
+expect 7 "room $room has no item 'ui.button:nope'" retract $room ui.button:nope
+refuse "or no roomctl node"
+expect 7 "room nosuch@conference.localhost has no roomctl node; run \`roomctl room create" \
+  retract nosuch@conference.localhost ui.button:send
+expect 0 "\"purged\": false, \"items\": [\"ui.button:send\"], \"dry_run\": true}" \
+  purge $room --dry-run --json
+expect 2 "purging $room resets every client of the room: give --yes" purge $room </dev/null
+expect 0 "ui.button:send" state $room
+expect 0 "{\"room\": \"$room\", \"purged\": true, \"dry_run\": false}" purge $room --yes --json
+# A failed watch says why once.
+expect 7 "has no roomctl node" watch nosuch@conference.localhost
+[ "$(grep -c "has no roomctl node" "$tmp/out")" -eq 1 ] || fail "watch said it more than once: $(cat "$tmp/out")"
+expect 0 "deleted the roomctl node of $room" room delete $room
+expect 7 "room $room has no roomctl node" state $room
+expect 7 "room $room has no roomctl node" room delete $room
+echo "ok: connection messages, --version, -v and --debug, room and item commands"

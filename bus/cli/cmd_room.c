@@ -9,7 +9,7 @@
 
 static int room_create(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     char *access_text = NULL;
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
@@ -22,7 +22,7 @@ static int room_create(int argc, char **argv)
         "Create the control node of ROOM (a MUC room's bare JID), or reconfigure it:\n"
         "only moderators publish, items persist, retractions are notified.\n"
         "Safe to run again.  Prints the resulting configuration.", entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     roomctl_access access = ROOMCTL_ACCESS_OPEN;
     if (status < 0 && access_text) {
         if (!strcmp(access_text, "members"))
@@ -48,6 +48,28 @@ static int room_create(int argc, char **argv)
     return status;
 }
 
+static int room_delete(int argc, char **argv)
+{
+    rc_cli_conn conn = { .no_schemas = TRUE };
+    GOptionContext *context = rc_cli_context("room delete", "ROOM",
+        "Delete ROOM's control node with all its items, as its owner: every client\n"
+        "following the room resets everything.  The chat room itself stays.",
+        NULL, &conn);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
+    GError *error = NULL;
+    if (status < 0) {
+        if (rc_cli_conn_connect(&conn, &error) &&
+            roomctl_bus_room_delete_sync(conn.bus, argv[1], &error)) {
+            printf("deleted the roomctl node of %s\n", argv[1]);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room delete", error);
+        }
+    }
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
 static gboolean parse_affiliation(const char *text, roomctl_affiliation *out)
 {
     for (int a = ROOMCTL_AFFILIATION_NONE; a <= ROOMCTL_AFFILIATION_OWNER; a++)
@@ -60,12 +82,12 @@ static gboolean parse_affiliation(const char *text, roomctl_affiliation *out)
 
 static int room_grant(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     GOptionContext *context = rc_cli_context("room grant", "ROOM JID moderator|member|none",
         "Give JID a role in ROOM's control node: moderator (may publish), member\n"
         "(may subscribe to a members-only room) or none (remove the right).",
         NULL, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 3, 3);
+    int status = rc_cli_parse_room(context, &argc, &argv, 3, 3);
     roomctl_affiliation affiliation = ROOMCTL_AFFILIATION_NONE;
     if (status < 0 && (!parse_affiliation(argv[3], &affiliation) ||
                        affiliation == ROOMCTL_AFFILIATION_OWNER))
@@ -88,7 +110,7 @@ static int room_grant(int argc, char **argv)
 
 static int room_show(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
@@ -97,7 +119,7 @@ static int room_show(int argc, char **argv)
     GOptionContext *context = rc_cli_context("room show", "ROOM",
         "Print the configuration, affiliations and item count of ROOM's control node.",
         entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
         roomctl_room_info *info = NULL;
@@ -150,7 +172,7 @@ static void print_changes(const char *room, const GPtrArray *changes, gboolean j
 
 static int room_sync(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the changes as JSON", NULL },
@@ -163,7 +185,7 @@ static int room_sync(int argc, char **argv)
         "Run by the room's owner (who must also own the node).  Prints each change\n"
         "as \"JID: before \u2192 after\", or \"nothing to change\"; safe to run again\n"
         "(e.g. from cron).", entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
         GPtrArray *changes = NULL;
@@ -186,6 +208,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } room_commands[] = {
     { "create", "Create or reconfigure ROOM's control node", room_create },
+    { "delete", "Delete ROOM's control node and its items", room_delete },
     { "grant", "Make JID a moderator or member of ROOM, or remove it", room_grant },
     { "show", "Print ROOM's node configuration, affiliations and item count", room_show },
     { "sync", "Make ROOM's moderators and members those of the chat room", room_sync },

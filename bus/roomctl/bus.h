@@ -184,9 +184,10 @@ GPtrArray *roomctl_room_state(const roomctl_room *room);
  * ROOMCTL_ERR_TIMEOUT, ROOMCTL_ERR_CONNECTION.
  * (C1, additive) Exact texts: "account JID may not publish to room X; a
  * room owner can run `roomctl room grant ROOM JID moderator`", "room X has
- * no item 'ID' (or no roomctl node)" for a retract.  Prosody checks rights
- * before it looks for the node, so after a refusal the bus asks whether the
- * node exists: a missing room reads as ROOMCTL_ERR_NOT_FOUND.  The server's
+ * no item 'ID'" for a retract.  Prosody checks rights before it looks for
+ * the node, so after a refusal (or a retraction's missing item) the bus asks
+ * whether the node exists: a missing room reads as ROOMCTL_ERR_NOT_FOUND
+ * "room X has no roomctl node; run `roomctl room create X`".  The server's
  * own text, when it gives one, ends the message as " (server: TEXT)". */
 
 /* Validate @item against the registry and publish it under its item id.
@@ -243,6 +244,10 @@ roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room
                                               GError **error);
 gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
                                      roomctl_affiliation affiliation, GError **error);
+/* (16, additive) Delete the room's node with its items, as its owner: every
+ * client following it is told (deleted(), a purge for plugins).  Errors as
+ * for create; a missing node is ROOMCTL_ERR_NOT_FOUND. */
+gboolean roomctl_bus_room_delete_sync(roomctl_bus *bus, const char *room_jid, GError **error);
 
 /* Fetch and decode all items of the room's node.  Returns a new array of
  * items (free with g_ptr_array_unref()); undecodable items are logged and
