@@ -293,6 +293,12 @@ static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stre
                        : conn->last_problem && !was_connected
                          ? "the connection failed (--debug shows the XMPP trace)"
                        : "the server closed the connection";
+    /* Two clients with one full JID would replace each other forever. */
+    if (stream_error && stream_error->type == XMPP_SE_CONFLICT)
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT,
+                           "another client logged in as %s (the same full JID), and the "
+                           "server at %s closed this session in its favour", conn->login_jid,
+                           where);
     if (was_connected)
         return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
                            "connection to %s lost: %s", where, detail);

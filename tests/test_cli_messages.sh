@@ -2,15 +2,19 @@
 # What a newcomer reads (issue 16), against a real Prosody: the words for
 # each connection failure, -v and --debug (passwords masked), --version, and
 # no raw libstrophe text anywhere.
-# usage: test_cli_messages.sh ROOMCTL ROOMCTL_AGENT RC_TEST_PROSODY SCHEMA_DIR
+# usage: test_cli_messages.sh ROOMCTL ROOMCTL_AGENT RC_TEST_PROSODY SCHEMA_DIR PLUGIN_DIR
 set -u
-roomctl=$1 agent=$2 prosody=$3
+roomctl=$1 agent=$2 prosody=$3 plugins=$5
 export ROOMCTL_SCHEMA_PATH=$4 LC_ALL=C
 unset ROOMCTL_JID ROOMCTL_PASSWORD ROOMCTL_PASSWORD_FILE ROOMCTL_HOST ROOMCTL_PORT \
       ROOMCTL_ALLOW_PLAINTEXT ROOMCTL_PUBSUB
 tmp=$(mktemp -d)
 server=
-cleanup() { exec 3>&- 2>/dev/null; [ -z "$server" ] || wait "$server"; rm -rf "$tmp"; }
+agents=()
+cleanup() {
+  for pid in "${agents[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  exec 3>&- 2>/dev/null; [ -z "$server" ] || wait "$server"; rm -rf "$tmp"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$tmp/prosody.log" ] && tail -n 20 "$tmp/prosody.log"; exit 1; }
 
@@ -47,7 +51,7 @@ expect 5 "cannot connect to 127.0.0.1:1 as owner@localhost: nothing accepts conn
 refuse "the server closed the connection"
 
 mkfifo "$tmp/prosody.stdin"
-"$prosody" --account owner:s3cret-pw <"$tmp/prosody.stdin" >"$tmp/prosody.out" 2>"$tmp/prosody.log" &
+"$prosody" --account owner:s3cret-pw --account kiosk:kiosk-pw <"$tmp/prosody.stdin" >"$tmp/prosody.out" 2>"$tmp/prosody.log" &
 server=$!
 exec 3>"$tmp/prosody.stdin"
 for _ in $(seq 300); do grep -q port= "$tmp/prosody.out" && break; sleep 0.1; done
@@ -95,7 +99,37 @@ expect 0 "{\"room\": \"$room\", \"purged\": true, \"dry_run\": false}" purge $ro
 # A failed watch says why once.
 expect 7 "has no roomctl node" watch nosuch@conference.localhost
 [ "$(grep -c "has no roomctl node" "$tmp/out")" -eq 1 ] || fail "watch said it more than once: $(cat "$tmp/out")"
+# Two agents with one full JID: the first is replaced once, and stops
+# naming the conflict instead of taking the session back forever.
+(umask 077; echo kiosk-pw >"$tmp/kiosk.pw")
+cat >"$tmp/kiosk.yaml" <<YAML
+account: {jid: kiosk@localhost/screen, password_file: $tmp/kiosk.pw}
+server: {host: 127.0.0.1, port: $port, local_test_server: true}
+rooms: [$room]
+moderators: [owner@localhost]
+schema_dirs: [$ROOMCTL_SCHEMA_PATH]
+plugin_dirs: [$plugins]
+plugins: [{name: audit, config: {file: $tmp/audit.jsonl}}]
+YAML
+wait_log() {  # FILE TEXT
+  for _ in $(seq 200); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done
+  fail "no '$2' in $1: $(cat "$1")"
+}
+"$agent" --config "$tmp/kiosk.yaml" 2>"$tmp/first.log" & first=$!; agents+=($first)
+wait_log "$tmp/first.log" "$room: joined"
+"$agent" --config "$tmp/kiosk.yaml" 2>"$tmp/second.log" & agents+=($!)
+wait_log "$tmp/second.log" "$room: joined"
+for _ in $(seq 100); do kill -0 $first 2>/dev/null || break; sleep 0.1; done
+wait $first; status=$?
+[ $status -eq 5 ] || fail "the replaced agent: exit $status, expected 5: $(cat "$tmp/first.log")"
+grep -qF "another client logged in as kiosk@localhost/screen (the same full JID)" "$tmp/first.log" ||
+  fail "the replaced agent does not name the conflict: $(cat "$tmp/first.log")"
+grep -qF "give each agent its own resource" "$tmp/first.log" || fail "no advice: $(cat "$tmp/first.log")"
+! grep -q "reconnecting" "$tmp/first.log" || fail "the replaced agent reconnected: $(cat "$tmp/first.log")"
+sleep 1
+! grep -q "connection lost" "$tmp/second.log" || fail "the second agent was replaced: $(cat "$tmp/second.log")"
+
 expect 0 "deleted the roomctl node of $room" room delete $room
 expect 7 "room $room has no roomctl node" state $room
 expect 7 "room $room has no roomctl node" room delete $room
-echo "ok: connection messages, --version, -v and --debug, room and item commands"
+echo "ok: connection messages, --version, -v and --debug, room and item commands, a JID conflict"

@@ -85,7 +85,10 @@ void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error);
 void roomctl_bus_disconnect(roomctl_bus *bus);
 
-/* Told of every connection change: connected (error NULL) or lost (error set). */
+/* Told of every connection change: connected (error NULL) or lost (error set).
+ * (16, additive) Lost with ROOMCTL_ERR_CONFLICT when another client logged in
+ * with the same full JID: the bus does not reconnect then (the two would
+ * replace each other's session forever). */
 typedef void (*roomctl_status_fn)(roomctl_bus *bus, gboolean connected,
                                   const GError *error, void *user_data);
 void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data);
