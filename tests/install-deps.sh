@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libyaml-dev
           libstrophe-dev libcmocka-dev prosody valgrind clang libclang-rt-14-dev
-          scdoc man-db bash-completion
+          scdoc man-db bash-completion zsh
           dpkg-dev debhelper lintian systemd)
 
 missing=()
