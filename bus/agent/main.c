@@ -73,7 +73,8 @@ int main(int argc, char **argv)
         "only) or account.password_env, never from the command line.\n"
         "Signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 prints state and counters.\n"
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
-        "3 bad configuration or schema, 5 cannot log in (as for roomctl).\n");
+        "3 bad configuration or schema, 5 cannot log in, or another client logged in\n"
+        "with the same full JID (as for roomctl).  See roomctl-agent(1).\n");
     GError *error = NULL;
     gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
     if (parsed && version) {
