@@ -80,6 +80,10 @@ grep -q '<auth [^>]*>\*\*\*\*\*\*\*\*</auth>' "$tmp/out" || fail "the SASL paylo
 # The room commands, as the room's owner (the server's PubSub admin).
 export ROOMCTL_ALLOW_PLAINTEXT=1
 expect 0 "node roomctl/$room" room create $room
+# No chat room yet: said, with what to do, and the node is made anyway.
+grep -qF "note: there is no MUC room $room" "$tmp/out" || fail "room create: $(cat "$tmp/out")"
+grep -qF "agents need \`moderators:\` in their configuration" "$tmp/out" ||
+  fail "room create: $(cat "$tmp/out")"
 # Granting needs no schemas.
 ROOMCTL_SCHEMA_PATH=/nonexistent expect 0 "alice@localhost is now moderator of $room" \
   room grant $room alice@localhost moderator

@@ -1,11 +1,42 @@
-/* roomctl room create|grant|show|sync: the room owner's commands. */
+/* roomctl room create|delete|grant|show|sync: the room owner's commands. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd_bus.h"
 #include "cli_conn.h"
 #include "cli_print.h"
+#include "muc_admin.h"
 #include "../../plugins/common/common.h"
+
+/* The chat room beside the node: its owners and admins are the moderators
+ * agents learn (room sync, receiver checks).  Says what is there, or what is
+ * missing, without failing the command: the node is made either way. */
+static void check_chat_room(rc_cli_conn *conn, const char *room, gboolean json)
+{
+    static const rc_muc_affiliation wanted[] = { RC_MUC_OWNER, RC_MUC_ADMIN, RC_MUC_NONE };
+    GError *error = NULL;
+    g_autoptr(GHashTable) lists = rc_muc_get_lists_sync(conn->bus, room, wanted, &error);
+    if (!lists) {
+        fprintf(stderr, "roomctl room create: note: %s.\n%s", error->message,
+                g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)
+                ? "Create the chat room with an XMPP client, as its owner, then run `roomctl "
+                  "room sync ROOM`;\nuntil then agents need `moderators:` in their "
+                  "configuration to check publishers.\n" : "");
+        g_error_free(error);
+        return;
+    }
+    if (json)
+        return;
+    GString *line = g_string_new(NULL);
+    GHashTableIter iter;
+    gpointer jid, affiliation;
+    g_hash_table_iter_init(&iter, lists);
+    while (g_hash_table_iter_next(&iter, &jid, &affiliation))
+        g_string_append_printf(line, " %s (%s)", (char *)jid,
+                               rc_muc_affiliation_name(GPOINTER_TO_INT(affiliation)));
+    printf("chat room %s: moderators:%s\n", room, line->len ? line->str : " none");
+    g_string_free(line, TRUE);
+}
 
 static int room_create(int argc, char **argv)
 {
@@ -38,6 +69,7 @@ static int room_create(int argc, char **argv)
             (info = roomctl_bus_room_create_sync(conn.bus, argv[1], access, &error))) {
             rc_cli_print_room_info(stdout, info, json);
             roomctl_room_info_free(info);
+            check_chat_room(&conn, argv[1], json);
             status = RC_EXIT_OK;
         } else {
             status = rc_cli_fail("room create", error);
