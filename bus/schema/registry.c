@@ -3,10 +3,7 @@
 
 #include "schema_private.h"
 #include "private_path.h"
-
-#ifndef ROOMCTL_SCHEMADIR
-#define ROOMCTL_SCHEMADIR "/usr/local/share/roomctl/schemas"
-#endif
+#include "install_dirs.h"
 
 struct roomctl_registry {
     /* type name -> GPtrArray of its schemas, by ascending version (owned) */
@@ -101,7 +98,9 @@ gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, 
         return FALSE;
     GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir, local->message);
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir,
+                    g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                        ? "no such schema folder" : local->message);
         g_error_free(local);
         return FALSE;
     }
@@ -129,7 +128,7 @@ gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, 
 const char *roomctl_registry_default_path(void)
 {
     const char *env = g_getenv("ROOMCTL_SCHEMA_PATH");
-    return env && *env ? env : ROOMCTL_SCHEMADIR;
+    return env && *env ? env : rc_install_schema_dir();
 }
 
 gboolean roomctl_registry_load_path(roomctl_registry *registry, const char *path,
