@@ -395,7 +395,7 @@ gboolean roomctl_bus_learn_moderators_sync(roomctl_bus *bus, const char *room_ji
                                            GError **error);
 
 /* Why an item was dropped, as a stable word for counters: "not-from-service"
- * (a forged event), "not-a-moderator", "too-large", "invalid",
+ * (a forged event: ROOMCTL_ERR_FORGED), "not-a-moderator", "too-large", "invalid",
  * "unknown-type" or "other".  Static. */
 ROOMCTL_API
 const char *roomctl_drop_reason(const GError *why);

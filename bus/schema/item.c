@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "error_data.h"
 #include "item_id.h"
 #include "item_private.h"
 
@@ -59,16 +60,16 @@ gboolean rc_draft_set(rc_draft *draft, const rc_field *field, const char *text, 
     }
     roomctl_value *slot = &draft->values[field->index];
     if (slot->flags & RC_VALUE_SET) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                    "%s: field '%s' is given more than once", type, field->name);
+        rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field->name,
+                           "%s: field '%s' is given more than once", type, field->name);
         return FALSE;
     }
     if (rc_field_parse(field, text, slot, &problem))
         return TRUE;
     rc_value_clear(slot);
 fail:
-    g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': %s", type,
-                field->name, problem);
+    rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field->name, "%s: field '%s': %s", type,
+                       field->name, problem);
     g_free(problem);
     return FALSE;
 }
@@ -91,8 +92,8 @@ static gboolean finish_lists(rc_draft *draft, GError **error)
             continue;
         char *problem = NULL;
         if (!rc_field_check_items(&s->fields[i], elements->len, &problem)) {
-            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': %s",
-                        s->type, s->fields[i].name, problem);
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, s->fields[i].name,
+                               "%s: field '%s': %s", s->type, s->fields[i].name, problem);
             g_free(problem);
             return FALSE;
         }
@@ -119,8 +120,8 @@ roomctl_item *rc_draft_finish(rc_draft *draft, const char *item_id, GError **err
             if (v->text)
                 text_size += strlen(v->text) + 1;
         } else if (f->required) {
-            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                        "%s: missing required field '%s'", s->type, f->name);
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, f->name,
+                               "%s: missing required field '%s'", s->type, f->name);
             goto out;
         }
     }
