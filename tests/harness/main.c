@@ -2,10 +2,11 @@
  *
  *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
  *                   [--dir DIR] [--persistent] [--keep] [--tls]
- *                   [--pubsub-max-items N] [--config-extra FILE]
+ *                   [--pubsub-max-items N] [--config-extra FILE] [--websocket]
  *
  * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
- * muc=conference.localhost", then stays in the foreground until SIGTERM,
+ * muc=conference.localhost" (with --websocket, followed by
+ * " websocket=ws://127.0.0.1:N/xmpp-websocket"), then stays in the foreground until SIGTERM,
  * SIGINT, or end of input on a piped stdin; then stops Prosody and removes
  * the folder (unless --keep). */
 #include "prosody.h"
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
     g_auto(GStrv) accounts = NULL;
     g_auto(GStrv) admins = NULL;
     g_autofree char *dir = NULL;
-    gboolean persistent = FALSE, keep = FALSE, tls = FALSE;
+    gboolean persistent = FALSE, keep = FALSE, tls = FALSE, websocket = FALSE;
     gint max_items = 0;
     g_autofree char *extra_file = NULL;
     g_autofree char *extra = NULL;
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
           "The PubSub service's cap of max_items (default 256)", "N" },
         { "config-extra", 0, 0, G_OPTION_ARG_FILENAME, &extra_file,
           "Append this Lua file to the configuration (the benchmark's extra hosts)", "FILE" },
+        { "websocket", 0, 0, G_OPTION_ARG_NONE, &websocket,
+          "Also serve XMPP over WebSocket on another port of 127.0.0.1 (browsers)", NULL },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
     rc_prosody_options options = {
         .dir = dir, .persistent = persistent, .keep = keep, .tls = tls,
         .pubsub_max_items = max_items > 0 ? (guint)max_items : 0, .extra_config = extra,
+        .websocket = websocket,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
     };
@@ -98,8 +102,11 @@ int main(int argc, char **argv)
         rc_prosody_free(server);
         return 1;
     }
-    printf("port=%u dir=%s domain=%s pubsub=%s muc=%s\n", rc_prosody_port(server),
+    printf("port=%u dir=%s domain=%s pubsub=%s muc=%s", rc_prosody_port(server),
            rc_prosody_dir(server), RC_PROSODY_DOMAIN, RC_PROSODY_PUBSUB, RC_PROSODY_MUC);
+    if (rc_prosody_http_port(server))
+        printf(" websocket=ws://127.0.0.1:%u/xmpp-websocket", rc_prosody_http_port(server));
+    putchar('\n');
     fflush(stdout);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);

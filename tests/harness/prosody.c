@@ -26,6 +26,7 @@ struct rc_prosody {
     char *config_path;
     char *log_path;
     guint16 port;
+    guint16 http_port; /* 0: no WebSocket endpoint */
     GPid pid;          /* 0 when not running */
     gboolean keep;
 };
@@ -116,6 +117,12 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
     g_autofree char *ssl = NULL;
     if (options->tls && !(ssl = make_certificate(certs, error)))
         return FALSE;
+    /* Browsers log in over WebSocket; loopback counts as secure, as c2s does here. */
+    g_autofree char *http = server->http_port
+        ? g_strdup_printf("http_ports = { %u }\nhttp_interfaces = { \"127.0.0.1\" }\n"
+                          "http_default_host = \"" RC_PROSODY_DOMAIN "\"\n"
+                          "consider_websocket_secure = true\n", server->http_port)
+        : g_strdup("http_ports = { }\n");
     const char *level = g_getenv("RC_PROSODY_DEBUG") ? "debug" : "info";
     const char *storage = options->persistent
         ? "storage = \"internal\"\n"
@@ -129,13 +136,13 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "interfaces = { \"127.0.0.1\" }\n"
         "c2s_ports = { %u }\n"
         "s2s_ports = { }\n"
-        "http_ports = { }\n"
+        "%s"
         "https_ports = { }\n"
         "c2s_require_encryption = false\n"
         "allow_unencrypted_plain_auth = true\n"
         "authentication = \"internal_plain\"\n"
         "log = { { levels = { min = \"%s\" }, to = \"file\", filename = \"%s\" } }\n"
-        "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
+        "modules_enabled = { \"roster\"; \"saslauth\"; %s%s\"disco\"; \"ping\"; \"smacks\"; \"posix\" }\n"
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = %u\n"
         "%s"
@@ -146,7 +153,8 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "  expose_publisher = true\n"
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
         "%s",
-        pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
+        pidfile, data, certs, server->port, http, level, server->log_path,
+        ssl ? "\"tls\"; " : "", server->http_port ? "\"websocket\"; " : "",
         options->pubsub_max_items ? options->pubsub_max_items : 256, storage,
         ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "");
     return g_file_set_contents(server->config_path, config, -1, error);
@@ -200,7 +208,7 @@ static gboolean spawn(rc_prosody *server, GError **error)
     if (!ok)
         return FALSE;
     for (guint waited = 0; waited < START_TIMEOUT_MS; waited += POLL_MS) {
-        if (port_accepts(server->port))
+        if (port_accepts(server->port) && (!server->http_port || port_accepts(server->http_port)))
             return TRUE;
         if (reap(server, 0)) {
             g_autofree char *tail = log_tail(server, 20);
@@ -245,7 +253,9 @@ rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error)
     /* Another process may take the free port before Prosody binds it: retry. */
     for (int attempt = 0; attempt < 3; attempt++) {
         g_clear_error(error);
-        if (!(server->port = free_port(error)) || !write_config(server, options, error))
+        if (!(server->port = free_port(error)) ||
+            (options->websocket && !(server->http_port = free_port(error))) ||
+            !write_config(server, options, error))
             break;
         if (spawn(server, error))
             return server;
@@ -314,6 +324,7 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error)
 
 gboolean rc_prosody_is_running(const rc_prosody *server) { return server->pid != 0; }
 guint16 rc_prosody_port(const rc_prosody *server) { return server->port; }
+guint16 rc_prosody_http_port(const rc_prosody *server) { return server->http_port; }
 const char *rc_prosody_dir(const rc_prosody *server) { return server->dir; }
 
 char *rc_prosody_jid(const char *user)

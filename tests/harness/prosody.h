@@ -32,6 +32,10 @@ typedef struct rc_prosody_options {
     /* (E, additive) Lua appended to the configuration: more hosts, or
      * global options after a `Host "*"` line.  NULL: none. */
     const char *extra_config;
+    /* (issue 18, additive) Also serve XMPP over WebSocket (RFC 7395,
+     * mod_websocket) on a second free port of 127.0.0.1, at
+     * ws://127.0.0.1:PORT/xmpp-websocket; see rc_prosody_http_port(). */
+    gboolean websocket;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client
@@ -57,6 +61,8 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error);
 gboolean rc_prosody_is_running(const rc_prosody *server);
 
 guint16 rc_prosody_port(const rc_prosody *server);
+/* The HTTP port of the WebSocket endpoint; 0 without options->websocket. */
+guint16 rc_prosody_http_port(const rc_prosody *server);
 const char *rc_prosody_dir(const rc_prosody *server); /* owned by the server */
 /* "user@localhost"; free with g_free(). */
 char *rc_prosody_jid(const char *user);
