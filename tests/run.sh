@@ -3,7 +3,8 @@
 #   1. builds build-tests/ and runs the unit and integration suites
 #      (integration tests start their own Prosody on 127.0.0.1);
 #      then the faults suite (kills, cuts, stalls, a short soak; FAULTS=0
-#      leaves it out);
+#      leaves it out), then the web suite (examples/web in Debian's chromium,
+#      after npm ci; WEB=0 leaves it out);
 #   2. runs the unit suite again under valgrind (meson test --setup valgrind);
 #   3. builds build-tests-san/ with ASan + UBSan and runs unit + integration,
 #      then the faults suite (FAULTS=0 leaves it out here too);
@@ -68,6 +69,11 @@ if build "$builddir"; then
   # by a proxy, agents restarted, a short soak (tests/README-faults.md).
   if [ "${FAULTS:-1}" != 0 ]; then
     run_suites "$builddir" - faults --suite faults
+  fi
+  # The browser pages of examples/web in Debian's chromium (npm ci first);
+  # WEB=0 leaves them out.
+  if [ "${WEB:-1}" != 0 ]; then
+    run_suites "$builddir" - web --suite web
   fi
   # 2. Valgrind over the unit suite: no invalid access, no definite leak.
   if [ "${VALGRIND:-1}" != 0 ]; then

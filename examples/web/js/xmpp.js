@@ -1,0 +1,149 @@
+// The XMPP side of the pages, on Strophe.js over WebSocket (RFC 7395): log
+// in, join the chat room (XEP-0045), follow the room's control node
+// (XEP-0060) as docs/wire-format.md section 7 says, and publish to it.
+import { Strophe, $iq, $pres, $msg } from '../vendor/strophe.esm.js';
+
+export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
+export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
+const NS_MUC = 'http://jabber.org/protocol/muc';
+const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
+const IQ_TIMEOUT_MS = 10000;
+
+// The control node of a chat room (wire-format.md, section 2).
+export const controlNode = (room) => 'roomctl/' + room.toLowerCase();
+
+// The first child element of @el named @name in @ns, or null.
+export function child(el, name, ns) {
+  for (const c of el?.children || []) if (c.localName === name && (!ns || c.namespaceURI === ns)) return c;
+  return null;
+}
+
+// The error condition of an <iq type='error'/> ("forbidden", …), or the text.
+function iqError(stanza, what) {
+  const error = stanza ? child(stanza, 'error') : null;
+  const condition = error ? [...error.children].find((c) => c.localName !== 'text') : null;
+  const err = new Error(`${what}: ${condition ? condition.localName : 'no answer in time'}`);
+  err.condition = condition ? condition.localName : 'timeout';
+  return err;
+}
+
+export class Session {
+  // @options: {websocket, jid, password, pubsub}
+  constructor(options) {
+    this.options = options;
+    this.conn = new Strophe.Connection(options.websocket);
+  }
+
+  get jid() {
+    return this.conn.jid;
+  }
+
+  // Resolves once logged in; rejects with the reason otherwise.
+  connect() {
+    const S = Strophe.Status;
+    return new Promise((resolve, reject) => {
+      this.conn.connect(this.options.jid, this.options.password, (status, condition) => {
+        if (status === S.CONNECTED) {
+          this.conn.send($pres());
+          resolve();
+        } else if (status === S.AUTHFAIL) {
+          reject(new Error(`${this.options.jid}: wrong user name or password`));
+        } else if (status === S.CONNFAIL || status === S.DISCONNECTED) {
+          if (this.onDisconnect) this.onDisconnect(condition);
+          reject(new Error(`cannot connect to ${this.options.websocket}${condition ? ': ' + condition : ''}`));
+        }
+      });
+    });
+  }
+
+  // Unsubscribe from the rooms' control nodes (wire-format.md section 7,
+  // step 6), then log out; nothing is waited for: the page is going away.
+  leave(rooms) {
+    for (const room of rooms)
+      this.conn.send($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
+        .c('unsubscribe', { node: controlNode(room), jid: this.jid }));
+    this.conn.flush();
+    this.conn.disconnect();
+  }
+
+  iq(stanza, what) {
+    return new Promise((resolve, reject) =>
+      this.conn.sendIQ(stanza, resolve, (s) => reject(iqError(s, what)), IQ_TIMEOUT_MS));
+  }
+
+  // Join the chat room as @nick; @onMessage(nick, text, delayed) gets its
+  // messages.  A room that does not exist yet is created as an instant room.
+  joinChat(room, nick, onMessage) {
+    this.conn.addHandler((m) => {
+      const body = child(m, 'body');
+      const from = m.getAttribute('from') || '';
+      if (body && from.startsWith(room + '/'))
+        onMessage(from.slice(room.length + 1), body.textContent, !!child(m, 'delay', 'urn:xmpp:delay'));
+      return true;
+    }, null, 'message', 'groupchat');
+    return new Promise((resolve, reject) => {
+      const me = `${room}/${nick}`;
+      this.conn.addHandler((p) => {
+        if (p.getAttribute('from') !== me) return true;
+        if (p.getAttribute('type') === 'error') {
+          reject(iqError(p, `cannot join ${room}`));
+          return false;
+        }
+        const x = child(p, 'x', NS_MUC_USER);
+        const codes = [...(x?.children || [])].filter((c) => c.localName === 'status').map((c) => c.getAttribute('code'));
+        if (codes.includes('201'))
+          this.iq($iq({ type: 'set', to: room }).c('query', { xmlns: NS_MUC_OWNER }).c('x', { xmlns: 'jabber:x:data', type: 'submit' }),
+            `configure ${room}`).catch(() => {});
+        resolve();
+        return false;
+      }, null, 'presence');
+      this.conn.send($pres({ to: me }).c('x', { xmlns: NS_MUC }));
+    });
+  }
+
+  sendChat(room, text) {
+    this.conn.send($msg({ to: room, type: 'groupchat' }).c('body').t(text));
+  }
+
+  // Follow the room's control node, as wire-format.md section 7 says:
+  // subscribe this full JID, then fetch the items; events are handed over
+  // as they arrive.  @on: {item(itemElement, live), retract(id), purge(),
+  // synced(ids)}: item gets the <item/>; synced gets the ids fetched, so
+  // that keys retracted while away can be reset.
+  async watchControl(room, on) {
+    const node = controlNode(room);
+    const service = this.options.pubsub;
+    this.conn.addHandler((m) => {
+      // Only the PubSub service sends events: anything else is forged.
+      if (m.getAttribute('from') !== service) return true;
+      const event = child(m, 'event', NS_PUBSUB_EVENT);
+      for (const e of event?.children || []) {
+        if (e.getAttribute('node') !== node) continue;
+        if (e.localName === 'purge' || e.localName === 'delete') on.purge();
+        if (e.localName !== 'items') continue;
+        for (const i of e.children) {
+          if (i.localName === 'item') on.item(i, true);
+          else if (i.localName === 'retract') on.retract(i.getAttribute('id'));
+        }
+      }
+      return true;
+    }, NS_PUBSUB_EVENT, 'message');
+    const what = `follow ${room}`;
+    await this.iq($iq({ type: 'set', to: service }).c('pubsub', { xmlns: NS_PUBSUB })
+      .c('subscribe', { node, jid: this.jid }), what);
+    const answer = await this.iq($iq({ type: 'get', to: service }).c('pubsub', { xmlns: NS_PUBSUB })
+      .c('items', { node }), what);
+    const items = child(child(answer, 'pubsub', NS_PUBSUB), 'items');
+    const fetched = [...(items?.children || [])].filter((i) => i.localName === 'item');
+    for (const i of fetched) on.item(i, false);
+    on.synced(fetched.map((i) => i.getAttribute('id')));
+  }
+
+  // Publish @control (a DOM element) as item @id of the room's node.
+  publish(room, id, control) {
+    return this.iq($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
+      .c('publish', { node: controlNode(room) }).c('item', { id }).cnode(control),
+    `publish to ${room}`);
+  }
+}

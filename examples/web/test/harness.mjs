@@ -1,0 +1,83 @@
+// What the browser test starts and stops: the harness's Prosody (with its
+// WebSocket endpoint), the page server, `roomctl` as a moderator, and
+// Debian's chromium driven by playwright-core.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const children = [];
+
+// Start @argv and resolve with the first stdout line matching @pattern.
+export function startUntil(argv, pattern, what, timeoutMs = 30000) {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in ${timeoutMs} ms`)), timeoutMs);
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code} while starting`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = pattern.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+  });
+}
+
+// Stop what startUntil started: end of stdin, then SIGTERM.
+export function stopAll() {
+  for (const child of children) {
+    child.stdin.end();
+    child.kill('SIGTERM');
+  }
+}
+
+// `roomctl ARGS` with @env; resolves with stdout, rejects with stderr.
+export function roomctl(bin, env, ...args) {
+  return new Promise((resolve, reject) =>
+    execFile(bin, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`roomctl ${args.join(' ')}: exit ${error.code}: ${stderr}`)) : resolve(stdout)));
+}
+
+// chromium with a fresh profile; returns {context, close}.
+export async function launchChromium() {
+  const profile = mkdtempSync(join(tmpdir(), 'rc-web-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 900, height: 600 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30000,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// The server, the room and the page server.  @accounts: user -> password.
+export async function startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room }) {
+  const args = [prosodyBin, '--websocket', '--admin', 'owner'];
+  for (const [user, password] of Object.entries(accounts)) args.push('--account', `${user}:${password}`);
+  const [, port, websocket] = await startUntil(args, /port=(\d+) .* websocket=(\S+)/, 'rc-test-prosody');
+  const env = {
+    ROOMCTL_HOST: '127.0.0.1', ROOMCTL_PORT: port, ROOMCTL_ALLOW_PLAINTEXT: '1',
+    ROOMCTL_PUBSUB: 'pubsub.localhost', ROOMCTL_SCHEMA_PATH: schemaDir,
+    ROOMCTL_JID: 'owner@localhost', ROOMCTL_PASSWORD: accounts.owner,
+  };
+  const schemas = join(outDir, 'schemas.json');
+  writeFileSync(schemas, await roomctl(roomctlBin, env, 'schema', 'export', '--schemas', schemaDir));
+  await roomctl(roomctlBin, env, 'room', 'create', room);
+  const [, url] = await startUntil(['node', join(here, '..', 'serve.mjs'), '--schemas', schemas,
+    '--websocket', websocket, '--room', room], /url=(\S+)/, 'serve.mjs');
+  return { env, url, port, websocket };
+}
