@@ -5,7 +5,17 @@
 # carol) with the shipped plugins, plays examples/moderator-script.sh, prints
 # what each client now shows, and stops everything.  Safe to re-run; its
 # files are in _demo/ (kept for a look; removed at the next run).
+#
+# examples/demo.sh --web also serves the browser pages of examples/web on
+# 127.0.0.1 (npm ci first), prints their URLs and accounts, waits for Enter
+# before the script, and keeps everything up until Ctrl-C.
 set -euo pipefail
+web=0
+case ${1:-} in
+  --web) web=1 ;;
+  "") ;;
+  *) echo "usage: examples/demo.sh [--web]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 top=$PWD
 build=${BUILDDIR:-$top/build-demo}
@@ -35,6 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+[ "$web" -eq 0 ] || trap 'exit 0' INT   # Ctrl-C is how a --web demo ends
 
 # Wait up to $3 seconds for file $1 to contain $2.
 wait_for() {
@@ -63,7 +74,9 @@ say "A throwaway Prosody on 127.0.0.1"
 mkfifo "$work/prosody.stdin"
 accounts=(--account moderator:pw-moderator)
 for c in "${clients[@]}"; do accounts+=(--account "$c:pw-$c"); done
-"$prosody" "${accounts[@]}" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
+websocket=()
+[ "$web" -eq 0 ] || websocket=(--websocket)
+"$prosody" "${accounts[@]}" "${websocket[@]}" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
 pids+=($!)
 exec 3>"$work/prosody.stdin"
 wait_for "$work/prosody.out" "port=" 30
@@ -101,6 +114,28 @@ for c in "${clients[@]}"; do
   echo "$c joined $room"
 done
 
+if [ "$web" -eq 1 ]; then
+  say "The browser pages (examples/web)"
+  command -v npm >/dev/null || die "npm is missing (tests/install-deps.sh installs it)"
+  (cd examples/web && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in examples/web failed"
+  "$roomctl" schema export >"$work/schemas.json"
+  ws=$(sed -n 's/.*websocket=\([^ ]*\).*/\1/p' <<<"$line")
+  node examples/web/serve.mjs --schemas "$work/schemas.json" --websocket "$ws" --pubsub "$pubsub" \
+    --room "$room" </dev/null >"$work/web.out" 2>"$work/web.log" &
+  pids+=($!)
+  wait_for "$work/web.out" "url=" 20
+  url=$(sed -n 's/^url=//p' "$work/web.out")
+  echo "Chat page (log in as ${clients[*]}, password pw-NAME):"
+  for c in "${clients[@]}"; do echo "    ${url}chat.html?jid=$c@$domain"; done
+  echo "Moderator panel (password pw-moderator; any other account is refused):"
+  echo "    ${url}panel.html?jid=moderator@$domain"
+  echo "Publish by hand from another terminal:"
+  echo "    ROOMCTL_JID=moderator@$domain ROOMCTL_PASSWORD=pw-moderator ROOMCTL_HOST=127.0.0.1 \\"
+  echo "    ROOMCTL_PORT=$port ROOMCTL_ALLOW_PLAINTEXT=1 ROOMCTL_SCHEMA_PATH=$top/schemas \\"
+  echo "    $roomctl publish $room ui.button button=send enabled=false"
+  [ -t 0 ] && read -r -p "Open a page, then press Enter to play the moderator's script… " _
+fi
+
 say "The moderator's script (examples/moderator-script.sh)"
 examples/moderator-script.sh "$room"
 
@@ -123,4 +158,8 @@ for c in "${clients[@]}"; do
        "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
 done
 
+if [ "$web" -eq 1 ]; then
+  say "The pages stay up at ${url} until Ctrl-C"
+  while sleep 3600; do :; done
+fi
 say "Done: stopping the agents and Prosody (files kept in _demo/)"
