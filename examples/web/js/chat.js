@@ -1,20 +1,14 @@
 // The chat page: log in, join the room, and apply the room's control items
 // to the page (one handler per type, as plugins/ui_state.c does).
-import { Registry, plainTree } from './schemas.js';
+import { plainTree } from './schemas.js';
 import { sniffMediaType } from './values.js';
-import { Session } from './xmpp.js';
+import { $, setStatus, startPage } from './page.js';
 
-const $ = (id) => document.getElementById(id);
 const state = new Map(); // item id -> the applied state item
 let registry;
 let session;
 let room;
 let slideUrl = null; // the object URL of an inline slide, revoked when replaced
-
-function setStatus(text, kind) {
-  $('status').textContent = text;
-  $('status').dataset.state = kind;
-}
 
 function addLine(nick, text, cls) {
   const li = document.createElement('li');
@@ -134,28 +128,11 @@ const controlHandlers = {
 
 // ---- Login, chat ---------------------------------------------------------
 
-async function join(event) {
-  event.preventDefault();
-  $('login-error').hidden = true;
-  $('login-join').disabled = true;
-  room = $('login-room').value.trim().toLowerCase();
-  const jid = $('login-jid').value.trim();
-  try {
-    setStatus('connecting…', 'offline');
-    const config = await (await fetch('config.json')).json();
-    session = new Session({ websocket: config.websocket, pubsub: config.pubsub, jid, password: $('login-password').value });
-    session.onDisconnect = () => setStatus('offline: connection lost', 'error');
-    await session.connect();
-    await session.joinChat(room, jid.split('@')[0], (nick, text) => addLine(nick, text));
-    $('login').hidden = true;
-    $('room').hidden = false;
-    await session.watchControl(room, controlHandlers);
-  } catch (e) {
-    setStatus('offline', 'error');
-    $('login-error').textContent = e.message;
-    $('login-error').hidden = false;
-    $('login-join').disabled = false;
-  }
+async function joinRoom(newSession, newRoom, newRegistry) {
+  [session, room, registry] = [newSession, newRoom, newRegistry];
+  await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text));
+  $('room').hidden = false;
+  await session.watchControl(room, controlHandlers);
 }
 
 function send(event) {
@@ -166,29 +143,12 @@ function send(event) {
   $('message').value = '';
 }
 
-async function start() {
-  const params = new URLSearchParams(location.search);
-  const config = await (await fetch('config.json')).json();
-  $('login-jid').value = params.get('jid') || '';
-  $('login-room').value = params.get('room') || config.room || '';
-  try {
-    registry = await Registry.load('schemas.json');
-  } catch (e) {
-    $('login-error').textContent = `cannot load the control types: ${e.message}`;
-    $('login-error').hidden = false;
-    $('login-join').disabled = true;
-    return;
-  }
-  $('login').addEventListener('submit', join);
-  $('composer').addEventListener('submit', send);
-  $('attach').addEventListener('click', () => $('attach-file').click());
-  $('attach-file').addEventListener('change', () => {
-    const file = $('attach-file').files[0];
-    if (file) session.sendChat(room, `📎 ${file.name} (${file.size} bytes)`);
-  });
-  $('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
-  window.addEventListener('beforeunload', () => session?.leave([room]));
-  document.body.dataset.ready = 'true';
-}
-
-start();
+$('composer').addEventListener('submit', send);
+$('attach').addEventListener('click', () => $('attach-file').click());
+$('attach-file').addEventListener('change', () => {
+  const file = $('attach-file').files[0];
+  if (file) session.sendChat(room, `📎 ${file.name} (${file.size} bytes)`);
+});
+$('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
+window.addEventListener('beforeunload', () => session?.leave([room]));
+startPage(joinRoom);

@@ -1,7 +1,7 @@
 // The XMPP side of the pages, on Strophe.js over WebSocket (RFC 7395): log
 // in, join the chat room (XEP-0045), follow the room's control node
 // (XEP-0060) as docs/wire-format.md section 7 says, and publish to it.
-import { Strophe, $iq, $pres, $msg } from '../vendor/strophe.esm.js';
+import { Strophe, $build, $iq, $pres, $msg } from '../vendor/strophe.esm.js';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
@@ -140,10 +140,12 @@ export class Session {
     on.synced(fetched.map((i) => i.getAttribute('id')));
   }
 
-  // Publish @control (a DOM element) as item @id of the room's node.
+  // Publish @control (a plain tree, js/schemas.js) as item @id of the room's node.
   publish(room, id, control) {
+    const payload = $build(control.name, { xmlns: control.ns, ...control.attrs });
+    for (const c of control.children) payload.c(c.name).t(c.children.join('')).up();
     return this.iq($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
-      .c('publish', { node: controlNode(room) }).c('item', { id }).cnode(control),
+      .c('publish', { node: controlNode(room) }).c('item', { id }).cnode(payload.tree()),
     `publish to ${room}`);
   }
 }

@@ -4,15 +4,19 @@
 // in the page; a page joining late shows the room's current state.
 // Screenshots go to OUT_DIR.
 //
-// Usage: node test/browser-test.mjs ROOMCTL RC_TEST_PROSODY SCHEMA_DIR SLIDE_PNG OUT_DIR
-import { mkdirSync } from 'node:fs';
+// Then the moderator panel: its forms publish, the page and a roomctl-agent
+// apply; a non-moderator's panel is refused.
+//
+// Usage: node test/browser-test.mjs ROOMCTL ROOMCTL_AGENT PLUGIN_DIR RC_TEST_PROSODY
+//                                   SCHEMA_DIR SLIDE_PNG OUT_DIR
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStack, stopAll, roomctl, launchChromium } from './harness.mjs';
+import { startStack, startAgent, stopAll, roomctl, launchChromium } from './harness.mjs';
 
-const [roomctlBin, prosodyBin, schemaDir, slidePng, outDir] = process.argv.slice(2);
+const [roomctlBin, agentBin, pluginDir, prosodyBin, schemaDir, slidePng, outDir] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
 const room = 'talk@conference.localhost';
-const accounts = { owner: 'pw-owner', carol: 'pw-carol', dave: 'pw-dave' };
+const accounts = { owner: 'pw-owner', carol: 'pw-carol', dave: 'pw-dave', eve: 'pw-eve', agent: 'pw-agent' };
 const WAIT = { timeout: 15000 };
 let passed = 0;
 const started = Date.now();
@@ -25,22 +29,53 @@ function ok(what) {
   console.log(`ok ${passed} - ${what}`);
 }
 
-async function openChat(context, url, user) {
+// Open @file as @user, log in and wait for @ready.
+async function open(context, url, file, user, ready) {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') console.log(`  [${user}] ${m.text()}`); });
   page.on('pageerror', (e) => console.log(`  [${user}] page error: ${e.message}`));
-  await page.goto(`${url}?jid=${user}@localhost`);
+  await page.goto(`${url}${file}?jid=${user}@localhost`);
   await page.waitForSelector('body[data-ready="true"]', WAIT);
   await page.fill('#login-password', accounts[user]);
   await page.click('#login-join');
-  await page.waitForSelector('body[data-synced="true"]', WAIT);
+  await page.waitForSelector(ready, WAIT);
   return page;
+}
+const openChat = (context, url, user) => open(context, url, 'chat.html', user, 'body[data-synced="true"]');
+const openPanel = (context, url, user) => open(context, url, 'panel.html', user, 'body[data-panel="true"]');
+
+// Fill the panel's form of @type with @values (field -> text) and publish;
+// resolves with the line the panel reports.
+async function panelPublish(panel, type, values) {
+  const form = `form[data-type="${type}"]`;
+  for (const [name, value] of Object.entries(values)) {
+    const input = panel.locator(`${form} [name="${name}"]`);
+    const tag = await input.evaluate((el) => el.tagName + (el.type === 'file' ? ':file' : ''));
+    if (tag === 'SELECT') await input.selectOption(value);
+    else if (tag === 'INPUT:file') await input.setInputFiles(value);
+    else await input.fill(value);
+  }
+  const before = await panel.locator('#results li').count();
+  await panel.click(`${form} button[type="submit"]`);
+  await panel.waitForFunction((n) => document.querySelectorAll('#results li').length > n, before, WAIT);
+  return panel.textContent('#results li:first-child');
+}
+
+// Wait until the agent's ui.json says @check.
+async function waitForAgent(file, check) {
+  for (const deadline = Date.now() + WAIT.timeout; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      if (check(JSON.parse(readFileSync(file, 'utf8')))) return;
+    } catch { /* not written yet */ }
+  }
+  throw new Error(`the agent's ${file} did not change in time`);
 }
 
 let browser;
 let status = 1;
 try {
-  const { env, url } = await startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room });
+  const { env, url, port } = await startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room });
+  const agentUi = await startAgent({ agentBin, pluginDir, schemaDir, outDir, port, room, password: accounts.agent });
   const publish = (...args) => roomctl(roomctlBin, env, 'publish', room, ...args);
   browser = await launchChromium();
   const carol = await openChat(browser.context, url, 'carol');
@@ -103,6 +138,32 @@ try {
   await roomctl(roomctlBin, env, 'purge', room);
   await dave.waitForSelector('#slide', { ...WAIT, state: 'hidden' });
   ok('a purge resets the slide');
+
+  step('the moderator panel (owner@localhost)');
+  const panel = await openPanel(browser.context, url, 'owner');
+  const types = await panel.$$eval('form[data-type]', (forms) => forms.map((f) => f.dataset.type));
+  if (types.join() !== 'chat.power,room.notice,slideshow.slide,ui.button,ui.feature') throw new Error(`panel forms: ${types}`);
+  ok('the panel has a form per exported type');
+  let line = await panelPublish(panel, 'ui.button', { button: 'attach', enabled: 'false' });
+  if (line !== `published ui.button:attach to ${room}`) throw new Error(`panel: ${line}`);
+  for (const page of [carol, dave]) await page.waitForSelector('#attach:disabled', WAIT);
+  await waitForAgent(agentUi, (ui) => ui[room]?.buttons?.attach?.enabled === false);
+  ok('the panel publishes ui.button: both pages and the roomctl-agent apply it');
+  line = await panelPublish(panel, 'slideshow.slide', { deck: 'panel', index: '0' });
+  if (line !== "slideshow.slide: field 'index': 0 is below the minimum 1") throw new Error(`panel: ${line}`);
+  ok('the panel checks an item against its schema before sending it');
+  line = await panelPublish(panel, 'slideshow.slide', { deck: 'panel', index: '3', caption: 'From the panel', image: slidePng });
+  if (line !== `published slideshow.slide:panel to ${room}`) throw new Error(`panel: ${line}`);
+  await carol.waitForSelector('#slide-caption:has-text("From the panel")', WAIT);
+  ok('a slide with an inline image from the panel shows in the page');
+  await panel.screenshot({ path: join(outDir, 'panel.png'), fullPage: true });
+
+  step("eve's panel (not a moderator)");
+  const evePanel = await openPanel(browser.context, url, 'eve');
+  line = await panelPublish(evePanel, 'chat.power', { enabled: 'false' });
+  if (line !== `chat.power: account eve@localhost may not publish to room ${room}`) throw new Error(`eve's panel: ${line}`);
+  if (await carol.isHidden('#composer')) throw new Error("eve's chat.power reached the page");
+  ok("a non-moderator's panel is refused, and the page does not change");
   status = 0;
 } catch (e) {
   console.log(`not ok - ${e.message}`);

@@ -81,3 +81,35 @@ export async function startStack({ roomctlBin, prosodyBin, schemaDir, outDir, ac
     '--websocket', websocket, '--room', room], /url=(\S+)/, 'serve.mjs');
   return { env, url, port, websocket };
 }
+
+// A roomctl-agent with the ui-state plugin following @room as agent@localhost;
+// resolves with the path of its ui.json once it has joined.
+export async function startAgent({ agentBin, pluginDir, schemaDir, outDir, port, room, password }) {
+  const ui = join(outDir, 'agent-ui.json');
+  const config = join(outDir, 'agent.yaml');
+  writeFileSync(config, [
+    'account: {jid: agent@localhost/screen, password_env: RC_WEB_AGENT_PASSWORD}',
+    `server: {host: 127.0.0.1, port: ${port}, pubsub_service: pubsub.localhost, allow_plaintext: true}`,
+    `rooms: [${room}]`,
+    `schema_dirs: [${schemaDir}]`,
+    `plugin_dirs: [${pluginDir}]`,
+    'plugins:',
+    `  - {name: ui-state, config: {file: ${ui}}}`,
+    '',
+  ].join('\n'));
+  const child = spawn(agentBin, ['--config', config], {
+    stdio: ['pipe', 'inherit', 'pipe'], env: { ...process.env, RC_WEB_AGENT_PASSWORD: password },
+  });
+  children.push(child);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('roomctl-agent did not join in 20 s')), 20000);
+    child.on('exit', (code) => reject(new Error(`roomctl-agent exited with ${code}`)));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (line.includes(`${room}: joined`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return ui;
+}
