@@ -64,6 +64,10 @@ export class Session {
       this.conn.send($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
         .c('unsubscribe', { node: controlNode(room), jid: this.jid }));
     this.conn.flush();
+    this.disconnect();
+  }
+
+  disconnect() {
     this.conn.disconnect();
   }
 

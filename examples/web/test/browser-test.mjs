@@ -158,6 +158,42 @@ try {
   ok('a slide with an inline image from the panel shows in the page');
   await panel.screenshot({ path: join(outDir, 'panel.png'), fullPage: true });
 
+  step('what the page refuses: an invalid item, a forged event');
+  // Sent from the panel's origin with the pages' own modules, around the
+  // validation that roomctl and the panel do before publishing.
+  await panel.evaluate(async ({ room, password }) => {
+    const { Session } = await import('./js/xmpp.js');
+    const config = await (await fetch('config.json')).json();
+    const owner = new Session({ websocket: config.websocket, pubsub: config.pubsub, jid: 'owner@localhost', password });
+    await owner.connect();
+    const NS = 'urn:roomctl:0';
+    const field = (name, text) => ({ name, ns: NS, attrs: {}, children: [text] });
+    const button = (...children) => ({ name: 'control', ns: NS, attrs: { type: 'ui.button', version: '1' }, children });
+    await owner.publish(room, 'ui.button:send', button(field('button', 'send'), field('enabled', 'maybe')));
+    await owner.publish(room, 'ui.button:attach', button(field('button', 'send'), field('enabled', 'false')));
+    owner.disconnect();
+  }, { room, password: accounts.owner });
+  await carol.waitForFunction(() => Number(document.body.dataset.dropped || 0) >= 2, null, WAIT);
+  if (await carol.isDisabled('#send')) throw new Error('an invalid item disabled Send');
+  ok('an invalid item and one whose id does not match its key are dropped whole');
+  const carolJid = (await carol.textContent('#status')).match(/online as (\S+),/)[1];
+  await panel.evaluate(async ({ room, password, to }) => {
+    const { Session } = await import('./js/xmpp.js');
+    const { $msg, $iq } = await import('./vendor/strophe.esm.js');
+    const config = await (await fetch('config.json')).json();
+    const eve = new Session({ websocket: config.websocket, pubsub: config.pubsub, jid: 'eve@localhost', password });
+    await eve.connect();
+    eve.conn.send($msg({ to }).c('event', { xmlns: 'http://jabber.org/protocol/pubsub#event' })
+      .c('items', { node: `roomctl/${room}` }).c('item', { id: 'chat.power' })
+      .c('control', { xmlns: 'urn:roomctl:0', type: 'chat.power', version: '1' }).c('enabled').t('false'));
+    await eve.iq($iq({ type: 'get', to: 'localhost' }).c('ping', { xmlns: 'urn:xmpp:ping' }), 'ping'); // the server has routed it
+    eve.disconnect();
+  }, { room, password: accounts.eve, to: carolJid });
+  await roomctl(roomctlBin, env, 'publish', room, 'ui.feature', 'feature=reactions', 'enabled=true');
+  await carol.waitForSelector('#features:has-text("reactions on")', WAIT);
+  if (await carol.isHidden('#composer')) throw new Error('a forged chat.power event turned the chat off');
+  ok('an event that does not come from the PubSub service is ignored');
+
   step("eve's panel (not a moderator)");
   const evePanel = await openPanel(browser.context, url, 'eve');
   line = await panelPublish(evePanel, 'chat.power', { enabled: 'false' });
