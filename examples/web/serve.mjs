@@ -3,7 +3,7 @@
 // config.json (where the server is).  Node's standard library only.
 //
 //   node serve.mjs --schemas FILE --websocket ws://127.0.0.1:5280/xmpp-websocket
-//                  [--pubsub pubsub.localhost] [--room ROOM] [--port N]
+//                  [--pubsub pubsub.localhost] [--room ROOM] [--port N] [--keepalive-ms MS]
 //
 // Prints "url=http://127.0.0.1:PORT/" once it listens (port 0 or none: a
 // free port), then serves until SIGTERM/SIGINT or end of a piped stdin.
@@ -22,13 +22,15 @@ const { values: opt } = parseArgs({
     pubsub: { type: 'string', default: 'pubsub.localhost' },
     room: { type: 'string', default: '' },
     port: { type: 'string', default: '0' },
+    'keepalive-ms': { type: 'string', default: '30000' },
   },
 });
 if (!opt.schemas || !opt.websocket) {
-  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--port N]');
+  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--port N] [--keepalive-ms MS]');
   process.exit(2);
 }
-const config = JSON.stringify({ websocket: opt.websocket, pubsub: opt.pubsub, room: opt.room });
+const config = JSON.stringify({ websocket: opt.websocket, pubsub: opt.pubsub, room: opt.room,
+                                keepalive_ms: Number(opt['keepalive-ms']) });
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
                 '.json': 'application/json', '.png': 'image/png' };
 // The only files served: the pages, their scripts, and Strophe.js.

@@ -128,11 +128,36 @@ const controlHandlers = {
 
 // ---- Login, chat ---------------------------------------------------------
 
-async function joinRoom(newSession, newRoom, newRegistry) {
-  [session, room, registry] = [newSession, newRoom, newRegistry];
+async function follow() {
   await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text));
   $('room').hidden = false;
   await session.watchControl(room, controlHandlers);
+}
+
+// After a lost connection, a new session joins, subscribes and fetches
+// again (wire-format.md section 7, step 5): synced() resets the keys
+// retracted meanwhile.  Retries back off from 1 s to 30 s.
+let retryMs = 1000;
+function reconnectLater() {
+  document.body.dataset.synced = 'false';
+  setStatus(`offline: connection lost, reconnecting in ${retryMs / 1000} s`, 'error');
+  setTimeout(async () => {
+    session = session.renewed();
+    try {
+      await session.connect();
+      await follow();
+      retryMs = 1000;
+    } catch {
+      retryMs = Math.min(retryMs * 2, 30000);
+      reconnectLater();
+    }
+  }, retryMs);
+}
+
+async function joinRoom(newSession, newRoom, newRegistry) {
+  [session, room, registry] = [newSession, newRoom, newRegistry];
+  session.onDisconnect = reconnectLater;
+  await follow();
 }
 
 function send(event) {

@@ -37,7 +37,7 @@ export async function startPage(onLogin) {
     $('login-error').hidden = true;
     $('login-join').disabled = true;
     const room = $('login-room').value.trim().toLowerCase();
-    const session = new Session({ websocket: config.websocket, pubsub: config.pubsub,
+    const session = new Session({ websocket: config.websocket, pubsub: config.pubsub, keepaliveMs: config.keepalive_ms,
                                   jid: $('login-jid').value.trim(), password: $('login-password').value });
     session.onDisconnect = () => setStatus('offline: connection lost', 'error');
     try {

@@ -9,6 +9,7 @@ const NS_MUC = 'http://jabber.org/protocol/muc';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
 const IQ_TIMEOUT_MS = 10000;
+const NS_PING = 'urn:xmpp:ping';
 
 // The control node of a chat room (wire-format.md, section 2).
 export const controlNode = (room) => 'roomctl/' + room.toLowerCase();
@@ -29,10 +30,22 @@ function iqError(stanza, what) {
 }
 
 export class Session {
-  // @options: {websocket, jid, password, pubsub}
+  // @options: {websocket, jid, password, pubsub, keepaliveMs}: keepaliveMs
+  // (default 30000) is how often the server is pinged (XEP-0199); no answer
+  // within as long counts as a lost connection, which a browser does not
+  // report by itself when the network goes away.
   constructor(options) {
     this.options = options;
     this.conn = new Strophe.Connection(options.websocket);
+    this.connected = false; // logged in once: a later loss calls onDisconnect
+    this.closing = false;   // disconnect() was called: not a loss
+  }
+
+  // A new session with the same account and callbacks, after a loss.
+  renewed() {
+    const session = new Session(this.options);
+    session.onDisconnect = this.onDisconnect;
+    return session;
   }
 
   get jid() {
@@ -45,13 +58,18 @@ export class Session {
     return new Promise((resolve, reject) => {
       this.conn.connect(this.options.jid, this.options.password, (status, condition) => {
         if (status === S.CONNECTED) {
+          this.connected = true;
           this.conn.send($pres());
+          this.keepAlive(this.options.keepaliveMs || 30000);
           resolve();
         } else if (status === S.AUTHFAIL) {
           reject(new Error(`${this.options.jid}: wrong user name or password`));
         } else if (status === S.CONNFAIL || status === S.DISCONNECTED) {
-          if (this.onDisconnect) this.onDisconnect(condition);
-          reject(new Error(`cannot connect to ${this.options.websocket}${condition ? ': ' + condition : ''}`));
+          if (!this.connected)
+            reject(new Error(`cannot connect to ${this.options.websocket}${condition ? ': ' + condition : ''}`));
+          else if (!this.closing && this.onDisconnect)
+            this.onDisconnect(condition);
+          this.connected = false;
         }
       });
     });
@@ -68,7 +86,23 @@ export class Session {
   }
 
   disconnect() {
+    this.closing = true;
     this.conn.disconnect();
+  }
+
+  keepAlive(periodMs) {
+    this.conn.addTimedHandler(periodMs, () => {
+      if (!this.connected) return false;
+      this.conn.sendIQ($iq({ type: 'get', to: this.conn.domain }).c('ping', { xmlns: NS_PING }), null, (answer) => {
+        // An error answer is an answer; only silence means the link is gone.
+        if (answer || !this.connected || this.closing) return;
+        this.connected = false;
+        this.closing = true;
+        this.conn.disconnect();
+        if (this.onDisconnect) this.onDisconnect('no answer to a ping');
+      }, periodMs);
+      return true;
+    });
   }
 
   iq(stanza, what) {

@@ -200,6 +200,17 @@ try {
   if (line !== `chat.power: account eve@localhost may not publish to room ${room}`) throw new Error(`eve's panel: ${line}`);
   if (await carol.isHidden('#composer')) throw new Error("eve's chat.power reached the page");
   ok("a non-moderator's panel is refused, and the page does not change");
+
+  step('the network goes away and comes back');
+  await browser.context.setOffline(true);
+  await carol.waitForSelector('body[data-synced="false"]', WAIT);
+  await roomctl(roomctlBin, env, 'retract', room, 'ui.button:attach');
+  await publish('ui.button', 'button=send', 'visible=false');
+  await browser.context.setOffline(false);
+  await carol.waitForSelector('body[data-synced="true"]', { timeout: 30000 });
+  if (await carol.isDisabled('#attach')) throw new Error('after reconnecting: Attach, retracted meanwhile, is still disabled');
+  if (await carol.isVisible('#send')) throw new Error('after reconnecting: Send, hidden meanwhile, still shows');
+  ok('the page reconnects, resets what was retracted meanwhile and applies what changed');
   status = 0;
 } catch (e) {
   console.log(`not ok - ${e.message}`);

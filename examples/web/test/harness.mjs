@@ -78,7 +78,7 @@ export async function startStack({ roomctlBin, prosodyBin, schemaDir, outDir, ac
   writeFileSync(schemas, await roomctl(roomctlBin, env, 'schema', 'export', '--schemas', schemaDir));
   await roomctl(roomctlBin, env, 'room', 'create', room);
   const [, url] = await startUntil(['node', join(here, '..', 'serve.mjs'), '--schemas', schemas,
-    '--websocket', websocket, '--room', room], /url=(\S+)/, 'serve.mjs');
+    '--websocket', websocket, '--room', room, '--keepalive-ms', '1000'], /url=(\S+)/, 'serve.mjs');
   return { env, url, port, websocket };
 }
 
