@@ -121,7 +121,7 @@ if [ "$web" -eq 1 ]; then
   "$roomctl" schema export >"$work/schemas.json"
   ws=$(sed -n 's/.*websocket=\([^ ]*\).*/\1/p' <<<"$line")
   node examples/web/serve.mjs --schemas "$work/schemas.json" --websocket "$ws" --pubsub "$pubsub" \
-    --room "$room" </dev/null >"$work/web.out" 2>"$work/web.log" &
+    --room "$room" --create-rooms </dev/null >"$work/web.out" 2>"$work/web.log" &
   pids+=($!)
   wait_for "$work/web.out" "url=" 20
   url=$(sed -n 's/^url=//p' "$work/web.out")

@@ -4,6 +4,10 @@
 //
 //   node serve.mjs --schemas FILE --websocket ws://127.0.0.1:5280/xmpp-websocket
 //                  [--pubsub pubsub.localhost] [--room ROOM] [--port N] [--keepalive-ms MS]
+//                  [--create-rooms]
+//
+// --create-rooms lets the chat page create a chat room that does not exist
+// (its first visitor becomes its owner): for throwaway test servers only.
 //
 // Prints "url=http://127.0.0.1:PORT/" once it listens (port 0 or none: a
 // free port), then serves until SIGTERM/SIGINT or end of a piped stdin.
@@ -23,14 +27,15 @@ const { values: opt } = parseArgs({
     room: { type: 'string', default: '' },
     port: { type: 'string', default: '0' },
     'keepalive-ms': { type: 'string', default: '30000' },
+    'create-rooms': { type: 'boolean', default: false },
   },
 });
 if (!opt.schemas || !opt.websocket) {
-  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--port N] [--keepalive-ms MS]');
+  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--port N] [--keepalive-ms MS] [--create-rooms]');
   process.exit(2);
 }
 const config = JSON.stringify({ websocket: opt.websocket, pubsub: opt.pubsub, room: opt.room,
-                                keepalive_ms: Number(opt['keepalive-ms']) });
+                                keepalive_ms: Number(opt['keepalive-ms']), create_rooms: opt['create-rooms'] });
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
                 '.json': 'application/json', '.png': 'image/png' };
 // The only files served: the pages, their scripts, and Strophe.js.

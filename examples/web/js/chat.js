@@ -128,8 +128,10 @@ const controlHandlers = {
 
 // ---- Login, chat ---------------------------------------------------------
 
+let createRooms = false; // config.json's create_rooms (serve.mjs --create-rooms)
+
 async function follow() {
-  await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text));
+  await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text), createRooms);
   $('room').hidden = false;
   await session.watchControl(room, controlHandlers);
 }
@@ -154,8 +156,8 @@ function reconnectLater() {
   }, retryMs);
 }
 
-async function joinRoom(newSession, newRoom, newRegistry) {
-  [session, room, registry] = [newSession, newRoom, newRegistry];
+async function joinRoom(newSession, newRoom, newRegistry, config) {
+  [session, room, registry, createRooms] = [newSession, newRoom, newRegistry, config.create_rooms === true];
   session.onDisconnect = reconnectLater;
   await follow();
 }

@@ -17,7 +17,7 @@ function showError(message) {
 }
 
 // Prepare the page; on submit, log in and call @onLogin(session, room,
-// registry), which joins what the page needs.  Sets body[data-ready] once
+// registry, config), which joins what the page needs.  Sets body[data-ready] once
 // the form can be used.
 export async function startPage(onLogin) {
   const params = new URLSearchParams(location.search);
@@ -45,7 +45,7 @@ export async function startPage(onLogin) {
       await session.connect();
       setStatus(`online as ${session.jid}`, 'online');
       $('login').hidden = true;
-      await onLogin(session, room, registry);
+      await onLogin(session, room, registry, config);
     } catch (e) {
       setStatus('offline', 'error');
       $('login').hidden = false;

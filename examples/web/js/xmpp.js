@@ -111,8 +111,11 @@ export class Session {
   }
 
   // Join the chat room as @nick; @onMessage(nick, text, delayed) gets its
-  // messages.  A room that does not exist yet is created as an instant room.
-  joinChat(room, nick, onMessage) {
+  // messages.  A room that does not exist yet is created as an instant room
+  // only when @create is true, since its creator becomes the room's owner,
+  // which `roomctl room sync` makes a moderator; otherwise the page leaves
+  // it and says so.
+  joinChat(room, nick, onMessage, create = false) {
     this.conn.addHandler((m) => {
       const body = child(m, 'body');
       const from = m.getAttribute('from') || '';
@@ -130,6 +133,11 @@ export class Session {
         }
         const x = child(p, 'x', NS_MUC_USER);
         const codes = [...(x?.children || [])].filter((c) => c.localName === 'status').map((c) => c.getAttribute('code'));
+        if (codes.includes('201') && !create) {
+          this.conn.send($pres({ to: me, type: 'unavailable' }));
+          reject(new Error(`chat room ${room} does not exist`));
+          return false;
+        }
         if (codes.includes('201'))
           this.iq($iq({ type: 'set', to: room }).c('query', { xmlns: NS_MUC_OWNER }).c('x', { xmlns: 'jabber:x:data', type: 'submit' }),
             `configure ${room}`).catch(() => {});

@@ -74,7 +74,7 @@ async function waitForAgent(file, check) {
 let browser;
 let status = 1;
 try {
-  const { env, url, port } = await startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room });
+  const { env, url, strictUrl, port } = await startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room });
   const agentUi = await startAgent({ agentBin, pluginDir, schemaDir, outDir, port, room, password: accounts.agent });
   const publish = (...args) => roomctl(roomctlBin, env, 'publish', room, ...args);
   browser = await launchChromium();
@@ -193,6 +193,18 @@ try {
   await carol.waitForSelector('#features:has-text("reactions on")', WAIT);
   if (await carol.isHidden('#composer')) throw new Error('a forged chat.power event turned the chat off');
   ok('an event that does not come from the PubSub service is ignored');
+
+  step('a chat room that does not exist');
+  const lost = await browser.context.newPage();
+  await lost.goto(`${strictUrl}chat.html?jid=eve@localhost&room=nowhere@conference.localhost`);
+  await lost.waitForSelector('body[data-ready="true"]', WAIT);
+  await lost.fill('#login-password', accounts.eve);
+  await lost.click('#login-join');
+  await lost.waitForSelector('#login-error:not([hidden])', WAIT);
+  if ((await lost.textContent('#login-error')) !== 'chat room nowhere@conference.localhost does not exist')
+    throw new Error(`missing room: ${await lost.textContent('#login-error')}`);
+  await lost.close();
+  ok('a page does not create a chat room (and own it) unless its server says so');
 
   step("eve's panel (not a moderator)");
   const evePanel = await openPanel(browser.context, url, 'eve');

@@ -64,7 +64,8 @@ export async function launchChromium() {
   };
 }
 
-// The server, the room and the page server.  @accounts: user -> password.
+// The server, the room and two page servers: @url lets the first visitor
+// create the chat room, @strictUrl does not.  @accounts: user -> password.
 export async function startStack({ roomctlBin, prosodyBin, schemaDir, outDir, accounts, room }) {
   const args = [prosodyBin, '--websocket', '--admin', 'owner'];
   for (const [user, password] of Object.entries(accounts)) args.push('--account', `${user}:${password}`);
@@ -77,9 +78,11 @@ export async function startStack({ roomctlBin, prosodyBin, schemaDir, outDir, ac
   const schemas = join(outDir, 'schemas.json');
   writeFileSync(schemas, await roomctl(roomctlBin, env, 'schema', 'export', '--schemas', schemaDir));
   await roomctl(roomctlBin, env, 'room', 'create', room);
-  const [, url] = await startUntil(['node', join(here, '..', 'serve.mjs'), '--schemas', schemas,
-    '--websocket', websocket, '--room', room, '--keepalive-ms', '1000'], /url=(\S+)/, 'serve.mjs');
-  return { env, url, port, websocket };
+  const serve = (...more) => startUntil(['node', join(here, '..', 'serve.mjs'), '--schemas', schemas,
+    '--websocket', websocket, '--room', room, '--keepalive-ms', '1000', ...more], /url=(\S+)/, 'serve.mjs');
+  const [, url] = await serve('--create-rooms');
+  const [, strictUrl] = await serve();
+  return { env, url, strictUrl, port, websocket };
 }
 
 // A roomctl-agent with the ui-state plugin following @room as agent@localhost;
