@@ -95,8 +95,8 @@ function countDrop(reason) {
 
 function onItem(element, live) {
   const id = element.getAttribute('id');
-  const control = [...element.children][0];
-  if (!control) return countDrop(`item '${id}' has no payload`);
+  const [control, ...more] = element.children;
+  if (!control || more.length) return countDrop(`item '${id}' must carry exactly one <control/>`);
   const result = registry.validate(plainTree(control), id);
   if (result.error) return countDrop(result.error);
   const item = result.item;
@@ -104,7 +104,6 @@ function onItem(element, live) {
   if (item.kind === 'event' && !live) return;
   if (item.kind === 'state') state.set(item.id, item);
   handlers[item.type]?.apply(item.fields);
-  if (live) document.body.dataset.applied = Number(document.body.dataset.applied || 0) + 1;
 }
 
 function onRetract(id) {
@@ -130,8 +129,9 @@ const controlHandlers = {
 
 let createRooms = false; // config.json's create_rooms (serve.mjs --create-rooms)
 
-async function follow() {
-  await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text), createRooms);
+async function follow(history = true) {
+  await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text),
+                         { create: createRooms, history });
   $('room').hidden = false;
   await session.watchControl(room, controlHandlers);
 }
@@ -147,7 +147,7 @@ function reconnectLater() {
     session = session.renewed();
     try {
       await session.connect();
-      await follow();
+      await follow(false);
       retryMs = 1000;
     } catch {
       retryMs = Math.min(retryMs * 2, 30000);

@@ -111,11 +111,12 @@ export class Session {
   }
 
   // Join the chat room as @nick; @onMessage(nick, text, delayed) gets its
-  // messages.  A room that does not exist yet is created as an instant room
-  // only when @create is true, since its creator becomes the room's owner,
-  // which `roomctl room sync` makes a moderator; otherwise the page leaves
-  // it and says so.
-  joinChat(room, nick, onMessage, create = false) {
+  // messages.  @options: {create, history}.  A room that does not exist yet
+  // is created as an instant room only with create, since its creator
+  // becomes the room's owner, which `roomctl room sync` makes a moderator;
+  // otherwise the page leaves it and says so.  history: false asks for no
+  // past messages (a rejoin already shows them).
+  joinChat(room, nick, onMessage, { create = false, history = true } = {}) {
     this.conn.addHandler((m) => {
       const body = child(m, 'body');
       const from = m.getAttribute('from') || '';
@@ -144,7 +145,9 @@ export class Session {
         resolve();
         return false;
       }, null, 'presence');
-      this.conn.send($pres({ to: me }).c('x', { xmlns: NS_MUC }));
+      const join = $pres({ to: me }).c('x', { xmlns: NS_MUC });
+      if (!history) join.c('history', { maxstanzas: '0' });
+      this.conn.send(join);
     });
   }
 

@@ -222,6 +222,8 @@ try {
   await carol.waitForSelector('body[data-synced="true"]', { timeout: 30000 });
   if (await carol.isDisabled('#attach')) throw new Error('after reconnecting: Attach, retracted meanwhile, is still disabled');
   if (await carol.isVisible('#send')) throw new Error('after reconnecting: Send, hidden meanwhile, still shows');
+  const greetings = await carol.locator('#messages li:has-text("Good morning")').count();
+  if (greetings !== 1) throw new Error(`after reconnecting: the room's history shows ${greetings} times`);
   ok('the page reconnects, resets what was retracted meanwhile and applies what changed');
   status = 0;
 } catch (e) {
