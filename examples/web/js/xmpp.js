@@ -20,7 +20,8 @@ export function child(el, name, ns) {
   return null;
 }
 
-// The error condition of an <iq type='error'/> ("forbidden", …), or the text.
+// An Error for an error answer, with its condition ("forbidden", …) in
+// .condition, or for no answer (@stanza null: "timeout").
 function iqError(stanza, what) {
   const error = stanza ? child(stanza, 'error') : null;
   const condition = error ? [...error.children].find((c) => c.localName !== 'text') : null;

@@ -198,9 +198,15 @@ try {
   const lost = await browser.context.newPage();
   await lost.goto(`${strictUrl}chat.html?jid=eve@localhost&room=nowhere@conference.localhost`);
   await lost.waitForSelector('body[data-ready="true"]', WAIT);
-  await lost.fill('#login-password', accounts.eve);
+  await lost.fill('#login-password', 'not-the-password');
   await lost.click('#login-join');
   await lost.waitForSelector('#login-error:not([hidden])', WAIT);
+  if ((await lost.textContent('#login-error')) !== 'eve@localhost: wrong user name or password')
+    throw new Error(`wrong password: ${await lost.textContent('#login-error')}`);
+  ok('a wrong password is said so under the form');
+  await lost.fill('#login-password', accounts.eve);
+  await lost.click('#login-join');
+  await lost.waitForSelector('#login-error:has-text("does not exist")', WAIT);
   if ((await lost.textContent('#login-error')) !== 'chat room nowhere@conference.localhost does not exist')
     throw new Error(`missing room: ${await lost.textContent('#login-error')}`);
   await lost.close();
