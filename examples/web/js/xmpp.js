@@ -190,6 +190,19 @@ export class Session {
     on.synced(fetched.map((i) => i.getAttribute('id')));
   }
 
+  // Retract item @id of the room's node: subscribers reset that key.
+  retract(room, id) {
+    return this.iq($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
+      .c('retract', { node: controlNode(room), notify: 'true' }).c('item', { id }),
+    `retract ${id} of ${room}`);
+  }
+
+  // Remove every item of the room's node (the node's owner only).
+  purge(room) {
+    return this.iq($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB + '#owner' })
+      .c('purge', { node: controlNode(room) }), `purge ${room}`);
+  }
+
   // Publish @control (a plain tree, js/schemas.js) as item @id of the room's node.
   publish(room, id, control) {
     const payload = $build(control.name, { xmlns: control.ns, ...control.attrs });

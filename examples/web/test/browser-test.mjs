@@ -148,7 +148,8 @@ try {
   if (line !== `published ui.button:attach to ${room}`) throw new Error(`panel: ${line}`);
   for (const page of [carol, dave]) await page.waitForSelector('#attach:disabled', WAIT);
   await waitForAgent(agentUi, (ui) => ui[room]?.buttons?.attach?.enabled === false);
-  ok('the panel publishes ui.button: both pages and the roomctl-agent apply it');
+  await panel.waitForSelector('#state-items tr[data-id="ui.button:attach"]', WAIT);
+  ok('the panel publishes ui.button: both pages and the roomctl-agent apply it, the panel lists it');
   line = await panelPublish(panel, 'slideshow.slide', { deck: 'panel', index: '0' });
   if (line !== "slideshow.slide: field 'index': 0 is below the minimum 1") throw new Error(`panel: ${line}`);
   ok('the panel checks an item against its schema before sending it');
@@ -156,7 +157,14 @@ try {
   if (line !== `published slideshow.slide:panel to ${room}`) throw new Error(`panel: ${line}`);
   await carol.waitForSelector('#slide-caption:has-text("From the panel")', WAIT);
   ok('a slide with an inline image from the panel shows in the page');
+  await panel.waitForSelector('#state-items tr[data-id="slideshow.slide:panel"]', WAIT);
   await panel.screenshot({ path: join(outDir, 'panel.png'), fullPage: true });
+  await panel.click('#state-items tr[data-id="slideshow.slide:panel"] button');
+  await carol.waitForSelector('#slide', { ...WAIT, state: 'hidden' });
+  await panel.waitForSelector('#state-items tr[data-id="slideshow.slide:panel"]', { ...WAIT, state: 'detached' });
+  if ((await panel.textContent('#results li:first-child')) !== `retracted slideshow.slide:panel from ${room}`)
+    throw new Error(`panel retract: ${await panel.textContent('#results li:first-child')}`);
+  ok("the panel's Retract removes the slide from the page and from its list");
 
   step('what the page refuses: an invalid item, a forged event');
   // Sent from the panel's origin with the pages' own modules, around the
@@ -217,6 +225,9 @@ try {
   line = await panelPublish(evePanel, 'chat.power', { enabled: 'false' });
   if (line !== `chat.power: account eve@localhost may not publish to room ${room}`) throw new Error(`eve's panel: ${line}`);
   if (await carol.isHidden('#composer')) throw new Error("eve's chat.power reached the page");
+  await evePanel.click('#purge');
+  await evePanel.waitForSelector(`#results li:has-text("account eve@localhost may not purge room ${room}")`, WAIT);
+  if (await carol.isEnabled('#attach')) throw new Error("eve's purge reached the page");
   ok("a non-moderator's panel is refused, and the page does not change");
 
   step('the network goes away and comes back');
