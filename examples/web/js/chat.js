@@ -1,6 +1,5 @@
 // The chat page: log in, join the room, and apply the room's control items
 // to the page (one handler per type, as plugins/ui_state.c does).
-import { plainTree } from './schemas.js';
 import { sniffMediaType } from './values.js';
 import { $, setStatus, startPage } from './page.js';
 
@@ -94,10 +93,7 @@ function countDrop(reason) {
 }
 
 function onItem(element, live) {
-  const id = element.getAttribute('id');
-  const [control, ...more] = element.children;
-  if (!control || more.length) return countDrop(`item '${id}' must carry exactly one <control/>`);
-  const result = registry.validate(plainTree(control), id);
+  const result = registry.validateItem(element);
   if (result.error) return countDrop(result.error);
   const item = result.item;
   // Events fetched with the node's history are not live: not applied.

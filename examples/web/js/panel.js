@@ -3,7 +3,6 @@
 // section 6) and hands it to send() (js/send.js).  The panel follows the
 // control node too, so the room's state is shown as clients get it, with a
 // Retract button per key and Purge all.
-import { plainTree } from './schemas.js';
 import { buildForm, readForm } from './forms.js';
 import { $, startPage } from './page.js';
 import { send } from './send.js';
@@ -47,8 +46,7 @@ function showState() {
 
 const follow = {
   item: (element, live) => {
-    const [control] = element.children;
-    const result = control ? registry.validate(plainTree(control), element.getAttribute('id')) : { error: 'no payload' };
+    const result = registry.validateItem(element);
     if (result.error) return report(`on the node, dropped by clients: ${result.error}`, true);
     if (result.item.kind === 'state') state.set(result.item.id, result.item);
     else if (live) report(`on the node: ${result.item.type} ${shown(result.item.fields)}`);

@@ -65,6 +65,14 @@ export class Registry {
     return parts.join(':');
   }
 
+  // validate() for a received PubSub <item/> (a DOM element), which
+  // carries exactly one <control/>.
+  validateItem(element) {
+    const [control, ...more] = element.children;
+    if (!control || more.length) return { error: `item '${element.getAttribute('id')}' must carry exactly one <control/>` };
+    return this.validate(plainTree(control), element.getAttribute('id'));
+  }
+
   // A received <control/> (plain tree) and its item id.  Returns
   // {item: {id, type, version, kind, fields}} with defaults applied, or
   // {error, unknown} where unknown is true for a type/version this client
