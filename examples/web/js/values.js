@@ -80,19 +80,24 @@ function parseUrl(field, text) {
   if (t.problem) return t;
   const length = checkLength(field, t.chars);
   if (length) return { problem: length };
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text);
-  let url = null;
-  try {
-    url = scheme ? new URL(text) : null;
-  } catch {
-    url = null;
-  }
-  if (!url) return got('a URL', text);
-  const name = scheme[1].toLowerCase();
-  if ((name === 'http' || name === 'https') && !url.hostname) return got('a URL with a host', text);
+  // RFC 3986 syntax as GLib's GUri (libroomctl) reads it, not the URL
+  // class of browsers, which invents a host for 'https:/x' and refuses
+  // 'ftp:': scheme ':' ['//' authority] rest, valid %XX escapes, a port of
+  // digits up to 65535, a closed [IPv6] literal.
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/([^/?#]*))?/.exec(text);
+  if (!m || /%(?![0-9A-Fa-f]{2})/.test(text)) return got('a URL', text);
+  const hostPort = (m[3] ?? '').replace(/^.*@/, '');
+  const literal = hostPort.startsWith('[') ? hostPort.indexOf(']') : -1;
+  if (hostPort.startsWith('[') && literal < 0) return got('a URL', text);
+  const portAt = hostPort.indexOf(':', literal + 1);
+  const host = portAt < 0 ? hostPort : hostPort.slice(0, portAt);
+  const port = portAt < 0 ? '' : hostPort.slice(portAt + 1);
+  if (!/^[0-9]*$/.test(port) || Number(port) > 65535) return got('a URL', text);
+  const name = m[1].toLowerCase();
+  if ((name === 'http' || name === 'https') && !host) return got('a URL with a host', text);
   const schemes = field.schemes || ['http', 'https'];
   if (!schemes.some((s) => s.toLowerCase() === name))
-    return { problem: `URL scheme '${scheme[1]}' is not allowed (allowed: ${schemes.join(', ')})` };
+    return { problem: `URL scheme '${m[1]}' is not allowed (allowed: ${schemes.join(', ')})` };
   for (const ch of text) {
     const c = ch.codePointAt(0);
     if (c === 0x20) return { problem: "' ' is not allowed in a URL" };
@@ -125,7 +130,8 @@ function parseTimestamp(text) {
     return got('an RFC 3339 timestamp like 2024-05-01T12:00:00Z', text);
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+  // Second 60 is a leap second (RFC 3339), as GLib takes it.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 60)
     return got('an RFC 3339 timestamp like 2024-05-01T12:00:00Z', text);
   return { value: text };
 }

@@ -1,12 +1,42 @@
 // The page's validator (js/schemas.js, js/values.js) against the schemas
 // roomctl exports: good items pass with defaults applied, broken items are
-// refused with roomctl's messages (docs/wire-format.md, section 6).
+// refused with roomctl's messages (docs/wire-format.md, section 6); and,
+// for every field type, the validator and `roomctl publish --dry-run`
+// accept and refuse the same values with the same words.
 // Usage: node test/validate-test.mjs ROOMCTL SCHEMA_DIR   (no npm package needed)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry, NS } from '../js/schemas.js';
 
 const [roomctl, schemaDir] = process.argv.slice(2);
-const exported = execFileSync(roomctl, ['schema', 'export', '--schemas', schemaDir], { encoding: 'utf8' });
+// The shipped schemas, and two test types with every field type.
+const extra = mkdtempSync(join(tmpdir(), 'rc-web-schemas-'));
+process.on('exit', () => rmSync(extra, { recursive: true, force: true }));
+writeFileSync(join(extra, 'test.all.yaml'), `type: test.all
+version: 1
+kind: event
+unknown_fields: ignore
+fields:
+  n: {type: number, min: -1.5, max: 1e3}
+  t: {type: timestamp}
+  j: {type: jid}
+  tags: {type: list, items: {type: string, max_length: 3, pattern: '^[a-z]+$'}, min_items: 2, max_items: 3}
+  u: {type: url, schemes: [ftp]}
+  w: {type: url, max_length: 30}
+  b: {type: bytes, max_bytes: 4}
+`);
+writeFileSync(join(extra, 'test.pair.yaml'), `type: test.pair
+version: 1
+kind: state
+key: [a, n]
+fields:
+  a: {type: string, required: true}
+  n: {type: int, required: true}
+`);
+const path = `${schemaDir}:${extra}`;
+const exported = execFileSync(roomctl, ['schema', 'export', '--schemas', path], { encoding: 'utf8' });
 const registry = new Registry(JSON.parse(exported));
 const failures = [];
 
@@ -108,6 +138,85 @@ expectError('escaped key', control('slideshow.slide', [['deck', 'a'], ['index', 
   "slideshow.slide: item id 'slideshow.slide:b' does not match the item's key (expected 'slideshow.slide:a')");
 if (registry.stateId({ type: 't.p', key: ['a', 'n'], fields: [{ name: 'a', type: 'string' }, { name: 'n', type: 'int' }] }, { a: 'a:b%\n', n: -0 }) !== 't.p:a%3Ab%25%0A:0')
   failures.push('stateId escaping');
+
+// The same values through the page's validator and through roomctl.
+const differential = [
+  ['test.all', [['n', '2e2'], ['t', '2024-05-01t12:00:00.123456789z'], ['j', 'a@b/c@d'], ['tags', 'ab'], ['tags', 'cd'], ['u', 'ftp://e.org/x']]],
+  ['test.all', [['n', '1.']]],
+  ['test.all', [['n', '-2']]],
+  ['test.all', [['n', '1001']]],
+  ['test.all', [['n', '0x10']]],
+  ['test.all', [['t', '2024-05-01T12:00:00+24:00']]],
+  ['test.all', [['t', '2024-02-30T12:00:00Z']]],
+  ['test.all', [['t', '2024-05-01 12:00:00Z']]],
+  ['test.all', [['j', 'a b@c']]],
+  ['test.all', [['j', '@c']]],
+  ['test.all', [['j', 'a:b@c']]],
+  ['test.all', [['tags', 'ab']]],
+  ['test.all', [['tags', 'a'], ['tags', 'b'], ['tags', 'c'], ['tags', 'd']]],
+  ['test.all', [['tags', 'abcd'], ['tags', 'b']]],
+  ['test.all', [['tags', 'A1'], ['tags', 'b']]],
+  ['test.all', [['u', 'http://e.org/']]],
+  ['test.all', [['w', 'https://example.org/a/very/long/path']]],
+  ['test.all', [['w', 'https:///nohost']]],
+  ['test.all', [['w', 'https:/nohost']]],
+  ['test.all', [['w', 'https://user@:80/']]],
+  ['test.all', [['w', 'https://e.org/{x}']]],
+  ['test.all', [['b', 'AAAAAA==']]],
+  ['test.all', [['b', 'AAAA AA==']]],
+  ['test.all', [['b', 'AAA=A===']]],
+  ['test.all', [['n', '1e400']]],
+  ['test.all', [['n', '-0.0']]],
+  ['test.all', [['t', '2024-05-01T12:00:00.Z']]],
+  ['test.all', [['t', '2024-05-01T24:00:00Z']]],
+  ['test.all', [['t', '2024-05-01T12:00:60Z']]],
+  ['test.all', [['t', '2024-05-01T12:00:00-00:60']]],
+  ['test.all', [['j', 'a@b@c']]],
+  ['test.all', [['j', 'a@b/']]],
+  ['test.all', [['j', 'b/r e']]],
+  ['test.all', [['u', 'FTP://e.org/%41']]],
+  ['test.all', [['u', 'ftp:']]],
+  ['test.all', [['u', 'ftp://e.org/%zz']]],
+  ['test.all', [['u', 'ftp://e.org/%4']]],
+  ['test.all', [['u', 'ftp://e.org:65536/']]],
+  ['test.all', [['u', 'ftp://e.org:65535/']]],
+  ['test.all', [['u', 'ftp://e.org:x/']]],
+  ['test.all', [['u', 'ftp://e.org:/']]],
+  ['test.all', [['u', 'ftp://[::1/']]],
+  ['test.all', [['u', 'ftp://a@b@c/é']]],
+  ['test.all', [['u', 'ftp://e.org/a\tb']]],
+  ['test.all', [['w', 'https://e.org:8080/x?y=1#z']]],
+  ['test.all', [['w', 'https://[::1]/']]],
+  ['test.all', [['w', 'https://e.org/a|b']]],
+  ['test.all', [['b', 'A===']]],
+  ['test.all', [['b', 'AA=A']]],
+  ['test.all', [['b', '']]],
+  ['test.all', [['b', 'AAAAAAA=']]],
+  ['test.pair', [['a', 'x:y%z'], ['n', '-007']]],
+  ['test.pair', [['a', 'tab\there'], ['n', '-0']]],
+  ['test.pair', [['a', 'x'], ['n', '9223372036854775807']]],
+  ['test.pair', [['a', 'x'], ['n', '-9223372036854775809']]],
+  ['room.notice', [['text', 'é\u{1F600}']]],
+  ['room.notice', [['text', 'a\uFFFEb']]],
+  ['room.notice', [['text', 'a\u0085b']]],
+  ['room.notice', [['text', 'a\rb']]],
+  ['test.pair', [['a', 'x'], ['n', '1.5']]],
+  ['ui.button', [['button', 'send'], ['visible', 'False']]],
+  ['chat.power', [['enabled', 'true'], ['reason', 'x'.repeat(201)]]],
+  ['room.notice', [['text', '']]],
+];
+for (const [type, fields] of differential) {
+  const what = `${type} ${fields.map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  const mine = registry.validate(control(type, fields));
+  const theirs = spawnSync(roomctl, ['publish', '--dry-run', '--schemas', path, 'x@conference.localhost', type,
+    ...fields.map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8' });
+  const theirError = theirs.status === 0 ? undefined : theirs.stderr.trim().replace(/^roomctl publish: /, '');
+  if (theirs.status !== 0 && theirs.status !== 3) failures.push(`${what}: roomctl exit ${theirs.status}: ${theirs.stderr}`);
+  else if (mine.error !== theirError) failures.push(`${what}: page says ${mine.error ?? 'ok'}, roomctl says ${theirError ?? 'ok'}`);
+  else if (!mine.error && mine.item.kind === 'state' && !theirs.stdout.includes(`item id ${mine.item.id} `))
+    failures.push(`${what}: page's id ${mine.item.id}, roomctl: ${theirs.stdout.split('\n')[0]}`);
+}
+expectOk('unknown field ignored', control('test.all', [['n', '1'], ['colour', 'red']]), 'e', { n: 1 });
 
 let refused = false;
 try { new Registry({ format: 'other' }); } catch { refused = true; }
