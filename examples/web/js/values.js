@@ -32,10 +32,22 @@ function checkLength(field, chars) {
 }
 
 // Patterns are compiled once per field; the export's PCRE text is read as a
-// JavaScript RegExp (docs/schemas.md, "Exporting schemas").
+// JavaScript RegExp (docs/schemas.md, "Exporting schemas"): with the u flag
+// (code points, as PCRE over UTF-8), else without it for a pattern the u
+// flag refuses (`[\w-]`); null when neither reads it, and then every value
+// is refused rather than let through unchecked.
 const patterns = new WeakMap();
 function pattern(field) {
-  if (!patterns.has(field)) patterns.set(field, new RegExp(field.pattern, 'u'));
+  if (!patterns.has(field)) {
+    let re = null;
+    for (const flags of ['u', '']) {
+      try {
+        re = new RegExp(field.pattern, flags);
+        break;
+      } catch { /* try the next flags */ }
+    }
+    patterns.set(field, re);
+  }
   return patterns.get(field);
 }
 
@@ -44,6 +56,8 @@ function checkString(field, text) {
   if (t.problem) return t;
   const length = checkLength(field, t.chars);
   if (length) return { problem: length };
+  if (field.pattern !== undefined && !pattern(field))
+    return { problem: `the pattern '${field.pattern}' cannot be read as a JavaScript RegExp` };
   if (field.pattern !== undefined && !pattern(field).test(text))
     return { problem: `'${quote(text)}' does not match the pattern '${field.pattern}'` };
   if (field.enum && !field.enum.includes(text))

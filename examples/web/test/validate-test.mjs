@@ -26,6 +26,8 @@ fields:
   u: {type: url, schemes: [ftp]}
   w: {type: url, max_length: 30}
   b: {type: bytes, max_bytes: 4}
+  p: {type: string, pattern: '^[\\w-]+$'}
+  q: {type: string, pattern: '(?<=a)b'}
 `);
 writeFileSync(join(extra, 'test.pair.yaml'), `type: test.pair
 version: 1
@@ -192,6 +194,10 @@ const differential = [
   ['test.all', [['b', 'AA=A']]],
   ['test.all', [['b', '']]],
   ['test.all', [['b', 'AAAAAAA=']]],
+  ['test.all', [['p', 'a_b-c']]],
+  ['test.all', [['p', 'a b']]],
+  ['test.all', [['q', 'ab']]],
+  ['test.all', [['q', 'cb']]],
   ['test.pair', [['a', 'x:y%z'], ['n', '-007']]],
   ['test.pair', [['a', 'tab\there'], ['n', '-0']]],
   ['test.pair', [['a', 'x'], ['n', '9223372036854775807']]],
