@@ -1,7 +1,6 @@
 /* The plugin host as a room client (roomctl_bus_join_host()): items, resets,
  * purges, the reconcile after a join, and a join's items as one batch. */
 #include "bus_private.h"
-#include "roomctl/ack.h"
 
 #include <roomctl/ack.h>
 
@@ -46,16 +45,17 @@ static void host_batch(roomctl_room *room, gboolean begins, void *host)
         roomctl_host_end_batch(host);
 }
 
+const roomctl_room_callbacks rc_room_host_callbacks = {
+    .item = host_item,
+    .reset = host_reset,
+    .purge = host_purge,
+    /* A deleted node leaves no state: the plugins hear a purge. */
+    .deleted = host_purge,
+    .synced = host_synced,
+    .batch = host_batch,
+};
+
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
 {
-    static const roomctl_room_callbacks to_host = {
-        .item = host_item,
-        .reset = host_reset,
-        .purge = host_purge,
-        /* A deleted node leaves no state: the plugins hear a purge. */
-        .deleted = host_purge,
-        .synced = host_synced,
-        .batch = host_batch,
-    };
-    return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
+    return roomctl_bus_join(bus, room_jid, &rc_room_host_callbacks, host, NULL);
 }
