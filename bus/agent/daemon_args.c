@@ -31,3 +31,25 @@ void rc_daemon_args_clear(rc_daemon_args *args)
 {
     g_clear_pointer(&args->level_text, g_free);
 }
+
+int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
+                         int *argc, char ***argv, char *const *config_path,
+                         gboolean *overrides)
+{
+    GError *error = NULL;
+    gboolean parsed = g_option_context_parse(context, argc, argv, &error);
+    g_option_context_free(context);
+    int status = -1;
+    if (!parsed || (!args->version && (*argc > 1 || !*config_path))) {
+        fprintf(stderr, "%s: %s\nUsage: %s --config FILE\n", program,
+                error ? error->message
+                      : *argc > 1 ? "unexpected argument" : "--config FILE is required",
+                program);
+        g_clear_error(&error);
+        status = RC_EXIT_USAGE;
+    } else {
+        status = rc_daemon_args_start_log(args, program, overrides);
+    }
+    rc_daemon_args_clear(args);
+    return status;
+}

@@ -70,24 +70,12 @@ int main(int argc, char **argv)
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
         "3 bad configuration or schema, 5 cannot log in, or another client logged in\n"
         "with the same full JID (as for roomctl).  See roomctl-agent(1).\n");
-    GError *error = NULL;
-    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
-    if (!parsed || (!daemon.version && (argc > 1 || !config_path))) {
-        fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE\n",
-                error ? error->message
-                      : argc > 1 ? "unexpected argument" : "--config FILE is required");
-        g_clear_error(&error);
-        g_option_context_free(context);
-        rc_daemon_args_clear(&daemon);
-        return RC_EXIT_USAGE;
-    }
-    g_option_context_free(context);
-
     gboolean level_given = FALSE;
-    int done = rc_daemon_args_start_log(&daemon, "roomctl-agent", &level_given);
-    rc_daemon_args_clear(&daemon);
+    int done = rc_daemon_args_parse("roomctl-agent", context, &daemon, &argc, &argv, &config_path,
+                                    &level_given);
     if (done >= 0)
         return done;
+    GError *error = NULL;
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,
                                                    roomctl_host_default_plugin_dir(), &error);
     if (!config) {

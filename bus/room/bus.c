@@ -375,15 +375,9 @@ void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data
 
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error)
 {
-    GError *failed = NULL;
     rc_wait *wait = rc_wait_new();
     roomctl_bus_connect(bus, rc_wait_done, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed) {
-        g_propagate_error(error, failed);
-        return FALSE;
-    }
-    return TRUE;
+    return rc_wait_ok(wait, bus, error);
 }
 
 void roomctl_bus_disconnect(roomctl_bus *bus)

@@ -72,6 +72,9 @@ void rc_wait_finish(rc_wait *wait, const GError *error, gpointer result,
 /* Iterate @bus's context until finished or @timeout_ms passed; returns the
  * result (taken) or NULL with @error; drops the caller's reference. */
 gpointer rc_wait_run(rc_wait *wait, roomctl_bus *bus, guint timeout_ms, GError **error);
+/* rc_wait_run() for an answer that carries no result, within the bus's
+ * request timeout and a second: TRUE, or FALSE with @error. */
+gboolean rc_wait_ok(rc_wait *wait, roomctl_bus *bus, GError **error);
 /* An roomctl_done_fn that finishes the rc_wait given as user data. */
 void rc_wait_done(roomctl_bus *bus, const GError *error, void *wait);
 
