@@ -1,4 +1,4 @@
-/* (13, additive) Acknowledgements: what a receiver tells the room's gate
+/* Acknowledgements: what a receiver tells the room's gate
  * about each item it handled, and who it is (docs/wire-format.md section 12). */
 #ifndef ROOMCTL_ACK_H
 #define ROOMCTL_ACK_H

@@ -16,7 +16,7 @@ typedef struct roomctl_probe {
 } roomctl_probe;
 
 /*
- * (issue 14) Probe the server @bus is connected to, and when @room_jid is
+ * Probe the server @bus is connected to, and when @room_jid is
  * not NULL that room's node: the PubSub service (found by service
  * discovery and compared with the bus's), its features (persistent items,
  * retract and purge notifications, node configuration, publish-options…),

@@ -28,7 +28,7 @@ typedef enum {
     ROOMCTL_ERR_INSECURE,       /* a file or directory others can write or read */
     ROOMCTL_ERR_TOO_LARGE,      /* an incoming item is over the size limit */
     ROOMCTL_ERR_NOT_MODERATOR,  /* an incoming item's publisher is not a moderator */
-    ROOMCTL_ERR_CONFLICT,       /* (16) another client logged in with the same full JID */
+    ROOMCTL_ERR_CONFLICT,       /* another client logged in with the same full JID */
     ROOMCTL_ERR_FORGED          /* an incoming event did not come from the PubSub service */
 } roomctl_error_code;
 

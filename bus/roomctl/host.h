@@ -76,7 +76,7 @@ ROOMCTL_API
 void roomctl_host_purge(roomctl_host *host, const char *room);
 
 /*
- * (issue 15, additive) A batch: many items handed at once (a join's fetched
+ * A batch: many items handed at once (a join's fetched
  * state, the resets of roomctl_host_reconcile()).  Between begin and end,
  * plugins see roomctl_plugin_in_batch() == 1; at the end of the outermost
  * batch each plugin whose handlers ran and that set a batch end (SDK 1.2)
@@ -100,7 +100,7 @@ void roomctl_host_set_chat_power_hook(roomctl_host *host, roomctl_chat_power_fn 
                                       void *user_data, GDestroyNotify free_user_data);
 
 /*
- * (6, additive) The applied-state journal: what each plugin that keeps its
+ * The applied-state journal: what each plugin that keeps its
  * own state (roomctl_plugin_keeps_state() in roomctl/plugin.h) has applied,
  * kept in the file @path (created 0600 when missing).  With it, a host
  * process that is restarted does not hand such a plugin again a state item
@@ -123,7 +123,7 @@ gboolean roomctl_host_open_journal(roomctl_host *host, const char *path, GError 
 ROOMCTL_API
 void roomctl_host_reconcile(roomctl_host *host, const char *room, GPtrArray *state);
 
-/* (6, additive) What the host's plugins did, for an operator. */
+/* What the host's plugins did, for an operator. */
 typedef struct roomctl_host_stats {
     guint64 items;            /* items dispatched */
     guint64 handler_calls;    /* handlers run */

@@ -44,7 +44,7 @@ roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry
                                                 const char *type,
                                                 const char *const *assignments,
                                                 GError **error);
-/* (13, additive) The same at @version (0: the highest the registry has). */
+/* The same at @version (0: the highest the registry has). */
 ROOMCTL_API
 roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *registry,
                                                    const char *type, int version,

@@ -56,7 +56,7 @@ void roomctl_registry_free(roomctl_registry *registry);
  * every broken file is reported (all messages in @error), the good ones are
  * still added.  Returns FALSE when any file failed or when two files define the
  * same type and version (ROOMCTL_ERR_SCHEMA, naming both files).
- * (issue 5, additive) A folder, or a schema file in it, that its group or
+ * A folder, or a schema file in it, that its group or
  * others may write, or that belongs to neither this user nor root, is
  * refused with ROOMCTL_ERR_INSECURE ("DIR: refusing schema directory: mode
  * 0777 lets others than its owner write it (chmod go-w)").
