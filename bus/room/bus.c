@@ -294,7 +294,8 @@ void roomctl_bus_free(roomctl_bus *bus)
     bus->stay_connected = FALSE;
     while (bus->rooms->len)
         bus->room_ops->detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
-    rc_reporter_free(bus->reporter);
+    if (bus->reporter)
+        bus->free_reporter(bus->reporter); /* room_ack.c (issue 13) */
     if (bus->reconnect) {
         g_source_destroy(bus->reconnect);
         g_clear_pointer(&bus->reconnect, g_source_unref);

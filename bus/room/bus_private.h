@@ -40,6 +40,7 @@ struct roomctl_bus {
     struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
     void (*free_acl)(struct rc_acl *acl); /* set with @acl, by room_acl.c */
     struct rc_reporter *reporter; /* acknowledgements to the gate (room_ack.c, issue 13) */
+    void (*free_reporter)(struct rc_reporter *reporter); /* set with @reporter, by room_ack.c */
     rc_bus_message_fn message_hook; /* sees each <message/> before the rooms do */
     void *message_hook_data;
     guint reconcile_ms;        /* anti-entropy interval; G_MAXUINT: never */
@@ -89,6 +90,8 @@ typedef struct rc_room_ops {
     void (*handle_event)(roomctl_bus *bus, xmpp_stanza_t *message);
     void (*detach)(roomctl_room *room);
     gboolean (*reconcile)(roomctl_room *room); /* roomctl_room_reconcile() */
+    const char *(*jid)(const roomctl_room *room);     /* roomctl_room_jid() */
+    gboolean (*is_synced)(const roomctl_room *room);  /* roomctl_room_is_synced() */
 } rc_room_ops;
 
 /* What roomctl_bus_join_host() joins with (user data: the roomctl_host):
