@@ -78,8 +78,10 @@ fail:
 static GString *state_id(const roomctl_schema *s, const roomctl_value *values)
 {
     GString *id = g_string_new(s->type);
-    for (guint k = 0; k < s->n_key; k++)
-        rc_item_id_add_key(id, &values[s->key[k]]);
+    for (guint k = 0; k < s->n_key; k++) {
+        const roomctl_value *key = &values[s->key[k]];
+        rc_item_id_add_key(id, key->type, key->u.i, key->text);
+    }
     return id;
 }
 

@@ -4,14 +4,14 @@
 
 #include <string.h>
 
-void rc_item_id_add_key(GString *id, const roomctl_value *key)
+void rc_item_id_add_key(GString *id, roomctl_field_type type, gint64 i, const char *text)
 {
     g_string_append_c(id, ':');
-    if (roomctl_value_type(key) == ROOMCTL_FIELD_INT) {
-        g_string_append_printf(id, "%" G_GINT64_FORMAT, (gint64)roomctl_value_int(key));
+    if (type == ROOMCTL_FIELD_INT) {
+        g_string_append_printf(id, "%" G_GINT64_FORMAT, i);
         return;
     }
-    for (const char *p = roomctl_value_text(key); *p; p++) {
+    for (const char *p = text; *p; p++) {
         if (*p == '%' || *p == ':' || (guchar)*p < 0x20)
             g_string_append_printf(id, "%%%02X", (guchar)*p);
         else

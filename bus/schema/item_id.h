@@ -6,11 +6,12 @@
 #include <glib.h>
 #include <roomctl/plugin.h>
 
-/* Append ':' and @key's text to a state id being built (start it with the
- * type): ints in decimal, other values as their text with '%', ':' and bytes
- * below 0x20 written %XX, so that ids stay unique and survive XML attribute
- * normalisation whatever the key values hold. */
-void rc_item_id_add_key(GString *id, const roomctl_value *key);
+/* Append ':' and a key value to a state id being built (start it with the
+ * type): an int (@type ROOMCTL_FIELD_INT) as @i in canonical decimal, any
+ * other value as its @text with '%', ':' and bytes below 0x20 written %XX,
+ * so that ids stay unique and survive XML attribute normalisation whatever
+ * the key values hold. */
+void rc_item_id_add_key(GString *id, roomctl_field_type type, gint64 i, const char *text);
 
 /* The type part of @item_id (what comes before the first ':'); a new string. */
 char *rc_item_id_type(const char *item_id);

@@ -177,6 +177,10 @@ void rc_field_compile(loader *l, rc_field *f, const roomctl_config *node, gboole
                              f->name, key, rc_field_type_name(f->type));
         } else if (!strcmp(key, "default")) {
             default_node = v;
+        } else if (!strcmp(key, "items")) {
+            f->items = g_new0(rc_field, 1);
+            f->items->name = g_strdup(f->name);
+            rc_field_compile(l, f->items, v, TRUE);
         } else if (keyword->read) {
             char *what = g_strdup_printf("field '%s': '%s'", f->name, key);
             keyword->read(l, f, what, v);

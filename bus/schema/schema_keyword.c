@@ -257,13 +257,6 @@ static void text_media_types(GString *out, const rc_field *f)
 
 /* ---- items (list) ---------------------------------------------------------------------- */
 
-static void read_items(loader *l, rc_field *f, const char *what, const roomctl_config *v)
-{
-    f->items = g_new0(rc_field, 1);
-    f->items->name = g_strdup(f->name);
-    rc_field_compile(l, f->items, v, TRUE);
-}
-
 static void json_items(GString *out, const rc_field *f)
 {
     if (f->items) {
@@ -302,7 +295,7 @@ static const rc_keyword keywords[] = {
     { "schemes", T(URL), read_schemes, json_schemes, text_schemes, FALSE },
     { "max_bytes", T(BYTES), read_max_bytes, json_max_bytes, text_max_bytes, FALSE },
     { "media_types", T(BYTES), read_media_types, json_media_types, text_media_types, FALSE },
-    { "items", T(LIST), read_items, json_items, text_items, TRUE },
+    { "items", T(LIST), NULL, json_items, text_items, TRUE }, /* a field spec itself */
     { "min_items", T(LIST), read_min_items, json_min_items, text_min_items, FALSE },
     { "max_items", T(LIST), read_max_items, json_max_items, text_max_items, FALSE },
 };

@@ -17,7 +17,8 @@ typedef struct {
     const char *name;
     guint types;
     /* Read the keyword's value @v into @f, reporting problems; @what names it
-     * for messages ("field 'x': 'min'").  NULL: rc_field_compile() reads it. */
+     * for messages ("field 'x': 'min'").  NULL: rc_field_compile() reads it
+     * (type, default, and items, a field spec of its own). */
     void (*read)(loader *l, rc_field *f, const char *what, const roomctl_config *v);
     /* Append ", \"NAME\": VALUE" (JSON) or ", words" (text) when @f sets the
      * keyword.  NULL: describe shows it beside the name and type. */
