@@ -287,6 +287,32 @@ static void test_group_writable_dir(void **state)
     g_free(source);
 }
 
+/* Write rights for others only, not the group (0646, 0757): refused too. */
+static void test_other_writable_paths(void **state)
+{
+    fixture *f = *state;
+    char *source = test_plugin("probe-a");
+    char *path = fixture_path(f, "probe-a.so");
+    copy_file(source, path, 0646);
+    char *expected = g_strdup_printf("%s: refusing plugin: mode 0646 lets others than its "
+                                     "owner write it (chmod go-w)", path);
+    assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_INSECURE), expected);
+    g_free(expected);
+
+    assert_int_equal(g_chmod(path, 0644), 0);
+    assert_int_equal(g_chmod(f->tmpdir, 0757), 0);
+    GError *error = NULL;
+    assert_false(roomctl_host_add_plugin_dir(f->host, f->tmpdir, &error));
+    expected = g_strdup_printf("%s: refusing plugin directory: mode 0757 lets others "
+                               "than its owner write it (chmod go-w)", f->tmpdir);
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
+    assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_INSECURE), expected);
+    g_free(expected);
+    g_free(path);
+    g_free(source);
+}
+
 static void test_not_a_directory(void **state)
 {
     fixture *f = *state;
@@ -493,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_name, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_file, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_dir, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_directory, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_other_writable_paths, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_a_directory, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failing_handler_others_run, fixture_setup,
                                         fixture_teardown),

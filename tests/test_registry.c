@@ -191,6 +191,24 @@ static void test_schema_dir_permissions(void **state)
     g_clear_error(&error);
     assert_null(roomctl_registry_lookup(r, "ui.button", 0));
     roomctl_registry_free(r);
+
+    /* Write rights for others only, not the group: refused too. */
+    assert_int_equal(g_chmod(file, 0646), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_non_null(strstr(error->message, "mode 0646 lets others"));
+    g_clear_error(&error);
+    roomctl_registry_free(r);
+    assert_int_equal(g_chmod(file, 0644), 0);
+    assert_int_equal(g_chmod(dir, 0757), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_non_null(strstr(error->message, "mode 0757 lets others"));
+    g_clear_error(&error);
+    roomctl_registry_free(r);
+    assert_int_equal(g_chmod(dir, 0755), 0);
     g_remove(file);
     g_rmdir(dir);
 }
