@@ -495,6 +495,18 @@ static void test_cli_through_gate(void **state)
     assert_int_equal(status, 0);
     g_free(out);
     g_free(err);
+    /* doctor asks the gate too; a JID that is no gate fails it (exit 6). */
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", GATE, NULL);
+    assert_non_null(strstr(out, "\u2713 gate: " GATE " answers as roomctl-gate"));
+    g_free(out);
+    g_free(err);
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", "conference.localhost",
+                        NULL);
+    assert_int_equal(status, 6);
+    assert_non_null(strstr(out, "\u2717 gate: conference.localhost answers, but is not a "
+                                "roomctl-gate"));
+    g_free(out);
+    g_free(err);
 }
 
 int main(void)
