@@ -114,6 +114,12 @@ void rc_room_connection_lost(roomctl_room *room);
 void rc_room_resume(roomctl_room *room);
 /* A PubSub event <message/> for the rooms of @bus. */
 void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message);
+/* A join's two halves without the server (rc_room_start() sends the
+ * requests, tests/test_room.c calls them directly): begin, so that live
+ * events are buffered; then apply the node's <items/> answer @reply and the
+ * events buffered meanwhile. */
+void rc_room_begin_join(roomctl_room *room);
+void rc_room_apply_fetch(roomctl_room *room, xmpp_stanza_t *reply);
 /* The room's bus, or NULL once it was left. */
 roomctl_bus *rc_room_bus(const roomctl_room *room);
 /* Leave without telling the server (the bus is going away). */

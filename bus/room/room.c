@@ -42,6 +42,16 @@ struct roomctl_room {
     roomctl_room_stats stats;
 };
 
+/* The one rule for client callbacks: any of them may leave the room
+ * (roomctl_room_leave() detaches it and clears room->bus).  Whoever calls
+ * one holds a reference (room_ref()) for as long as it looks at the room,
+ * and asks joined() before each further step: after a callback, only a
+ * joined room is worked on. */
+static gboolean joined(const roomctl_room *room)
+{
+    return room->bus != NULL;
+}
+
 static void release_stanza(gpointer stanza)
 {
     xmpp_stanza_release(stanza);
@@ -174,7 +184,7 @@ static void reset_key(roomctl_room *room, const char *item_id)
     room->stats.resets++;
     if (room->cb.reset)
         room->cb.reset(room, type, id, room->user_data);
-    if (room->bus)
+    if (joined(room))
         rc_ack_op(room->bus, room->jid, RC_GATE_RETRACT, id);
 }
 
@@ -184,7 +194,7 @@ static void purge_all(roomctl_room *room)
     room->stats.purges++;
     if (room->cb.purge)
         room->cb.purge(room, room->user_data);
-    if (room->bus)
+    if (joined(room))
         rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
 }
 
@@ -195,7 +205,7 @@ static void node_deleted(roomctl_room *room)
     rc_warn("room", "%s: the room's roomctl node was deleted", room->jid);
     if (room->cb.deleted)
         room->cb.deleted(room, room->user_data);
-    if (room->bus)
+    if (joined(room))
         rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
 }
 
@@ -221,7 +231,7 @@ static gboolean on_events_node(const roomctl_room *room, xmpp_stanza_t *c)
  * purge and deletion say nothing about the room's state. */
 static void deliver_events(roomctl_room *room, xmpp_stanza_t *items)
 {
-    for (xmpp_stanza_t *it = xmpp_stanza_get_children(items); it && room->bus;
+    for (xmpp_stanza_t *it = xmpp_stanza_get_children(items); it && joined(room);
          it = xmpp_stanza_get_next(it)) {
         const char *kind = xmpp_stanza_get_name(it);
         roomctl_item *item = kind && g_str_equal(kind, "item") ? decode(room, it, FALSE) : NULL;
@@ -241,7 +251,7 @@ static void deliver_events(roomctl_room *room, xmpp_stanza_t *items)
 /* A live <event/> of this room's nodes. */
 static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
 {
-    for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && room->bus;
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && joined(room);
          c = xmpp_stanza_get_next(c)) {
         const char *name = xmpp_stanza_get_name(c);
         if (!name)
@@ -250,7 +260,7 @@ static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
             if (g_str_equal(name, "items"))
                 deliver_events(room, c);
         } else if (g_str_equal(name, "items")) {
-            for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it && room->bus;
+            for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it && joined(room);
                  it = xmpp_stanza_get_next(it)) {
                 const char *kind = xmpp_stanza_get_name(it);
                 if (kind && g_str_equal(kind, "item"))
@@ -285,7 +295,7 @@ static rc_join *join_new(roomctl_room *room)
 static roomctl_room *join_end(rc_join *j)
 {
     roomctl_room *room = j->room;
-    gboolean current = room->bus && room->attempt == j->attempt && room->phase == RC_ROOM_JOINING;
+    gboolean current = joined(room) && room->attempt == j->attempt && room->phase == RC_ROOM_JOINING;
     room_unref(room); /* the bus's list still holds it when current */
     g_free(j);
     return current ? room : NULL;
@@ -294,7 +304,7 @@ static roomctl_room *join_end(rc_join *j)
 /* Tell the client a join's outcome begins or ends (roomctl_room_callbacks). */
 static void batch(roomctl_room *room, gboolean begins)
 {
-    if (room->cb.batch && (begins || room->bus || !room->free_user_data))
+    if (room->cb.batch && (begins || joined(room) || !room->free_user_data))
         room->cb.batch(room, begins, room->user_data);
 }
 
@@ -328,9 +338,9 @@ static void apply_buffer(roomctl_room *room)
     room->buffer = g_ptr_array_new_with_free_func(release_stanza);
     g_autoptr(GHashTable) last = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) order = g_ptr_array_new();
-    for (guint i = 0; i < buffer->len && room->bus; i++) {
+    for (guint i = 0; i < buffer->len && joined(room); i++) {
         xmpp_stanza_t *event = g_ptr_array_index(buffer, i);
-        for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && room->bus;
+        for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && joined(room);
              c = xmpp_stanza_get_next(c)) {
             const char *name = xmpp_stanza_get_name(c);
             if (on_events_node(room, c)) {
@@ -355,7 +365,7 @@ static void apply_buffer(roomctl_room *room)
             }
         }
     }
-    for (guint i = 0; i < order->len && room->bus; i++) {
+    for (guint i = 0; i < order->len && joined(room); i++) {
         xmpp_stanza_t *it = g_hash_table_lookup(last, g_ptr_array_index(order, i));
         roomctl_item *item = decode(room, it, FALSE);
         if (!item) {
@@ -380,12 +390,17 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
         sync_failed(room, error);
         return;
     }
+    rc_room_apply_fetch(room, reply);
+}
+
+void rc_room_apply_fetch(roomctl_room *room, xmpp_stanza_t *reply)
+{
     room_ref(room); /* callbacks may leave the room */
     batch(room, TRUE);
     guint64 changes_before = room->stats.replayed + room->stats.resets;
     xmpp_stanza_t *items = rc_pubsub_answer(reply, RC_NS_PUBSUB, "items");
     g_autoptr(GHashTable) fetched = g_hash_table_new(g_str_hash, g_str_equal);
-    for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it && room->bus;
+    for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it && joined(room);
          it = xmpp_stanza_get_next(it)) {
         const char *name = xmpp_stanza_get_name(it);
         if (!name || !g_str_equal(name, "item"))
@@ -396,20 +411,20 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     }
     /* After a reconnect: keys retracted while we were away. */
     GList *known = g_hash_table_get_keys(room->state);
-    for (GList *l = known; l && room->bus; l = l->next)
+    for (GList *l = known; l && joined(room); l = l->next)
         if (!g_hash_table_contains(fetched, l->data))
             reset_key(room, l->data);
     g_list_free(known);
-    if (room->bus)
+    if (joined(room))
         apply_buffer(room);
-    if (room->bus && room->phase == RC_ROOM_JOINING && room->reconciling) {
+    if (joined(room) && room->phase == RC_ROOM_JOINING && room->reconciling) {
         room->reconciling = FALSE;
         room->phase = RC_ROOM_SYNCED;
         guint64 changes = room->stats.replayed + room->stats.resets - changes_before;
         if (changes)
             rc_info("room", "%s: reconciled with the node: %" G_GUINT64_FORMAT
                     " items changed or reset (events missed)", room->jid, changes);
-    } else if (room->bus && room->phase == RC_ROOM_JOINING) {
+    } else if (joined(room) && room->phase == RC_ROOM_JOINING) {
         room->phase = RC_ROOM_SYNCED;
         room->stats.syncs++;
         room->stats.last_sync = g_get_real_time();
@@ -472,15 +487,20 @@ gboolean roomctl_room_reconcile(roomctl_room *room)
     return TRUE;
 }
 
+void rc_room_begin_join(roomctl_room *room)
+{
+    room->reconciling = FALSE;
+    room->phase = RC_ROOM_JOINING;
+    room->attempt++;
+    g_ptr_array_set_size(room->buffer, 0);
+}
+
 void rc_room_start(roomctl_room *room)
 {
     roomctl_bus *bus = room->bus;
     if (!bus || !roomctl_bus_is_connected(bus))
         return;
-    room->reconciling = FALSE;
-    room->phase = RC_ROOM_JOINING;
-    room->attempt++;
-    g_ptr_array_set_size(room->buffer, 0);
+    rc_room_begin_join(room);
     rc_ack_announce_soon(bus);
     /* The full JID: a client without presence still gets events. */
     rc_bus_request(bus, rc_pubsub_subscribe(rc_bus_ctx(bus), bus->pubsub_service, room->node,
@@ -545,7 +565,7 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
     }
     for (guint i = 0; i < n; i++) {
         roomctl_room *room = rooms[i];
-        if (!room->bus)
+        if (!joined(room)) /* left by a callback for an earlier room */
             continue;
         if (!trusted) {
             g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_FORGED,
