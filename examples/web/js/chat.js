@@ -2,9 +2,9 @@
 // to the page (one handler per type, as plugins/ui_state.c does).
 import { sniffMediaType } from './values.js';
 import { $, setStatus, startPage } from './page.js';
+import { RoomFollower } from './follow.js';
 
-const state = new Map(); // item id -> the applied state item
-let registry;
+let follower; // what the page holds of the room (js/follow.js)
 let session;
 let room;
 let slideUrl = null; // the object URL of an inline slide, revoked when replaced
@@ -55,7 +55,7 @@ function setButton(name, enabled, visible) {
 }
 
 function showFeatures() {
-  const features = [...state.values()].filter((i) => i.type === 'ui.feature');
+  const features = follower.items().filter((i) => i.type === 'ui.feature');
   $('features').textContent = features.length
     ? 'Features: ' + features.map((i) => `${i.fields.feature} ${i.fields.enabled ? 'on' : 'off'}`).join(', ') : '';
 }
@@ -87,39 +87,21 @@ const handlers = {
 
 // ---- Control items as they arrive (docs/wire-format.md, section 7) --------
 
-function countDrop(reason) {
-  document.body.dataset.dropped = Number(document.body.dataset.dropped || 0) + 1;
-  console.warn(`roomctl: dropped an item: ${reason}`);
+function followerOf(registry, gate) {
+  return new RoomFollower(registry, gate, {
+    apply: (item) => handlers[item.type]?.apply(item.fields),
+    reset: (item) => handlers[item.type]?.reset?.(item.fields),
+    event: (item) => handlers[item.type]?.apply(item.fields),
+    dropped: (id, reason) => {
+      document.body.dataset.dropped = Number(document.body.dataset.dropped || 0) + 1;
+      document.body.dataset.lastDropped = reason;
+    },
+    synced: () => {
+      document.body.dataset.synced = 'true';
+      setStatus(`online as ${session.jid}, in sync with ${room}${follower.gate ? `, items from ${follower.gate} only` : ''}`, 'online');
+    },
+  });
 }
-
-function onItem(element, live) {
-  const result = registry.validateItem(element);
-  if (result.error) return countDrop(result.error);
-  const item = result.item;
-  // Events fetched with the node's history are not live: not applied.
-  if (item.kind === 'event' && !live) return;
-  if (item.kind === 'state') state.set(item.id, item);
-  handlers[item.type]?.apply(item.fields);
-}
-
-function onRetract(id) {
-  const old = state.get(id);
-  if (!old) return;
-  state.delete(id);
-  handlers[old.type]?.reset?.(old.fields);
-}
-
-const controlHandlers = {
-  item: onItem,
-  retract: onRetract,
-  purge: () => [...state.keys()].forEach(onRetract),
-  // Keys retracted while we were away are reset.
-  synced: (ids) => {
-    [...state.keys()].filter((id) => !ids.includes(id)).forEach(onRetract);
-    document.body.dataset.synced = 'true';
-    setStatus(`online as ${session.jid}, in sync with ${room}`, 'online');
-  },
-};
 
 // ---- Login, chat ---------------------------------------------------------
 
@@ -129,7 +111,7 @@ async function follow(history = true) {
   await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text),
                          { create: createRooms, history });
   $('room').hidden = false;
-  await session.watchControl(room, controlHandlers);
+  await session.watchControl(room, follower.handlers());
 }
 
 // After a lost connection, a new session joins, subscribes and fetches
@@ -152,8 +134,9 @@ function reconnectLater() {
   }, retryMs);
 }
 
-async function joinRoom(newSession, newRoom, newRegistry, config) {
-  [session, room, registry, createRooms] = [newSession, newRoom, newRegistry, config.create_rooms === true];
+async function joinRoom(newSession, newRoom, registry, config) {
+  [session, room, createRooms] = [newSession, newRoom, config.create_rooms === true];
+  follower = followerOf(registry, config.gate);
   session.onDisconnect = reconnectLater;
   await follow();
 }

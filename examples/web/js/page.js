@@ -30,6 +30,9 @@ export async function startPage(onLogin) {
     $('login-join').disabled = true;
     return showError(`cannot load the control types: ${e.message}`);
   }
+  // The room's gate (wire-format.md section 11): the pages take only its
+  // items, and the panel sends through it.  serve.mjs --gate, or ?gate=.
+  config.gate = (params.get('gate') ?? config.gate ?? '').trim().toLowerCase();
   $('login-jid').value = params.get('jid') || '';
   $('login-room').value = params.get('room') || config.room || '';
   $('login').addEventListener('submit', async (event) => {
