@@ -183,6 +183,9 @@ try {
   ok('a slide with an inline image from the panel shows in the page; the panel says the agent has no plugin for it');
   await panel.waitForSelector('#state-items tr[data-id="slideshow.slide:panel"]', WAIT);
   await panel.screenshot({ path: join(outDir, 'panel.png'), fullPage: true });
+  // docs/web-panel.png: the header, the log and the state, down to the forms.
+  const bottom = await panel.evaluate(() => document.getElementById('state').getBoundingClientRect().bottom + window.scrollY);
+  await panel.screenshot({ path: join(outDir, 'panel-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 900, height: Math.ceil(bottom + 16) } });
   await panel.click('#state-items tr[data-id="slideshow.slide:panel"] button');
   await carol.waitForSelector('#slide', { ...WAIT, state: 'hidden' });
   await panel.waitForSelector('#state-items tr[data-id="slideshow.slide:panel"]', { ...WAIT, state: 'detached' });
