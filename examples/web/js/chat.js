@@ -3,8 +3,10 @@
 import { sniffMediaType } from './values.js';
 import { $, setStatus, startPage } from './page.js';
 import { RoomFollower } from './follow.js';
+import { Reporter } from './acks.js';
 
 let follower; // what the page holds of the room (js/follow.js)
+let reporter; // under a gate: what the page tells it (js/acks.js), else null
 let session;
 let room;
 let slideUrl = null; // the object URL of an inline slide, revoked when replaced
@@ -87,16 +89,28 @@ const handlers = {
 
 // ---- Control items as they arrive (docs/wire-format.md, section 7) --------
 
+// Each change goes to the type's handler and, under a gate, is
+// acknowledged to it (a retraction's reset as op retract, a purge once).
 function followerOf(registry, gate) {
+  const apply = (item) => {
+    handlers[item.type]?.apply(item.fields);
+    reporter?.applied(item);
+  };
   return new RoomFollower(registry, gate, {
-    apply: (item) => handlers[item.type]?.apply(item.fields),
-    reset: (item) => handlers[item.type]?.reset?.(item.fields),
-    event: (item) => handlers[item.type]?.apply(item.fields),
-    dropped: (id, reason) => {
+    apply,
+    event: apply,
+    reset: (item, byPurge) => {
+      handlers[item.type]?.reset?.(item.fields);
+      if (!byPurge) reporter?.retracted(item.id);
+    },
+    purged: () => reporter?.purged(),
+    dropped: (id, reason, why) => {
       document.body.dataset.dropped = Number(document.body.dataset.dropped || 0) + 1;
       document.body.dataset.lastDropped = reason;
+      reporter?.dropped(id, reason, why);
     },
     synced: () => {
+      reporter?.setSynced(true);
       document.body.dataset.synced = 'true';
       setStatus(`online as ${session.jid}, in sync with ${room}${follower.gate ? `, items from ${follower.gate} only` : ''}`, 'online');
     },
@@ -108,6 +122,10 @@ function followerOf(registry, gate) {
 let createRooms = false; // config.json's create_rooms (serve.mjs --create-rooms)
 
 async function follow(history = true) {
+  if (reporter) {
+    reporter.synced = false;
+    reporter.attach(session); // a new session: the gate learns it anew
+  }
   await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text),
                          { create: createRooms, history });
   $('room').hidden = false;
@@ -137,6 +155,8 @@ function reconnectLater() {
 async function joinRoom(newSession, newRoom, registry, config) {
   [session, room, createRooms] = [newSession, newRoom, config.create_rooms === true];
   follower = followerOf(registry, config.gate);
+  reporter = config.gate ? new Reporter(config.gate, room, registry, Object.keys(handlers),
+                                        { name: 'roomctl-web-chat', version: '1' }) : null;
   session.onDisconnect = reconnectLater;
   await follow();
 }

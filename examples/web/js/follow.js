@@ -8,10 +8,13 @@ import { plainTree } from './schemas.js';
 
 export class RoomFollower {
   // @registry: js/schemas.js's Registry; @gate: the room's gate JID (its
-  // items only), or '' for none; @on: {apply(item), reset(item),
-  // event(item), dropped(id, reason), synced()} — apply gets a state item
-  // that changed a key, reset the item a key held before it was reset,
-  // event a live event item.  All but apply are optional.
+  // items only), or '' for none; @on: {apply(item), reset(item, byPurge),
+  // purged(), event(item), dropped(id, reason, why), synced()} — apply gets
+  // a state item that changed a key, reset the item a key held before it was
+  // reset (byPurge: by a purge or deletion, after which purged() is
+  // called), event a live event item; dropped's @why is 'invalid',
+  // 'unknown' (a type or version without a schema here) or 'forged' (not
+  // from the gate).  All but apply are optional.
   constructor(registry, gate, on) {
     this.registry = registry;
     this.gate = (gate || '').toLowerCase();
@@ -38,9 +41,9 @@ export class RoomFollower {
     return what === 'item' ? `publisher ${who} is not the gate ${this.gate}` : `${what} by ${who}, who is not the gate ${this.gate}`;
   }
 
-  drop(id, reason) {
+  drop(id, reason, why) {
     console.warn(`roomctl: ignored item ${id || '(no id)'}: ${reason}`);
-    this.on.dropped?.(id, reason);
+    this.on.dropped?.(id, reason, why);
   }
 
   // The item of @element when this page may apply it; else null, dropped.
@@ -48,11 +51,11 @@ export class RoomFollower {
   check(element, events) {
     const id = element.getAttribute('id');
     const refused = this.refusedPublisher(element, 'item');
-    if (refused) return this.drop(id, refused), null;
+    if (refused) return this.drop(id, refused, 'forged'), null;
     const result = this.registry.validateItem(element, !events);
-    if (result.error) return this.drop(id, result.error), null;
+    if (result.error) return this.drop(id, result.error, result.unknown ? 'unknown' : 'invalid'), null;
     if (events && result.item.kind === 'state')
-      return this.drop(id, `${result.item.type} is state, published to the room's events node`), null;
+      return this.drop(id, `${result.item.type} is state, published to the room's events node`, 'invalid'), null;
     return result.item;
   }
 
@@ -79,23 +82,24 @@ export class RoomFollower {
   }
 
   // The key @id holds nothing any more.
-  reset(id) {
+  reset(id, byPurge = false) {
     const held = this.state.get(id);
     if (!held) return;
     this.state.delete(id);
-    this.on.reset?.(held.item);
+    this.on.reset?.(held.item, byPurge);
   }
 
   // A <retract/> of the state node: under a gate, only the gate's.
   retract(element) {
     const id = element.getAttribute('id');
     const refused = this.refusedPublisher(element, 'retraction');
-    if (refused) return this.drop(id, refused);
+    if (refused) return this.drop(id, refused, 'forged');
     this.reset(id);
   }
 
   purge() {
-    for (const id of [...this.state.keys()]) this.reset(id);
+    for (const id of [...this.state.keys()]) this.reset(id, true);
+    this.on.purged?.();
   }
 
   // The fetch of a join or rejoin answered with @items: each is taken by

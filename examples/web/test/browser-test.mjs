@@ -168,9 +168,15 @@ try {
   await waitForAgent(agentUi, (ui) => ui[room]?.buttons?.attach?.enabled === false);
   await panel.waitForSelector('#state-items tr[data-id="ui.button:attach"]', WAIT);
   ok('the panel publishes ui.button through the gate: both pages and the roomctl-agent apply it, the panel lists it');
+  // The clients: the agent and the two chat pages, which announce themselves
+  // to the gate as well.
   line = await panelAcks(panel);
-  if (line !== 'applied on 1 of 1 clients') throw new Error(`panel acknowledgements: ${line}`);
-  ok('the panel shows the agent\'s acknowledgement: "applied on 1 of 1 clients"');
+  if (line !== 'applied on 3 of 3 clients') throw new Error(`panel acknowledgements: ${line}`);
+  ok('the panel shows the acknowledgements of the agent and both pages: "applied on 3 of 3 clients"');
+  const statusText = await roomctl(roomctlBin, env, 'status', room);
+  for (const who of ['agent@localhost/screen', 'carol@localhost/', 'dave@localhost/'])
+    if (!statusText.includes(who)) throw new Error(`roomctl status does not list ${who}:\n${statusText}`);
+  ok('`roomctl status` lists the pages among the room\'s clients');
   line = await panelPublish(panel, 'slideshow.slide', { deck: 'panel', index: '0' });
   if (line !== "slideshow.slide: field 'index': 0 is below the minimum 1") throw new Error(`panel: ${line}`);
   ok('the panel checks an item against its schema before sending it');
@@ -178,9 +184,9 @@ try {
   if (line !== `published slideshow.slide:panel to ${room}`) throw new Error(`panel: ${line}`);
   await carol.waitForSelector('#slide-caption:has-text("From the panel")', WAIT);
   // The agent has the ui-state plugin only: it says so.
-  if ((line = await panelAcks(panel)) !== 'applied on 0 of 1 clients; unsupported on 1: agent@localhost/screen: no plugin of this client handles slideshow.slide')
+  if ((line = await panelAcks(panel)) !== 'applied on 2 of 3 clients; unsupported on 1: agent@localhost/screen: no plugin of this client handles slideshow.slide')
     throw new Error(`panel acknowledgements: ${line}`);
-  ok('a slide with an inline image from the panel shows in the page; the panel says the agent has no plugin for it');
+  ok('a slide with an inline image from the panel shows in the pages; the panel says the agent has no plugin for it');
   await panel.waitForSelector('#state-items tr[data-id="slideshow.slide:panel"]', WAIT);
   await panel.screenshot({ path: join(outDir, 'panel.png'), fullPage: true });
   // docs/web-panel.png: the header, the log and the state, down to the forms.

@@ -140,6 +140,31 @@ function expect(what, got, want) {
     failures.push(`without publishers named: said once: ${JSON.stringify(warnings)}`);
 }
 
+{
+  // What the chat page acknowledges to the gate follows from these.
+  const whys = [];
+  let purged = 0;
+  const resets = [];
+  const f = new RoomFollower(registry, 'gate.localhost', {
+    apply: () => {},
+    reset: (i, byPurge) => resets.push(`${i.id}${byPurge ? ' by purge' : ''}`),
+    purged: () => purged++,
+    dropped: (id, reason, why) => whys.push(why),
+  });
+  f.item(send('false', { publisher: 'owner@localhost' }), live);
+  f.item(send('false', { publisher: 'gate.localhost', version: '2' }), live);
+  f.item(send('maybe', { publisher: 'gate.localhost' }), live);
+  f.item(item('e1', 'ui.button', { button: 'send', enabled: 'true' }, { publisher: 'gate.localhost' }), events);
+  f.item(item('e2', 'poll.never', { q: 'x' }, { publisher: 'gate.localhost' }), events);
+  expect('why items are dropped', whys.join(), 'forged,unknown,invalid,invalid,unknown');
+  f.item(send('false', { publisher: 'gate.localhost' }), live);
+  f.retract(retract('ui.button:send', 'gate.localhost'));
+  f.item(send('false', { publisher: 'gate.localhost' }), live);
+  f.purge();
+  expect('a purge resets each key as a purge, then says so once', `${resets.join()} / ${purged}`,
+         'ui.button:send,ui.button:send by purge / 1');
+}
+
 if (failures.length) {
   console.log(failures.map((f) => `FAIL ${f}`).join('\n'));
   process.exit(1);
