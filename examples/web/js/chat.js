@@ -1,7 +1,7 @@
 // The chat page: log in, join the room, and apply the room's control items
 // to the page (one handler per type, as plugins/ui_state.c does).
 import { sniffMediaType } from './values.js';
-import { $, setStatus, startPage } from './page.js';
+import { $, setStatus, startPage, stayConnected } from './page.js';
 import { RoomFollower } from './follow.js';
 import { Reporter } from './acks.js';
 
@@ -133,23 +133,10 @@ async function follow(history = true) {
 }
 
 // After a lost connection, a new session joins, subscribes and fetches
-// again (wire-format.md section 7, step 5): synced() resets the keys
-// retracted meanwhile.  Retries back off from 1 s to 30 s.
-let retryMs = 1000;
-function reconnectLater() {
-  document.body.dataset.synced = 'false';
-  setStatus(`offline: connection lost, reconnecting in ${retryMs / 1000} s`, 'error');
-  setTimeout(async () => {
-    session = session.renewed();
-    try {
-      await session.connect();
-      await follow(false);
-      retryMs = 1000;
-    } catch {
-      retryMs = Math.min(retryMs * 2, 30000);
-      reconnectLater();
-    }
-  }, retryMs);
+// again: synced() resets the keys retracted meanwhile.
+function rejoin(newSession) {
+  session = newSession;
+  return follow(false);
 }
 
 async function joinRoom(newSession, newRoom, registry, config) {
@@ -157,7 +144,7 @@ async function joinRoom(newSession, newRoom, registry, config) {
   follower = followerOf(registry, config.gate);
   reporter = config.gate ? new Reporter(config.gate, room, registry, Object.keys(handlers),
                                         { name: 'roomctl-web-chat', version: '1' }) : null;
-  session.onDisconnect = reconnectLater;
+  stayConnected(session, rejoin, () => { document.body.dataset.synced = 'false'; });
   await follow();
 }
 

@@ -62,9 +62,13 @@ export function summaryLine(c, clients) {
   return line;
 }
 
-// The sentence a moderator reads for a refused request.
+// The sentence a moderator reads for a refused request.  A refusal of the
+// gate's own has a <failure/>; without one, the server
+// answered for a gate that is not connected (Prosody: remote-server-timeout
+// "Component unavailable"; others: service-unavailable).
 function refusal(e, gate) {
-  if (e.failure) return e.text || `the gate refused: ${e.failure.getAttribute('code')}`;
+  const failure = e.element ? child(e.element, 'failure', NS_GATE) : null;
+  if (failure) return e.text || `the gate refused: ${failure.getAttribute('code')}`;
   if (e.condition === 'timeout') return `the gate ${gate} did not answer`;
   if (['remote-server-timeout', 'service-unavailable', 'remote-server-not-found'].includes(e.condition))
     return `the gate ${gate} is not available`;

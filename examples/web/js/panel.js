@@ -6,7 +6,7 @@
 // room's state is shown as clients get it, with a Retract button per key
 // and Purge all.
 import { buildForm, readForm } from './forms.js';
-import { $, setStatus, startPage } from './page.js';
+import { $, setStatus, startPage, stayConnected } from './page.js';
 import { send } from './send.js';
 import { RoomFollower } from './follow.js';
 
@@ -86,15 +86,6 @@ async function openPanel(newSession, newRoom, newRegistry, config) {
     event: (item) => { report(`on the node: ${item.type} ${shown(item.fields)}`).classList.add('seen'); },
     dropped: (id, reason) => { report(`on the node, dropped by clients: ${reason}`, true).classList.add('seen'); },
   });
-  if (gate) {
-    // The gate checks, at each request, the role of the requester's
-    // occupant in the room (section 11.1): the panel is in the room under
-    // a nickname of its own, as `roomctl --gate` is.
-    const nick = `${session.jid.split('@')[0]}-panel-${Math.random().toString(16).slice(2, 6)}`;
-    const role = await session.joinChat(room, nick, () => {}, { history: false });
-    setStatus(`online as ${session.jid}, in ${room} as ${role || 'an occupant'}; requests go through ${gate}`, 'online');
-    $('panel').dataset.role = role || '';
-  }
   for (const schema of registry.latest()) {
     const form = buildForm(schema);
     form.addEventListener('submit', (event) => publish(event, schema));
@@ -103,8 +94,27 @@ async function openPanel(newSession, newRoom, newRegistry, config) {
   $('purge').addEventListener('click', () => request('purge', { op: 'purge' }));
   $('panel').hidden = false;
   window.addEventListener('beforeunload', () => session.leave([room]));
-  await session.watchControl(room, follower.handlers());
+  stayConnected(session, enter, () => { document.body.dataset.synced = 'false'; });
+  await enter(session);
   document.body.dataset.panel = 'true';
+}
+
+// Enter the room with @newSession (again after a lost connection): into
+// the chat room when there is a gate, since the gate checks, at each
+// request, the role of the requester's occupant (section 11.1) — under a
+// nickname of its own, as `roomctl --gate` does — then follow the nodes.
+async function enter(newSession) {
+  session = newSession;
+  if (gate) {
+    const nick = `${session.jid.split('@')[0]}-panel-${Math.random().toString(16).slice(2, 6)}`;
+    const role = await session.joinChat(room, nick, () => {}, { history: false });
+    setStatus(`online as ${session.jid}, in ${room} as ${role || 'an occupant'}; requests go through ${gate}`, 'online');
+    $('panel').dataset.role = role || '';
+  } else {
+    setStatus(`online as ${session.jid}, following ${room}`, 'online');
+  }
+  await session.watchControl(room, follower.handlers());
+  document.body.dataset.synced = 'true';
 }
 
 startPage(openPanel);

@@ -25,8 +25,8 @@ export function child(el, name, ns) {
 
 // An Error for an error answer, with its condition ("forbidden", …) in
 // .condition, or for no answer (@stanza null: "timeout"); .text is the
-// error's <text/> and .failure the element of another namespace in it (the
-// gate's <failure code=…/>, wire-format.md section 11.3), when there are.
+// error's <text/> and .element the <error/> itself (where the gate puts its
+// <failure code=…/>, wire-format.md section 11.3), when there are.
 function iqError(stanza, what) {
   const error = stanza ? child(stanza, 'error') : null;
   const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -34,7 +34,7 @@ function iqError(stanza, what) {
   const err = new Error(`${what}: ${condition ? condition.localName : 'no answer in time'}`);
   err.condition = condition ? condition.localName : 'timeout';
   err.text = error ? child(error, 'text', NS_STANZAS)?.textContent : undefined;
-  err.failure = error ? [...error.children].find((c) => c.namespaceURI !== NS_STANZAS) : undefined;
+  err.element = error;
   return err;
 }
 

@@ -87,7 +87,7 @@ async function waitForAgent(file, check) {
 let browser;
 let status = 1;
 try {
-  const { env, directEnv, gate, url, strictUrl, port } =
+  const { env, directEnv, gate, stopGate, url, strictUrl, port } =
     await startStack({ roomctlBin, gateBin, prosodyBin, schemaDir, outDir, accounts, room, openRoom });
   const agentUi = await startAgent({ agentBin, pluginDir, schemaDir, outDir, port, room, gate, password: accounts.agent });
   const publish = (...args) => roomctl(roomctlBin, env, 'publish', room, ...args); // through the gate
@@ -233,6 +233,14 @@ try {
   const greetings = await carol.locator('#messages li:has-text("Good morning")').count();
   if (greetings !== 1) throw new Error(`after reconnecting: the room's history shows ${greetings} times`);
   ok('the page reconnects, resets what was retracted meanwhile and applies what changed');
+
+  step('the gate stops');
+  await panel.waitForSelector('body[data-synced="true"]', { timeout: 30000 }); // the panel is back too
+  await stopGate();
+  line = await panelPublish(panel, 'chat.power', { enabled: 'false' });
+  if (line !== `chat.power: the gate ${gate} is not available`) throw new Error(`panel without its gate: ${line}`);
+  if (await carol.isHidden('#composer')) throw new Error('a request without the gate reached the page');
+  ok('a request while the gate is down is refused at once, and the panel says the gate is not available');
   await Promise.all([carol.close(), dave.close(), panel.close()]);
 
   step(`what the page refuses, in ${openRoom} (no gate: the owner publishes to its nodes)`);

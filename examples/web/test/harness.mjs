@@ -66,7 +66,7 @@ export async function launchChromium() {
   };
 }
 
-// Start @argv and resolve once a line of its stderr contains @text.
+// Start @argv and resolve with the child once a line of its stderr contains @text.
 function startUntilLogged(argv, text, what, env = {}, timeoutMs = 20000) {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'inherit', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
@@ -77,7 +77,7 @@ function startUntilLogged(argv, text, what, env = {}, timeoutMs = 20000) {
       if (process.env.RC_WEB_DEBUG) console.log(`  [${what}] ${line}`);
       if (line.includes(text)) {
         clearTimeout(timer);
-        resolve();
+        resolve(child);
       }
     });
   });
@@ -114,12 +114,17 @@ export async function startStack({ roomctlBin, gateBin, prosodyBin, schemaDir, o
     `schema_dirs: [${schemaDir}]`,
     '',
   ].join('\n'));
-  await startUntilLogged([gateBin, '--config', gateConfig], 'serving requests', 'roomctl-gate');
+  const gateChild = await startUntilLogged([gateBin, '--config', gateConfig], 'serving requests', 'roomctl-gate');
+  gateChild.removeAllListeners('exit'); // from now on, stopGate() may end it
+  const stopGate = () => new Promise((resolve) => {
+    gateChild.once('exit', resolve);
+    gateChild.kill('SIGTERM');
+  });
   const serve = (...more) => startUntil(['node', join(here, '..', 'serve.mjs'), '--schemas', schemas,
     '--websocket', websocket, '--room', room, '--keepalive-ms', '1000', ...more], /url=(\S+)/, 'serve.mjs');
   const [, url] = await serve('--create-rooms', '--gate', gate);
   const [, strictUrl] = await serve();
-  return { env: { ...env, ROOMCTL_GATE: gate }, directEnv: env, gate, url, strictUrl, port, websocket };
+  return { env: { ...env, ROOMCTL_GATE: gate }, directEnv: env, gate, stopGate, url, strictUrl, port, websocket };
 }
 
 // A roomctl-agent with the ui-state plugin following @room as
