@@ -47,7 +47,7 @@ async function open(context, url, file, user, ready) {
   return page;
 }
 const openChat = (context, url, user, query = '') => open(context, url, `chat.html${query}`, user, 'body[data-synced="true"]');
-const openPanel = (context, url, user) => open(context, url, 'panel.html', user, 'body[data-panel="true"]');
+const openPanel = (context, url, user, query = '') => open(context, url, `panel.html${query}`, user, 'body[data-panel="true"]');
 
 // Fill the panel's form of @type with @values (field -> text) and publish;
 // resolves with what the panel reports it did (the line's .done).
@@ -297,6 +297,20 @@ try {
   await plain.waitForSelector('#features:has-text("reactions on")', WAIT);
   if (await plain.isHidden('#composer')) throw new Error('a forged chat.power event turned the chat off');
   ok('an event that does not come from the PubSub service is ignored');
+
+  step(`the panel without a gate, in ${openRoom}: straight to the nodes`);
+  const directPanel = await openPanel(browser.context, url, 'owner', `?room=${openRoom}&gate=`);
+  line = await panelPublish(directPanel, 'ui.button', { button: 'attach', enabled: 'false' });
+  if (line !== `published ui.button:attach to ${openRoom}`) throw new Error(`panel without a gate: ${line}`);
+  await plain.waitForSelector('#attach:disabled', WAIT);
+  line = await panelPublish(directPanel, 'room.notice', { text: 'Straight to the events node' });
+  if (!line.startsWith('published ')) throw new Error(`panel without a gate: ${line}`);
+  await plain.waitForSelector('#notice-text:has-text("Straight to the events node")', WAIT);
+  const evePlain = await openPanel(browser.context, url, 'eve', `?room=${openRoom}&gate=`);
+  line = await panelPublish(evePlain, 'chat.power', { enabled: 'false' });
+  if (line !== `chat.power: account eve@localhost may not publish to room ${openRoom}`) throw new Error(`eve's panel without a gate: ${line}`);
+  await Promise.all([directPanel.close(), evePlain.close()]);
+  ok('without a gate the panel publishes state and events to their nodes, and the server refuses a non-publisher');
 
   step('a chat room that does not exist');
   const lost = await browser.context.newPage();
