@@ -2,6 +2,7 @@
  * with the message a user reads, dispatch order, results and lifecycle.
  * Plugins come from the build tree: tests/plugins/ and plugins/. */
 #include "host_fixture.h"
+#include "host_private.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -133,6 +134,54 @@ static void test_newer_abi_minor_calling_newer_function(void **state)
     assert_int_equal(roomctl_host_plugins(f->host)->len, 0);
     g_free(expected);
     g_free(path);
+}
+
+/* The same plugin linked with -z now: even a lazy dlopen() binds it, so the
+ * host reads the descriptor from the file; the message is the same. */
+static void test_newer_abi_minor_bound_at_load(void **state)
+{
+    fixture *f = *state;
+    add_test_dir(f);
+    char *path = test_plugin("abi-newer-call-now");
+    char *expected = g_strdup_printf("%s: plugin needs ABI %d.%d, this host has %d.%d",
+                                     path, ROOMCTL_PLUGIN_ABI_MAJOR,
+                                     ROOMCTL_PLUGIN_ABI_MINOR + 1, ROOMCTL_PLUGIN_ABI_MAJOR,
+                                     ROOMCTL_PLUGIN_ABI_MINOR);
+    assert_message(fixture_load_error(f, "abi-newer-call-now", NULL, ROOMCTL_ERR_PLUGIN),
+                   expected);
+    g_free(expected);
+    g_free(path);
+}
+
+/* The ELF reader behind it, on broken files: truncated at every length up
+ * to the section headers, a wrong section table, and text. */
+static void test_descriptor_from_broken_files(void **state)
+{
+    fixture *f = *state;
+    char *source = test_plugin("abi-newer-call-now");
+    char *data = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(source, &data, &len, NULL));
+    guint32 major = 0, minor = 0;
+    assert_true(rc_plugin_elf_abi(source, &major, &minor));
+    assert_int_equal(major, ROOMCTL_PLUGIN_ABI_MAJOR);
+    assert_int_equal(minor, ROOMCTL_PLUGIN_ABI_MINOR + 1);
+    char *path = fixture_path(f, "broken.so");
+    for (gsize cut = 0; cut < len; cut += cut < 128 ? 1 : 97) {
+        assert_true(g_file_set_contents(path, data, (gssize)cut, NULL));
+        rc_plugin_elf_abi(path, &major, &minor); /* anything but a crash */
+    }
+    /* Section headers said to be far past the end of the file. */
+    memset(data + 0x28, 0x7f, 8); /* e_shoff of an ELF64 header */
+    assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+    assert_false(rc_plugin_elf_abi(path, &major, &minor));
+    assert_true(g_file_set_contents(path, "not a plugin\n", -1, NULL));
+    assert_false(rc_plugin_elf_abi(path, &major, &minor));
+    g_remove(path);
+    assert_false(rc_plugin_elf_abi(path, &major, &minor)); /* no file */
+    g_free(path);
+    g_free(data);
+    g_free(source);
 }
 
 /* ROOMCTL_PLUGIN_MIN_MINOR: the descriptor claims the older minor, and the
@@ -511,6 +560,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_abi_minor_calling_newer_function,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_plugin_claiming_older_minor, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_newer_abi_minor_bound_at_load, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_descriptor_from_broken_files, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_missing_descriptor, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_an_elf, fixture_setup, fixture_teardown),

@@ -163,6 +163,16 @@ static void *open_dl(const char *path, int binding, GError **error)
     return dl;
 }
 
+static gboolean abi_supported(const char *path, guint32 major, guint32 minor, GError **error)
+{
+    if (major == ROOMCTL_PLUGIN_ABI_MAJOR && minor <= ROOMCTL_PLUGIN_ABI_MINOR)
+        return TRUE;
+    g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
+                "%s: plugin needs ABI %u.%u, this host has %d.%d", path, (unsigned)major,
+                (unsigned)minor, ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
+    return FALSE;
+}
+
 /* The descriptor of an opened plugin, when it has one for an ABI this host
  * supports; NULL with the reason. */
 static const roomctl_plugin_descriptor *supported_descriptor(void *dl, const char *path,
@@ -176,14 +186,7 @@ static const roomctl_plugin_descriptor *supported_descriptor(void *dl, const cha
                     "(write one with ROOMCTL_PLUGIN_DEFINE())", path, ROOMCTL_PLUGIN_SYMBOL);
         return NULL;
     }
-    if (d->abi_major != ROOMCTL_PLUGIN_ABI_MAJOR || d->abi_minor > ROOMCTL_PLUGIN_ABI_MINOR) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
-                    "%s: plugin needs ABI %u.%u, this host has %d.%d", path,
-                    (unsigned)d->abi_major, (unsigned)d->abi_minor,
-                    ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
-        return NULL;
-    }
-    return d;
+    return abi_supported(path, d->abi_major, d->abi_minor, error) ? d : NULL;
 }
 
 /* Open the file and check its descriptor before anything is bound; fills
@@ -195,8 +198,15 @@ static const roomctl_plugin_descriptor *supported_descriptor(void *dl, const cha
 static gboolean open_plugin(roomctl_plugin *plugin, GError **error)
 {
     const char *path = plugin->path;
-    if (!(plugin->dl = open_dl(path, RTLD_LAZY, error)) ||
-        !supported_descriptor(plugin->dl, path, error))
+    guint32 major, minor;
+    if (!(plugin->dl = open_dl(path, RTLD_LAZY, NULL))) {
+        /* Bound at load anyway (-z now): the file's descriptor may still say
+         * why, better than the loader's "undefined symbol". */
+        if (!rc_plugin_elf_abi(path, &major, &minor) || abi_supported(path, major, minor, error))
+            open_dl(path, RTLD_LAZY, error);
+        return FALSE;
+    }
+    if (!supported_descriptor(plugin->dl, path, error))
         return FALSE;
     /* Bind: the lazy handle must go first, or dlopen() would hand it back
      * as it is, with its symbols still unresolved. */

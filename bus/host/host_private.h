@@ -77,6 +77,11 @@ static inline void rc_batch_touch(roomctl_plugin *plugin)
  * naming @call when @plugin is not NULL. */
 gboolean rc_plugin_in_init(const roomctl_plugin *plugin, const char *call);
 
+/* plugin_elf.c: the ABI major and minor in the descriptor of the plugin
+ * file @path, read from the file without loading it; FALSE when it has no
+ * descriptor there (or is no 64-bit ELF file of this byte order). */
+gboolean rc_plugin_elf_abi(const char *path, guint32 *major, guint32 *minor);
+
 /* host.c: the loaded plugin named @name, or NULL. */
 roomctl_plugin *rc_host_find_plugin(const roomctl_host *host, const char *name);
 

@@ -34,9 +34,9 @@
  *        host offers; ROOMCTL_PLUGIN_MIN_MINOR lets a plugin built with a
  *        newer SDK declare the oldest minor it runs on.  The host reads the
  *        descriptor before it binds any symbol, so a plugin for a newer minor
- *        is refused with both versions instead of "undefined symbol" (unless
- *        it was linked with -z now, which binds at load whatever the host
- *        asks: build plugins without it).
+ *        is refused with both versions instead of "undefined symbol" (one
+ *        linked with -z now, bound at load whatever the host asks, has its
+ *        descriptor read from the file).
  */
 #ifndef ROOMCTL_PLUGIN_H
 #define ROOMCTL_PLUGIN_H
