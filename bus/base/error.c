@@ -1,5 +1,6 @@
 /* The library's error domain and the text of each error code. */
 #include <roomctl/error.h>
+#include "error_list.h"
 
 G_DEFINE_QUARK(roomctl-error-quark, roomctl_error)
 
@@ -26,4 +27,23 @@ const char *roomctl_strerror(int code)
     if (code < 0 || (gsize)code >= G_N_ELEMENTS(text) || !text[code])
         return "unknown error";
     return text[code];
+}
+
+void rc_error_append(GError **error, int code, const char *message)
+{
+    if (!error)
+        return;
+    if (!*error) {
+        g_set_error_literal(error, ROOMCTL_ERROR, code, message);
+    } else {
+        char *joined = g_strconcat((*error)->message, "\n", message, NULL);
+        g_free((*error)->message);
+        (*error)->message = joined;
+    }
+}
+
+void rc_error_merge(GError **error, GError *local)
+{
+    rc_error_append(error, local->code, local->message);
+    g_error_free(local);
 }

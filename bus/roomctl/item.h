@@ -33,11 +33,17 @@ void roomctl_item_builder_free(roomctl_item_builder *builder);
 
 /* An item from "field=value" assignments, as `roomctl publish` takes them;
  * "field=@FILE" reads a bytes field from FILE, no further than the field's
- * max_bytes (64 MiB without one). */
+ * max_bytes (64 MiB without one).  (17) Every bad assignment and every
+ * missing required field is reported, one per line of @error. */
 roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry,
                                                 const char *type,
                                                 const char *const *assignments,
                                                 GError **error);
+/* (13, additive) The same at @version (0: the highest the registry has). */
+roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *registry,
+                                                   const char *type, int version,
+                                                   const char *const *assignments,
+                                                   GError **error);
 /* An item from a YAML file: a mapping with `type`, optional `version`, and
  * the fields (a list field as a YAML sequence). */
 roomctl_item *roomctl_item_load_yaml(const roomctl_registry *registry, const char *path,

@@ -51,6 +51,9 @@ void roomctl_registry_free(roomctl_registry *registry);
  * 0777 lets others than its owner write it (chmod go-w)").
  */
 gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error);
+/* The schema files of @dir (*.yaml, *.yml) as paths in name order, or NULL
+ * and @error (ROOMCTL_ERR_IO).  Free with g_strfreev(). */
+char **roomctl_schema_dir_files(const char *dir, GError **error);
 gboolean roomctl_registry_load_file(roomctl_registry *registry, const char *path, GError **error);
 /*
  * Load every directory of @path, a list separated by ':' (empty entries are
@@ -68,6 +71,9 @@ gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema
  * is 0; NULL when none.  Owned by the registry. */
 const roomctl_schema *roomctl_registry_lookup(const roomctl_registry *registry,
                                               const char *type, int version);
+/* The known type name nearest to @type when @type looks like a typo of it
+ * ("ui.buton" gives "ui.button"), else NULL.  Owned by the registry. */
+const char *roomctl_registry_closest_type(const roomctl_registry *registry, const char *type);
 /* All schemas sorted by type then version; free the array with
  * g_ptr_array_unref() (the schemas stay the registry's). */
 GPtrArray *roomctl_registry_list(const roomctl_registry *registry);

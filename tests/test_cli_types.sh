@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Issue 17 from the command line: what a moderator and a schema author read
+# when a type name is mistyped, when `schema check` gets a folder, when an
+# item has several mistakes, and what `schema diff` says.
+# Usage: test_cli_types.sh ROOMCTL SCHEMA_DIR
+set -u
+roomctl=$1 schemas=$2
+export ROOMCTL_SCHEMA_PATH=$schemas
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+# expect CODE TEXT ARGS…: exit code CODE and the line TEXT in the output.
+expect() {
+  local code=$1 text=$2; shift 2
+  "$roomctl" "$@" >"$tmp/out" 2>&1
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "roomctl $*: exit $got, expected $code: $(cat "$tmp/out")"
+  grep -qxF -- "$text" "$tmp/out" || fail "roomctl $*: expected the line '$text' in: $(cat "$tmp/out")"
+}
+
+# A mistyped type name gets a suggestion, from publish and from describe.
+expect 3 "roomctl publish: unknown control type 'ui.buton' (did you mean 'ui.button'?)" \
+  publish --dry-run lobby@conference.localhost ui.buton button=send
+expect 3 "roomctl: unknown control type 'ui.buton' (did you mean 'ui.button'? known: chat.power, room.notice, slideshow.slide, ui.button, ui.feature)" \
+  describe ui.buton
+expect 3 "roomctl: unknown control type 'zebra.crossing' (known: chat.power, room.notice, slideshow.slide, ui.button, ui.feature)" \
+  describe zebra.crossing
+
+# publish reports every mistake of the item, one per line, not the first only.
+args=(publish --dry-run lobby@conference.localhost slideshow.slide index=four total=0 captoin=hi)
+expect 3 "roomctl publish: slideshow.slide: field 'index': expected int, got 'four'" "${args[@]}"
+expect 3 "roomctl publish: slideshow.slide: field 'total': 0 is below the minimum 1" "${args[@]}"
+expect 3 "roomctl publish: slideshow.slide: unknown field 'captoin' (did you mean 'caption'?)" "${args[@]}"
+expect 3 "roomctl publish: slideshow.slide: missing required field 'deck'" "${args[@]}"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "four mistakes, four lines: $(cat "$tmp/out")"
+# A field whose value was wrong is not also reported missing.
+grep -q "missing required field 'index'" "$tmp/out" && fail "index reported twice: $(cat "$tmp/out")"
+# The same from an item file, each mistake at its position.
+printf 'type: slideshow.slide\ndeck: keynote\nindex: four\ntotal: 0\n' >"$tmp/slide.yaml"
+expect 3 "roomctl publish: $tmp/slide.yaml:3:8: error: slideshow.slide: field 'index': expected int, got 'four'" \
+  publish --dry-run lobby@conference.localhost --file "$tmp/slide.yaml"
+grep -qxF "roomctl publish: $tmp/slide.yaml:4:8: error: slideshow.slide: field 'total': 0 is below the minimum 1" "$tmp/out" ||
+  fail "second mistake of the file: $(cat "$tmp/out")"
+
+# schema check DIR checks the folder's schema files, not "Is a directory".
+mkdir "$tmp/dir" && cp "$schemas"/ui.button.yaml "$schemas"/chat.power.yaml "$tmp/dir/"
+expect 0 "$tmp/dir/ui.button.yaml: ok (ui.button version 1, state)" schema check "$tmp/dir"
+grep -qxF "$tmp/dir/chat.power.yaml: ok (chat.power version 1, state)" "$tmp/out" || fail "check DIR: $(cat "$tmp/out")"
+printf 'type: x.y\nversion: 1\nkind: event\nfields:\n  a: {type: strng}\n' >"$tmp/dir/bad.yaml"
+expect 3 "$tmp/dir/bad.yaml:5:13: error: field 'a': unknown type 'strng' (did you mean 'string'?)" schema check "$tmp/dir"
+mkdir "$tmp/empty"
+expect 1 "$tmp/empty: error: no schema files (*.yaml, *.yml) in this directory" schema check "$tmp/empty"
+echo ok
