@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The roomctl demo (README's first command).  As root on a fresh Debian:
 # installs what is missing, builds into build-demo/, starts a throwaway
-# Prosody on 127.0.0.1, creates a room, starts three agents (alice, bob,
-# carol) with the shipped plugins, plays examples/moderator-script.sh, prints
-# what each client now shows, and stops everything.  Safe to re-run; its
+# Prosody on 127.0.0.1 with roomctl-gate as its component, creates a room,
+# starts three agents (alice, bob, carol) with the shipped plugins, plays
+# examples/moderator-script.sh through the gate, shows a participant's
+# request refused, prints what each client now shows, and stops everything.  Safe to re-run; its
 # files are in _demo/ (kept for a look; removed at the next run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,7 @@ tests/install-deps.sh
 ninja -C "$build" >/dev/null || ninja -C "$build"
 roomctl=$build/bus/cli/roomctl
 agent=$build/bus/agent/roomctl-agent
+gate_bin=$build/bus/gate/roomctl-gate
 prosody=$build/tests/harness/rc-test-prosody
 [ -x "$prosody" ] || prosody=$(find "$build" -name rc-test-prosody -type f -perm -u+x | head -n1)
 [ -x "$prosody" ] || die "rc-test-prosody was not built"
@@ -61,30 +63,42 @@ chmod 700 "$work"
 
 say "A throwaway Prosody on 127.0.0.1"
 mkfifo "$work/prosody.stdin"
-accounts=(--account moderator:pw-moderator)
+accounts=(--account moderator:pw-moderator --account pat:pw-pat)
 for c in "${clients[@]}"; do accounts+=(--account "$c:pw-$c"); done
-"$prosody" "${accounts[@]}" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
+(umask 077; head -c 18 /dev/urandom | base64 >"$work/gate.secret")
+"$prosody" "${accounts[@]}" --gate-secret "$(cat "$work/gate.secret")" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
 pids+=($!)
 exec 3>"$work/prosody.stdin"
 wait_for "$work/prosody.out" "port=" 30
 read -r line <"$work/prosody.out"
-port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$line")
+port=$(sed -n 's/^port=\([0-9]*\).*/\1/p' <<<"$line")
 domain=$(sed -n 's/.*domain=\([^ ]*\).*/\1/p' <<<"$line")
 pubsub=$(sed -n 's/.*pubsub=\([^ ]*\).*/\1/p' <<<"$line")
 muc=$(sed -n 's/.*muc=\([^ ]*\).*/\1/p' <<<"$line")
+gate=$(sed -n 's/.*gate=\([^ ]*\).*/\1/p' <<<"$line")
+component_port=$(sed -n 's/.*component_port=\([0-9]*\).*/\1/p' <<<"$line")
 echo "$line"
 room=demo@$muc
 
-for a in moderator "${clients[@]}"; do
+for a in moderator pat "${clients[@]}"; do
   (umask 077; echo "pw-$a" >"$work/$a.pw")
 done
 export ROOMCTL=$roomctl ROOMCTL_JID=moderator@$domain ROOMCTL_PASSWORD_FILE=$work/moderator.pw
 export ROOMCTL_HOST=127.0.0.1 ROOMCTL_PORT=$port ROOMCTL_PUBSUB=$pubsub ROOMCTL_ALLOW_PLAINTEXT=1
 export ROOMCTL_SCHEMA_PATH=$top/schemas
 
-say "Create the room's control node"
-echo "\$ roomctl room create $room"
-"$roomctl" room create "$room"
+say "Create the room with its gate ($gate): the gate owns the control node"
+echo "\$ roomctl room create $room --gate $gate"
+"$roomctl" room create "$room" --gate "$gate"
+sed -e "s|@GATE@|$gate|" -e "s|@SECRET_FILE@|$work/gate.secret|" \
+    -e "s|@COMPONENT_PORT@|$component_port|" -e "s|@ROOM@|$room|" \
+    -e "s|@SCHEMA_DIR@|$top/schemas|" -e "s|pubsub.localhost|$pubsub|" \
+    examples/gate.yaml >"$work/gate.yaml"
+"$gate_bin" --config "$work/gate.yaml" 2>"$work/gate.log" &
+pids+=($!)
+wait_for "$work/gate.log" "serving requests" 20
+grep -o "$room: in the room.*" "$work/gate.log"
+export ROOMCTL_GATE=$gate   # every publish, retract and purge below goes through it
 
 say "Three clients join: ${clients[*]}"
 for c in "${clients[@]}"; do
@@ -93,6 +107,7 @@ for c in "${clients[@]}"; do
       -e "s|@PORT@|$port|" -e "s|@ROOM@|$room|" -e "s|@SCHEMA_DIR@|$top/schemas|" \
       -e "s|@PLUGIN_DIR@|$build/plugins|" -e "s|@STATE_DIR@|$work/$c|" \
       -e "s|pubsub.localhost|$pubsub|" examples/agent.yaml >"$work/$c.yaml"
+  echo "gate: $gate   # items count only when the gate published them" >>"$work/$c.yaml"
   "$agent" --config "$work/$c.yaml" 2>"$work/$c.log" &
   pids+=($!)
 done
@@ -109,6 +124,23 @@ for c in "${clients[@]}"; do
   wait_for "$work/$c/chat.json" '"enabled"' 20
   wait_for "$work/$c/audit.jsonl" '"Questions and answers"' 20
 done
+
+say "A participant (pat) tries to turn the chat off: the gate refuses"
+echo "\$ roomctl publish $room chat.power enabled=false   # as pat@$domain"
+set +e
+ROOMCTL_JID=pat@$domain ROOMCTL_PASSWORD_FILE=$work/pat.pw \
+  "$roomctl" publish "$room" chat.power enabled=false reason="pat was here"
+status=$?
+set -e
+echo "(exit status $status)"
+[ "$status" -eq 4 ] || die "the gate did not refuse pat's request (exit $status)"
+
+say "The moderator waits for every client's answer, then asks the gate who is there"
+echo "\$ roomctl publish $room ui.button button=send enabled=true --wait=10"
+"$roomctl" publish "$room" ui.button button=send enabled=true --wait=10 ||
+  die "not every client applied it (exit $?)"
+echo "\$ roomctl status $room"
+"$roomctl" status "$room"
 
 say "What each client shows now"
 for c in "${clients[@]}"; do

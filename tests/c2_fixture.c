@@ -267,6 +267,12 @@ static char *agent_file(const c2_server *server, const char *name, const char *s
 
 c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms)
 {
+    return c2_agent_start_with(server, name, rooms, NULL);
+}
+
+c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *const *rooms,
+                              const char *extra_yaml)
+{
     c2_agent *agent = g_new0(c2_agent, 1);
     agent->server = server;
     agent->name = g_strdup(name);
@@ -300,6 +306,8 @@ c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const 
         "chat_state_file: %s\nstate_file: %s\nlog_level: debug\n",
         env_path("RC_SCHEMA_DIR"), env_path("RC_PLUGIN_DIR"), agent->ui_file,
         agent->audit_file, agent->chat_file, journal);
+    if (extra_yaml)
+        g_string_append(yaml, extra_yaml);
     assert_true(g_file_set_contents(agent->config, yaml->str, -1, NULL));
     g_string_free(yaml, TRUE);
     g_free(password_file);

@@ -73,6 +73,10 @@ typedef struct c2_agent {
  * with the ui-state and audit plugins writing to files named after @name,
  * and wait until it has joined every room. */
 c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms);
+/* (gate, additive) The same with @extra_yaml (may be NULL) appended to its
+ * configuration, e.g. "gate: gate.localhost\n". */
+c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *const *rooms,
+                              const char *extra_yaml);
 /* SIGTERM, wait, assert a clean exit; frees the agent.  Agents a failed
  * test leaves running are stopped by c2_server_stop(), and die with the test
  * process in any case. */

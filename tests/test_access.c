@@ -81,6 +81,38 @@ static void test_publisher_checks(void **state)
     roomctl_bus_free(bus);
 }
 
+/* A retraction is checked like an item: the account whose items are
+ * dropped cannot reset keys either (issue 12). */
+static void test_retract_checks(void **state)
+{
+    roomctl_bus *bus = offline_bus();
+    const char *gate_only[] = { "gate.localhost", NULL };
+    roomctl_bus_set_moderators(bus, NULL, gate_only);
+    static const struct { const char *xml; const char *refusal; } cases[] = {
+        { "<retract id='ui.button:send' publisher='gate.localhost'/>", NULL },
+        { "<retract id='ui.button:send' publisher='Eve@localhost/phone'/>",
+          "retraction by eve@localhost, who is not a moderator of room " ROOM },
+        /* A server that names nobody: only its own rules hold. */
+        { "<retract id='ui.button:send'/>", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        xmpp_stanza_t *retract = xmpp_stanza_new_from_string(rc_bus_ctx(bus), cases[i].xml);
+        GError *why = rc_acl_check_retract(bus, ROOM, retract);
+        xmpp_stanza_release(retract);
+        if (cases[i].refusal)
+            assert_message(why, ROOMCTL_ERR_NOT_MODERATOR, cases[i].refusal);
+        else
+            assert_null(why);
+    }
+    /* Items from the gate pass, items from anyone else do not. */
+    g_autofree char *by_gate = g_strdup_printf(ITEM, "gate.localhost");
+    g_autofree char *by_mod = g_strdup_printf(ITEM, "mod@localhost");
+    assert_null(check(bus, by_gate));
+    assert_message(check(bus, by_mod), ROOMCTL_ERR_NOT_MODERATOR,
+                   "publisher mod@localhost is not a moderator of room " ROOM);
+    roomctl_bus_free(bus);
+}
+
 static void test_size_limit(void **state)
 {
     roomctl_bus *bus = offline_bus();
@@ -288,6 +320,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publisher_checks),
+        cmocka_unit_test(test_retract_checks),
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_drop_reasons),
         cmocka_unit_test(test_schema_dir_permissions),

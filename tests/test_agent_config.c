@@ -280,6 +280,26 @@ static void test_misc_errors(void **state)
     g_error_free(error);
 }
 
+/* `gate: JID` (issue 12): only the gate publishes. */
+static void test_gate(void **state)
+{
+    fixture *f = *state;
+    write_file(f, "pw", "x", 0600);
+    GError *error = NULL;
+    rc_agent_config *config = load(f, ACCOUNT "room: r@c.localhost\ngate: gate.localhost\n",
+                                   &error);
+    assert_non_null(config);
+    assert_string_equal(config->gate, "gate.localhost");
+    rc_agent_config_free(config);
+    expect_error(f, ACCOUNT "room: r@c.localhost\ngate: g@localhost\n", 5, 7,
+                 "'g@localhost' is not a component address; expected the gate's domain");
+    expect_error(f, ACCOUNT "room: r@c.localhost\ngate: gate.localhost\nmoderators: [a@b]\n",
+                 5, 7, "give 'gate' or 'moderators', not both");
+    expect_error(f, ACCOUNT "rooms: [{jid: r@c.localhost, moderators: [a@b]}]\n"
+                 "gate: gate.localhost\n", 5, 7,
+                 "give 'gate' or rooms with their own 'moderators', not both");
+}
+
 static void test_yaml_errors(void **state)
 {
     fixture *f = *state;
@@ -309,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plugin_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misc_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_yaml_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,6 +157,13 @@ static void test_requests(void **state)
     assert_non_null(strstr(grant, "http://jabber.org/protocol/pubsub#owner"));
     assert_non_null(strstr(grant, "jid=\"b@example\""));
     assert_non_null(strstr(grant, "affiliation=\"publisher\""));
+
+    /* One field only: what the gate sends where the server has itemreply. */
+    g_autofree char *one = text_of(rc_pubsub_configure_one(ctx, "ps.example", "n",
+                                                           "pubsub#itemreply", "publisher"));
+    assert_non_null(strstr(one, "<configure node=\"n\">"));
+    assert_non_null(strstr(one, "<field var=\"pubsub#itemreply\"><value>publisher</value>"));
+    assert_null(strstr(one, "pubsub#publish_model"));
 }
 
 static void test_names(void **state)

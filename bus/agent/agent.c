@@ -95,7 +95,7 @@ static void on_item(roomctl_room *room, const roomctl_item *item, void *user_dat
     roomctl_host_stats before, after;
     roomctl_host_get_stats(agent->host, &before);
     /* The host logs each failing or slow handler with its plugin's name. */
-    guint failed = roomctl_host_dispatch(agent->host, item, NULL);
+    guint failed = roomctl_room_dispatch(room, agent->host, item);
     roomctl_host_get_stats(agent->host, &after);
     gboolean skipped = after.journal_skipped > before.journal_skipped;
     if (replay)
@@ -283,6 +283,8 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
     };
     agent->bus = roomctl_bus_new(&options, agent->registry, NULL);
     roomctl_bus_set_status_callback(agent->bus, on_status, agent);
+    if (config->gate) /* acknowledgements and announcements (issue 13) */
+        roomctl_bus_set_gate(agent->bus, config->gate, agent->host);
     agent->acl = rc_agent_acl_new(agent->bus, config);
     return agent;
 }

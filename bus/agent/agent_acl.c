@@ -53,6 +53,13 @@ rc_agent_acl *rc_agent_acl_new(roomctl_bus *bus, const rc_agent_config *config)
         g_autofree const char **v = strv_of(config->moderators);
         roomctl_bus_set_moderators(bus, NULL, v);
     }
+    if (config->gate) {
+        /* The gate is every room's one publisher (issue 12). */
+        const char *only[] = { config->gate, NULL };
+        roomctl_bus_set_moderators(bus, NULL, only);
+        rc_agent_log(ROOMCTL_LOG_INFO, "items and retractions are applied only when the server "
+                     "names %s as their publisher", config->gate);
+    }
     GHashTableIter iter;
     gpointer room, list;
     g_hash_table_iter_init(&iter, config->room_moderators);

@@ -11,7 +11,9 @@ static void write_line(roomctl_log_level level, const char *domain, const char *
     GDateTime *now = g_date_time_new_now_local();
     char *stamp = g_date_time_format(now, "%H:%M:%S.%f");
     stamp[12] = '\0'; /* milliseconds are enough */
-    fprintf(stderr, "%s roomctl-agent[%d] %s: %s: %s\n", stamp, (int)getpid(),
+    /* roomctl-gate logs through here too: the program's own name. */
+    fprintf(stderr, "%s %s[%d] %s: %s: %s\n", stamp,
+            g_get_prgname() ? g_get_prgname() : "roomctl-agent", (int)getpid(),
             rc_agent_log_level_name(level), domain, message);
     g_free(stamp);
     g_date_time_unref(now);

@@ -12,7 +12,9 @@ static const char *const top_keys[] = { "account", "server", "room", "rooms", "s
                                         "plugin_dirs", "plugins", "log_level",
                                         "chat_state_file", "state_file", "moderators",
                                         "max_item_size", "slow_handler_ms",
-                                        NULL };
+                                        "gate",
+                                        /* roomctl-gate's own section (bus/gate/gate_config.c) */
+                                        "component", NULL };
 static const char *const account_keys[] = { "jid", "password_file", "password_env", NULL };
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
                                            "local_test_server", "allow_plaintext",
@@ -449,6 +451,18 @@ static void load_misc(loader *l, const roomctl_config *root)
         load_text_list(l, root, "moderators", "account JID", l->config->moderators,
                        check_account, NULL, FALSE);
     }
+    const char *gate = scalar_at(l, root, "gate");
+    if (gate && (!jid_looks_valid(gate, FALSE, FALSE) || strchr(gate, '@')))
+        fail(l, roomctl_config_child(root, "gate"), "'%s' is not a component address; "
+             "expected the gate's domain, e.g. gate.example.org", gate);
+    else if (gate && roomctl_config_child(root, "moderators"))
+        fail(l, roomctl_config_child(root, "gate"), "give 'gate' or 'moderators', not both: "
+             "with a gate, only the gate publishes");
+    else if (gate && g_hash_table_size(l->config->room_moderators))
+        fail(l, roomctl_config_child(root, "gate"), "give 'gate' or rooms with their own "
+             "'moderators', not both: with a gate, only the gate publishes");
+    else if (gate)
+        l->config->gate = g_strdup(gate);
     int64_t size = 0;
     int rc = roomctl_config_get_int(root, "max_item_size", &size);
     if (rc == ROOMCTL_PLUGIN_ETYPE || (rc == ROOMCTL_PLUGIN_OK && (size < 1024 || size > G_MAXINT32)))
@@ -547,6 +561,7 @@ void rc_agent_config_free(rc_agent_config *config)
     if (config->moderators)
         g_ptr_array_unref(config->moderators);
     g_hash_table_unref(config->room_moderators);
+    g_free(config->gate);
     roomctl_config_free(config->tree);
     g_free(config);
 }

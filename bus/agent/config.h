@@ -42,6 +42,9 @@ typedef struct rc_agent_config {
     GPtrArray *moderators;
     GHashTable *room_moderators;
     gsize max_item_size;        /* max_item_size; 0: the library's default (1 MiB) */
+    /* (gate) `gate: JID`: items and retractions are accepted only when the
+     * server names this roomctl-gate as their publisher; NULL: none. */
+    char *gate;
 } rc_agent_config;
 
 /*

@@ -11,10 +11,20 @@ GOptionContext *rc_cli_context(const char *command, const char *parameters,
                                const char *summary, const GOptionEntry *entries,
                                rc_cli_conn *conn)
 {
+    return rc_cli_context_with_data(command, NULL, parameters, summary, entries, conn);
+}
+
+GOptionContext *rc_cli_context_with_data(const char *command, void *data,
+                                         const char *parameters, const char *summary,
+                                         const GOptionEntry *entries, rc_cli_conn *conn)
+{
     char *prgname = g_strdup_printf("roomctl %s", command);
     g_set_prgname(prgname);
     g_free(prgname);
     GOptionContext *context = g_option_context_new(parameters);
+    if (data)
+        g_option_context_set_main_group(context, g_option_group_new(NULL, NULL, NULL, data,
+                                                                    NULL));
     if (summary)
         g_option_context_set_summary(context, summary);
     if (entries)
@@ -38,6 +48,9 @@ GOptionContext *rc_cli_context(const char *command, const char *parameters,
             { "schemas", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &conn->schema_dirs,
               "Schema folders separated by ':', repeatable (env ROOMCTL_SCHEMA_PATH; "
               "default: the installed schemas)", "PATH" },
+            { "gate", 'g', 0, G_OPTION_ARG_STRING, &conn->gate,
+              "Send publish, retract and purge through this roomctl-gate, which checks "
+              "your role in the room (env ROOMCTL_GATE)", "JID" },
             { NULL }
         };
         g_option_context_add_main_entries(context, conn_entries, NULL);
@@ -166,6 +179,11 @@ gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error)
     return roomctl_bus_connect_sync(conn->bus, error);
 }
 
+const char *rc_cli_conn_gate(const rc_cli_conn *conn)
+{
+    return option_or_env(conn->gate, "ROOMCTL_GATE");
+}
+
 void rc_cli_conn_clear(rc_cli_conn *conn)
 {
     if (conn->bus)
@@ -177,5 +195,6 @@ void rc_cli_conn_clear(rc_cli_conn *conn)
     g_free(conn->host);
     g_free(conn->pubsub);
     g_strfreev(conn->schema_dirs);
+    g_free(conn->gate);
     memset(conn, 0, sizeof *conn);
 }

@@ -18,6 +18,7 @@ typedef struct rc_cli_conn {
     char *pubsub;
     gboolean allow_plaintext;
     char **schema_dirs;
+    char *gate;             /* --gate (issue 12); rc_cli_conn_gate() adds ROOMCTL_GATE */
     /* Made by rc_cli_conn_load_schemas() / rc_cli_conn_connect(). */
     roomctl_registry *registry;
     roomctl_bus *bus;
@@ -31,6 +32,11 @@ typedef struct rc_cli_conn {
 GOptionContext *rc_cli_context(const char *command, const char *parameters,
                                const char *summary, const GOptionEntry *entries,
                                rc_cli_conn *conn);
+/* (13) The same, with @data given to the entries' callbacks
+ * (G_OPTION_ARG_CALLBACK). */
+GOptionContext *rc_cli_context_with_data(const char *command, void *data,
+                                         const char *parameters, const char *summary,
+                                         const GOptionEntry *entries, rc_cli_conn *conn);
 
 /*
  * Parse the command line and check that between @min and @max arguments
@@ -44,6 +50,10 @@ int rc_cli_parse(GOptionContext *context, int *argc, char ***argv, int min, int 
 gboolean rc_cli_conn_load_schemas(rc_cli_conn *conn, GError **error);
 /* Load the schemas, fill in the environment's settings and log in. */
 gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error);
+/* The gate the moderator's requests go through: --gate, else $ROOMCTL_GATE,
+ * else NULL (publish to the node directly).  Owned by @conn or the
+ * environment. */
+const char *rc_cli_conn_gate(const rc_cli_conn *conn);
 /* Disconnect and free everything the options and calls filled in. */
 void rc_cli_conn_clear(rc_cli_conn *conn);
 

@@ -9,5 +9,7 @@ const rc_command rc_bus_commands[] = {
     { "purge", "remove every item from a room (clients reset all)", rc_cmd_purge },
     { "state", "print a room's current state, decoded", rc_cmd_state },
     { "watch", "print a room's items live until interrupted", rc_cmd_watch },
+    { "status", "the room's clients as the gate knows them (who, in sync, failures)",
+      rc_cmd_status },
     { NULL, NULL, NULL }
 };

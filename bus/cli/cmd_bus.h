@@ -8,5 +8,6 @@ int rc_cmd_retract(int argc, char **argv);
 int rc_cmd_purge(int argc, char **argv);
 int rc_cmd_state(int argc, char **argv);   /* cmd_watch.c */
 int rc_cmd_watch(int argc, char **argv);
+int rc_cmd_status(int argc, char **argv);  /* cmd_status.c (issue 13) */
 
 #endif

@@ -4,21 +4,27 @@
 
 #include "cmd_bus.h"
 #include "cli_conn.h"
+#include "cli_acks.h"
 
 int rc_cmd_publish(int argc, char **argv)
 {
     rc_cli_conn conn = { 0 };
     char *file = NULL;
     gboolean dry_run = FALSE;
+    rc_cli_acks acks = { 0 };
     const GOptionEntry entries[] = {
         { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
           "Read the item from a YAML file (type, version and the fields) instead of "
           "TYPE field=value…", "ITEM.yaml" },
         { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
           "Validate and print the item's XML; send nothing", NULL },
+        RC_CLI_ACKS_ENTRIES(&acks),
+        { "require-all", 0, 0, G_OPTION_ARG_NONE, &acks.require_all,
+          "Through the gate: refuse when a connected client cannot handle the type or "
+          "version", NULL },
         { NULL }
     };
-    GOptionContext *context = rc_cli_context("publish", "ROOM TYPE field=value… | ROOM --file ITEM.yaml",
+    GOptionContext *context = rc_cli_context_with_data("publish", &acks, "ROOM TYPE field=value… | ROOM --file ITEM.yaml",
         "Validate an item against its schema and publish it to ROOM.  A list field\n"
         "takes one field=value per element; a bytes field takes base64.\n"
         "Example: roomctl publish lobby@conference.example.org ui.button "
@@ -43,7 +49,17 @@ int rc_cmd_publish(int argc, char **argv)
         g_free(xml);
         g_free(node);
         status = RC_EXIT_OK;
-    } else if (status < 0 && item && rc_cli_conn_connect(&conn, &error) &&
+    } else if (status < 0 && item && rc_cli_conn_gate(&conn)) {
+        if (!file) /* no version asked for: the highest every client handles */
+            acks.assignments = (const char *const *)argv + 3;
+        /* The gate names the item (an event's id is the gate's) and, with
+         * --wait, tells what the clients did (issue 13). */
+        status = rc_cli_acks_run("publish", &conn, rc_cli_conn_gate(&conn), RC_GATE_PUBLISH,
+                                 argv[1], item, NULL, &acks);
+    } else if (status < 0 && item && (acks.wait_s || acks.require_all)) {
+        status = rc_cli_acks_need_gate("publish");
+    } else if (status < 0 && item && !rc_cli_conn_gate(&conn) &&
+               rc_cli_conn_connect(&conn, &error) &&
                roomctl_bus_publish_sync(conn.bus, argv[1], item, &error)) {
         printf("published %s to %s\n", roomctl_item_id(item), argv[1]);
         status = RC_EXIT_OK;
@@ -57,43 +73,51 @@ int rc_cmd_publish(int argc, char **argv)
     return status;
 }
 
-int rc_cmd_retract(int argc, char **argv)
+/* retract and purge: the same path, with or without the gate. */
+static int change(const char *command, rc_gate_op op, int argc, char **argv)
 {
     rc_cli_conn conn = { 0 };
-    GOptionContext *context = rc_cli_context("retract", "ROOM ITEM_ID",
-        "Remove one item from ROOM; clients reset that state key (e.g. ui.button:send).",
-        NULL, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 2, 2);
+    rc_cli_acks acks = { 0 };
+    const GOptionEntry entries[] = { RC_CLI_ACKS_ENTRIES(&acks), { NULL } };
+    GOptionContext *context = op == RC_GATE_RETRACT
+        ? rc_cli_context_with_data(command, &acks, "ROOM ITEM_ID",
+              "Remove one item from ROOM; clients reset that state key (e.g. ui.button:send).",
+              entries, &conn)
+        : rc_cli_context_with_data(command, &acks, "ROOM",
+              "Remove every item from ROOM; clients reset all their state.", entries, &conn);
+    int want = op == RC_GATE_RETRACT ? 2 : 1;
+    int status = rc_cli_parse(context, &argc, &argv, want, want);
     GError *error = NULL;
-    if (status < 0) {
-        if (rc_cli_conn_connect(&conn, &error) &&
-            roomctl_bus_retract_sync(conn.bus, argv[1], argv[2], &error)) {
-            printf("retracted %s from %s\n", argv[2], argv[1]);
-            status = RC_EXIT_OK;
-        } else {
-            status = rc_cli_fail("retract", error);
-        }
+    const char *item_id = op == RC_GATE_RETRACT && status < 0 ? argv[2] : NULL;
+    const char *gate = rc_cli_conn_gate(&conn);
+    if (status >= 0) {
+        /* the command line was refused */
+    } else if (gate) {
+        status = rc_cli_acks_run(command, &conn, gate, op, argv[1], NULL, item_id, &acks);
+    } else if (acks.wait_s) {
+        status = rc_cli_acks_need_gate(command);
+    } else if (rc_cli_conn_connect(&conn, &error) &&
+               (op == RC_GATE_RETRACT
+                    ? roomctl_bus_retract_sync(conn.bus, argv[1], item_id, &error)
+                    : roomctl_bus_purge_sync(conn.bus, argv[1], &error))) {
+        if (item_id)
+            printf("retracted %s from %s\n", item_id, argv[1]);
+        else
+            printf("purged %s\n", argv[1]);
+        status = RC_EXIT_OK;
+    } else {
+        status = rc_cli_fail(command, error);
     }
     rc_cli_conn_clear(&conn);
     return status;
 }
 
+int rc_cmd_retract(int argc, char **argv)
+{
+    return change("retract", RC_GATE_RETRACT, argc, argv);
+}
+
 int rc_cmd_purge(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
-    GOptionContext *context = rc_cli_context("purge", "ROOM",
-        "Remove every item from ROOM; clients reset all their state.", NULL, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
-    GError *error = NULL;
-    if (status < 0) {
-        if (rc_cli_conn_connect(&conn, &error) &&
-            roomctl_bus_purge_sync(conn.bus, argv[1], &error)) {
-            printf("purged %s\n", argv[1]);
-            status = RC_EXIT_OK;
-        } else {
-            status = rc_cli_fail("purge", error);
-        }
-    }
-    rc_cli_conn_clear(&conn);
-    return status;
+    return change("purge", RC_GATE_PURGE, argc, argv);
 }

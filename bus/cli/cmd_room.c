@@ -4,6 +4,7 @@
 
 #include "cmd_bus.h"
 #include "cli_conn.h"
+#include "cli_gate.h"
 #include "cli_print.h"
 #include "json.h"
 
@@ -21,7 +22,10 @@ static int room_create(int argc, char **argv)
     GOptionContext *context = rc_cli_context("room create", "ROOM",
         "Create the control node of ROOM (a MUC room's bare JID), or reconfigure it:\n"
         "only moderators publish, items persist, retractions are notified.\n"
-        "Safe to run again.  Prints the resulting configuration.", entries, &conn);
+        "Safe to run again.  Prints the resulting configuration.\n"
+        "With --gate JID (or ROOMCTL_GATE): make the gate an admin of the MUC room\n"
+        "(creating the room, persistent, if it does not exist); the gate then creates\n"
+        "and owns the node.  Run it as the room's owner.", entries, &conn);
     int status = rc_cli_parse(context, &argc, &argv, 1, 1);
     roomctl_access access = ROOMCTL_ACCESS_OPEN;
     if (status < 0 && access_text) {
@@ -32,7 +36,17 @@ static int room_create(int argc, char **argv)
                                         "or members", access_text);
     }
     GError *error = NULL;
-    if (status < 0) {
+    const char *gate = status < 0 ? rc_cli_conn_gate(&conn) : NULL;
+    if (gate) {
+        /* The gate creates and owns the node itself when it starts. */
+        if (rc_cli_room_admit_gate(&conn, argv[1], gate, &error)) {
+            printf("%s is now an admin of %s: it sees the occupants' roles and real JIDs, "
+                   "and creates and owns the room's control node\n", gate, argv[1]);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room create", error);
+        }
+    } else if (status < 0) {
         roomctl_room_info *info = NULL;
         if (rc_cli_conn_connect(&conn, &error) &&
             (info = roomctl_bus_room_create_sync(conn.bus, argv[1], access, &error))) {

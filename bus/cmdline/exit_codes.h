@@ -12,7 +12,8 @@ enum {
     RC_EXIT_NOT_ALLOWED = 4,  /* the server refused: not a moderator/owner */
     RC_EXIT_CONNECTION = 5,   /* cannot connect, log in or stay connected */
     RC_EXIT_SERVER = 6,       /* the server returned another error */
-    RC_EXIT_NOT_FOUND = 7     /* no such room node or item */
+    RC_EXIT_NOT_FOUND = 7,    /* no such room node or item */
+    RC_EXIT_INCOMPLETE = 8    /* (13) some clients failed, could not, or did not answer */
 };
 
 /* The exit code for an error of the ROOMCTL_ERROR domain (or any other). */

@@ -1,5 +1,6 @@
 /* The bus: one XMPP connection, its rooms, reconnection. */
 #include "bus_private.h"
+#include "ack_client.h"
 
 #include <string.h>
 
@@ -168,8 +169,16 @@ static void on_status(rc_conn *conn, gboolean connected, const GError *error, vo
 static void on_message(rc_conn *conn, xmpp_stanza_t *message, void *data)
 {
     roomctl_bus *bus = data;
+    if (bus->message_hook && bus->message_hook(bus, message, bus->message_hook_data))
+        return;
     if (bus->room_ops) /* no room joined yet: no event is for us */
         bus->room_ops->handle_event(bus, message);
+}
+
+void rc_bus_set_message_hook(roomctl_bus *bus, rc_bus_message_fn fn, void *user_data)
+{
+    bus->message_hook = fn;
+    bus->message_hook_data = user_data;
 }
 
 /* ---- Lifecycle -------------------------------------------------------------- */
@@ -222,6 +231,7 @@ void roomctl_bus_free(roomctl_bus *bus)
     bus->stay_connected = FALSE;
     while (bus->rooms->len)
         bus->room_ops->detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
+    rc_reporter_free(bus->reporter);
     if (bus->reconnect) {
         g_source_destroy(bus->reconnect);
         g_clear_pointer(&bus->reconnect, g_source_unref);

@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* A <message/> for the bus (lives for the call); TRUE when it was taken. */
+typedef gboolean (*rc_bus_message_fn)(roomctl_bus *bus, xmpp_stanza_t *message,
+                                      void *user_data);
+
 struct roomctl_bus {
     char *jid;                 /* as configured (bare or full) */
     char *bare_jid;            /* for messages */
@@ -33,6 +37,9 @@ struct roomctl_bus {
     const struct rc_room_ops *room_ops; /* set by the first join (room.c); NULL: no room yet */
     struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
     void (*free_acl)(struct rc_acl *acl); /* set with @acl, by room_acl.c */
+    struct rc_reporter *reporter; /* acknowledgements to the gate (room_ack.c, issue 13) */
+    rc_bus_message_fn message_hook; /* sees each <message/> before the rooms do */
+    void *message_hook_data;
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the
@@ -45,6 +52,9 @@ void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const 
 xmpp_ctx_t *rc_bus_ctx(const roomctl_bus *bus);
 /* Send a stanza without waiting for an answer (released here). */
 void rc_bus_send(roomctl_bus *bus, xmpp_stanza_t *stanza);
+
+/* (13) Give each incoming <message/> to @fn first (NULL: none). */
+void rc_bus_set_message_hook(roomctl_bus *bus, rc_bus_message_fn fn, void *user_data);
 
 /* ---- Waiting for an answer (the *_sync functions) -------------------------
  * A waiter is shared by the caller and the callback, so that whichever ends
@@ -82,6 +92,8 @@ void rc_room_connection_lost(roomctl_room *room);
 void rc_room_resume(roomctl_room *room);
 /* A PubSub event <message/> for the rooms of @bus. */
 void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message);
+/* The room's bus, or NULL once it was left. */
+roomctl_bus *rc_room_bus(const roomctl_room *room);
 /* Leave without telling the server (the bus is going away). */
 void rc_room_detach(roomctl_room *room);
 

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "ack_client.h"
 #include "codec.h"
 #include "log.h"
 #include "room_acl.h"
@@ -84,6 +85,7 @@ static void drop(roomctl_room *room, const char *item_id, const GError *why)
     room->stats.dropped++;
     rc_warn("room", "%s: ignored item %s: %s", room->jid, item_id ? item_id : "(no id)",
             why->message);
+    rc_ack_dropped(room->bus, room->jid, item_id, why);
     if (room->cb.dropped)
         room->cb.dropped(room, item_id, why, room->user_data);
 }
@@ -169,6 +171,8 @@ static void reset_key(roomctl_room *room, const char *item_id)
     room->stats.resets++;
     if (room->cb.reset)
         room->cb.reset(room, type, id, room->user_data);
+    if (room->bus)
+        rc_ack_op(room->bus, room->jid, RC_GATE_RETRACT, id);
 }
 
 static void purge_all(roomctl_room *room)
@@ -177,6 +181,8 @@ static void purge_all(roomctl_room *room)
     room->stats.purges++;
     if (room->cb.purge)
         room->cb.purge(room, room->user_data);
+    if (room->bus)
+        rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
 }
 
 static void node_deleted(roomctl_room *room)
@@ -186,6 +192,19 @@ static void node_deleted(roomctl_room *room)
     rc_warn("room", "%s: the room's roomctl node was deleted", room->jid);
     if (room->cb.deleted)
         room->cb.deleted(room, room->user_data);
+    if (room->bus)
+        rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
+}
+
+/* A retraction goes through the same publisher check as an item: a
+ * non-moderator who may not publish may not reset a key either. */
+static void retract_checked(roomctl_room *room, xmpp_stanza_t *retract)
+{
+    g_autoptr(GError) why = rc_acl_check_retract(room->bus, room->jid, retract);
+    if (why)
+        drop(room, xmpp_stanza_get_id(retract), why);
+    else
+        reset_key(room, xmpp_stanza_get_id(retract));
 }
 
 /* Whether @c (a child of <event/>) is about the room's events node. */
@@ -234,7 +253,7 @@ static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
                 if (kind && g_str_equal(kind, "item"))
                     apply_item(room, it, FALSE);
                 else if (kind && g_str_equal(kind, "retract"))
-                    reset_key(room, xmpp_stanza_get_id(it));
+                    retract_checked(room, it);
             }
         } else if (g_str_equal(name, "purge")) {
             purge_all(room);
@@ -375,6 +394,7 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
         room->stats.syncs++;
         room->stats.last_sync = g_get_real_time();
         rc_info("room", "%s: joined, %u state items", room->jid, g_hash_table_size(room->state));
+        rc_ack_announce_soon(room->bus);
         if (room->cb.synced)
             room->cb.synced(room, NULL, room->user_data);
     }
@@ -424,6 +444,7 @@ void rc_room_start(roomctl_room *room)
     room->phase = RC_ROOM_JOINING;
     room->attempt++;
     g_ptr_array_set_size(room->buffer, 0);
+    rc_ack_announce_soon(bus);
     /* The full JID: a client without presence still gets events. */
     rc_bus_request(bus, rc_pubsub_subscribe(rc_bus_ctx(bus), bus->pubsub_service, room->node,
                                             roomctl_bus_jid(bus)),
@@ -566,3 +587,5 @@ void roomctl_room_leave(roomctl_room *room)
     }
     rc_room_detach(room);
 }
+
+roomctl_bus *rc_room_bus(const roomctl_room *room) { return room->bus; }

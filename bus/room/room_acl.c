@@ -172,18 +172,12 @@ static gsize stanza_size(xmpp_stanza_t *stanza, gsize limit)
     return size;
 }
 
-GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *it)
+/* The moderator list's verdict on @publisher (the item's or retraction's
+ * publisher attribute, NULL when the server names none) for @what. */
+static GError *check_publisher(rc_acl *acl, const char *room_jid, const char *publisher,
+                               const char *what)
 {
-    rc_acl *acl = acl_of(bus);
-    gsize limit = acl->max_item_size ? acl->max_item_size : ROOMCTL_DEFAULT_MAX_ITEM_SIZE;
-    gsize size = stanza_size(it, limit);
-    if (size > limit)
-        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_TOO_LARGE,
-                           "item of at least %zu bytes, over the limit of %zu bytes",
-                           size, limit);
-
     GHashTable *moderators = moderators_of(acl, room_jid);
-    const char *publisher = xmpp_stanza_get_attribute(it, "publisher");
     if (!moderators) {
         tell_once(acl, room_jid, RC_TOLD_NO_LIST, "%s: no moderator list: items from every "
                   "publisher the server accepted are applied", room_jid);
@@ -198,8 +192,31 @@ GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t 
     g_autofree char *who = bare_lower(publisher);
     if (g_hash_table_contains(moderators, who))
         return NULL;
+    /* Items keep the words tools already match. */
+    if (!strcmp(what, "item"))
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_MODERATOR,
+                           "publisher %s is not a moderator of room %s", who, room_jid);
     return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_MODERATOR,
-                       "publisher %s is not a moderator of room %s", who, room_jid);
+                       "%s by %s, who is not a moderator of room %s", what, who, room_jid);
+}
+
+GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *it)
+{
+    rc_acl *acl = acl_of(bus);
+    gsize limit = acl->max_item_size ? acl->max_item_size : ROOMCTL_DEFAULT_MAX_ITEM_SIZE;
+    gsize size = stanza_size(it, limit);
+    if (size > limit)
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_TOO_LARGE,
+                           "item of at least %zu bytes, over the limit of %zu bytes",
+                           size, limit);
+
+    return check_publisher(acl, room_jid, xmpp_stanza_get_attribute(it, "publisher"), "item");
+}
+
+GError *rc_acl_check_retract(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *retract)
+{
+    return check_publisher(acl_of(bus), room_jid, xmpp_stanza_get_attribute(retract, "publisher"),
+                           "retraction");
 }
 
 const char *roomctl_drop_reason(const GError *why)

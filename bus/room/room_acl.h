@@ -20,6 +20,15 @@ void rc_acl_free(rc_acl *acl);
  */
 GError *rc_acl_check_item(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *it);
 
+/*
+ * (gate, additive) The same publisher check for a retraction notification
+ * (<retract id= publisher=/>: Prosody names who retracted when it names
+ * publishers): NULL when it may go on, else ROOMCTL_ERR_NOT_MODERATOR.
+ * Purges and node deletions name nobody; the server lets only the node's
+ * owners do them (the gate, when there is one).
+ */
+GError *rc_acl_check_retract(roomctl_bus *bus, const char *room_jid, xmpp_stanza_t *retract);
+
 G_END_DECLS
 
 #endif

@@ -6,7 +6,7 @@
 
 static void host_item(roomctl_room *room, const roomctl_item *item, void *host)
 {
-    roomctl_host_dispatch(host, item, NULL);
+    roomctl_room_dispatch(room, host, item);
 }
 
 static void host_reset(roomctl_room *room, const char *type, const char *item_id, void *host)

@@ -9,5 +9,6 @@
 #include <roomctl/item.h>
 #include <roomctl/host.h>
 #include <roomctl/bus.h>
+#include <roomctl/ack.h>
 
 #endif

@@ -155,6 +155,18 @@ xmpp_stanza_t *rc_pubsub_configure(xmpp_ctx_t *ctx, const char *service, const c
     return rc_pubsub_configure_node(ctx, service, node, access, FALSE);
 }
 
+xmpp_stanza_t *rc_pubsub_configure_one(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                       const char *var, const char *value)
+{
+    xmpp_stanza_t *verb;
+    xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "configure", node, &verb);
+    xmpp_stanza_t *form = child(verb, "x", NS_DATA);
+    xmpp_stanza_set_type(form, "submit");
+    add_field(form, "FORM_TYPE", "http://jabber.org/protocol/pubsub#node_config", "hidden");
+    add_field(form, var, value, NULL);
+    return iq;
+}
+
 xmpp_stanza_t *rc_pubsub_get_config(xmpp_ctx_t *ctx, const char *service, const char *node)
 {
     return request(ctx, "get", service, RC_NS_PUBSUB_OWNER, "configure", node, NULL);

@@ -36,6 +36,11 @@ xmpp_stanza_t *rc_pubsub_create_node(xmpp_ctx_t *ctx, const char *service, const
                                      roomctl_access access, gboolean transient);
 xmpp_stanza_t *rc_pubsub_configure_node(xmpp_ctx_t *ctx, const char *service, const char *node,
                                         roomctl_access access, gboolean transient);
+/* (gate, additive) Set one field of the node configuration, e.g.
+ * pubsub#itemreply; only for a field the server's form has (a server may
+ * reset fields a submitted form leaves out). */
+xmpp_stanza_t *rc_pubsub_configure_one(xmpp_ctx_t *ctx, const char *service, const char *node,
+                                       const char *var, const char *value);
 xmpp_stanza_t *rc_pubsub_get_config(xmpp_ctx_t *ctx, const char *service, const char *node);
 xmpp_stanza_t *rc_pubsub_get_affiliations(xmpp_ctx_t *ctx, const char *service,
                                           const char *node);

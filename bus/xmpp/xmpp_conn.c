@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "stanza_error.h"
 #include "xmpp_loop.h"
 
 #define FREE_FLUSH_MS 300
@@ -61,6 +62,11 @@ struct rc_conn {
     gint64 last_input;        /* monotonic µs */
     gboolean ping_pending;
     guint keepalive_timeouts;
+    /* An XEP-0114 component (the gate), and who takes presences and IQ
+     * requests. */
+    gboolean component;
+    rc_stanza_fn stanza;
+    void *stanza_data;
 };
 
 /* ---- libstrophe's log ------------------------------------------------------ */
@@ -302,7 +308,7 @@ static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error
         arm_timer(conn); /* the keepalive starts */
         rc_xmpp_source_set_logging_in(conn->source, FALSE);
         update_log_handler(conn);
-        rc_info("xmpp", "connected as %s%s%s", xmpp_conn_get_bound_jid(xconn),
+        rc_info("xmpp", "connected as %s%s%s", rc_conn_bound_jid(conn),
                 xmpp_conn_is_secured(xconn) ? " (TLS)" : " (no TLS)",
                 conn->resumed ? ", session resumed" : "");
         if (conn->status && !conn->quiet)
@@ -374,6 +380,58 @@ static int on_message(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data
     if (conn->message)
         conn->message(conn, stanza, conn->user_data);
     return 1;
+}
+
+static int on_presence(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
+{
+    rc_conn *conn = user_data;
+    if (conn->stanza)
+        conn->stanza(conn, stanza, conn->stanza_data);
+    return 1;
+}
+
+/* IQ requests to us: answers are paired by id (on_iq_reply).  One nobody
+ * takes gets service-unavailable, as RFC 6120 asks. */
+static int on_iq_request(xmpp_conn_t *xconn, xmpp_stanza_t *stanza, void *user_data)
+{
+    rc_conn *conn = user_data;
+    const char *type = xmpp_stanza_get_type(stanza);
+    if (!type || (strcmp(type, "get") && strcmp(type, "set")))
+        return 1;
+    if (conn->stanza && conn->stanza(conn, stanza, conn->stanza_data))
+        return 1;
+    if (!conn->component && !conn->stanza)
+        return 1; /* a plain client: as before the gate */
+    xmpp_stanza_t *child = xmpp_stanza_get_children(stanza);
+    xmpp_stanza_t *reply = child && !g_strcmp0(xmpp_stanza_get_ns(child), NS_PING)
+        ? xmpp_stanza_reply(stanza)
+        : rc_stanza_error_reply(conn->ctx, stanza, "cancel", "service-unavailable", NULL);
+    if (!xmpp_stanza_get_type(reply) || strcmp(xmpp_stanza_get_type(reply), "error"))
+        xmpp_stanza_set_type(reply, "result");
+    rc_conn_send(conn, reply);
+    xmpp_stanza_release(reply);
+    return 1;
+}
+
+void rc_conn_set_component(rc_conn *conn, gboolean component)
+{
+    conn->component = component;
+    if (!component)
+        return;
+    /* Pings go to the server the component hangs off (gate.example.org ->
+     * example.org). */
+    const char *dot = strchr(conn->domain, '.');
+    if (dot && dot[1]) {
+        char *parent = g_strdup(dot + 1);
+        g_free(conn->domain);
+        conn->domain = parent;
+    }
+}
+
+void rc_conn_set_stanza_handler(rc_conn *conn, rc_stanza_fn fn, void *user_data)
+{
+    conn->stanza = fn;
+    conn->stanza_data = user_data;
 }
 
 rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
@@ -449,8 +507,20 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
     rc_xmpp_source_set_conn(conn->source, conn->xconn);
     xmpp_handler_add(conn->xconn, on_message, NULL, "message", NULL, conn);
     xmpp_handler_add(conn->xconn, on_any_input, NULL, NULL, NULL, conn);
-    if (xmpp_connect_client(conn->xconn, conn->host, conn->port, on_conn_event, conn) !=
-        XMPP_EOK) {
+    xmpp_handler_add(conn->xconn, on_presence, NULL, "presence", NULL, conn);
+    xmpp_handler_add(conn->xconn, on_iq_request, NULL, "iq", NULL, conn);
+    if (conn->component && !sm) {
+        /* libstrophe 0.12 makes the stream management state only in
+         * xmpp_connect_client(), yet reads it for every stanza a component
+         * receives too (NULL dereference).  A client connection to an empty
+         * host makes it and fails at once, before opening anything. */
+        xmpp_connect_client(conn->xconn, "", 1, on_conn_event, conn);
+        g_clear_pointer(&conn->last_problem, g_free);
+    }
+    int started = conn->component
+        ? xmpp_connect_component(conn->xconn, conn->host, conn->port, on_conn_event, conn)
+        : xmpp_connect_client(conn->xconn, conn->host, conn->port, on_conn_event, conn);
+    if (started != XMPP_EOK) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
                     "cannot connect to %s:%u as %s: %s", conn->host ? conn->host : "(domain)",
                     conn->port ? conn->port : 5222, conn->jid,
@@ -483,6 +553,8 @@ guint rc_conn_keepalive_timeouts(const rc_conn *conn) { return conn->keepalive_t
 
 const char *rc_conn_bound_jid(const rc_conn *conn)
 {
+    if (conn->connected && conn->component)
+        return conn->jid;
     return conn->connected ? xmpp_conn_get_bound_jid(conn->xconn) : NULL;
 }
 
@@ -494,6 +566,9 @@ void rc_conn_send(rc_conn *conn, xmpp_stanza_t *stanza)
         rc_debug("xmpp", "not connected: a <%s/> was not sent", xmpp_stanza_get_name(stanza));
         return;
     }
+    /* XEP-0114: a component names itself in every stanza. */
+    if (conn->component && !xmpp_stanza_get_from(stanza))
+        xmpp_stanza_set_from(stanza, conn->jid);
     xmpp_send(conn->xconn, stanza);
     rc_xmpp_source_kick(conn->source);
 }

@@ -24,6 +24,9 @@ typedef void (*rc_iq_fn)(rc_conn *conn, xmpp_stanza_t *reply, const GError *erro
                          void *user_data);
 /* A <message/> stanza; lives for the call. */
 typedef void (*rc_message_fn)(rc_conn *conn, xmpp_stanza_t *message, void *user_data);
+/* An incoming <presence/>, or an <iq/> of type get or set (a request to
+ * us); lives for the call.  Return TRUE when it was handled. */
+typedef gboolean (*rc_stanza_fn)(rc_conn *conn, xmpp_stanza_t *stanza, void *user_data);
 
 typedef struct rc_conn_options {
     const char *jid;        /* as configured: what messages name */
@@ -64,6 +67,15 @@ guint rc_conn_keepalive_timeouts(const rc_conn *conn);
 /* The bound full JID while connected, else NULL. */
 const char *rc_conn_bound_jid(const rc_conn *conn);
 xmpp_ctx_t *rc_conn_ctx(const rc_conn *conn);
+
+/* (gate, additive) Log in as an XEP-0114 external component: the JID is
+ * the component's domain, the password its shared secret, the port the
+ * server's component port.  Outgoing stanzas without a 'from' get the
+ * component's address.  Call before the first rc_conn_connect(). */
+void rc_conn_set_component(rc_conn *conn, gboolean component);
+/* (gate, additive) Hand incoming presences and IQ requests to @fn; the
+ * server gets <service-unavailable/> for an IQ request @fn does not take. */
+void rc_conn_set_stanza_handler(rc_conn *conn, rc_stanza_fn fn, void *user_data);
 
 /* Queue @stanza (the caller keeps its reference) and wake the loop. */
 void rc_conn_send(rc_conn *conn, xmpp_stanza_t *stanza);

@@ -3,9 +3,11 @@
  *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
  *                   [--dir DIR] [--persistent] [--keep] [--tls]
  *                   [--pubsub-max-items N] [--config-extra FILE]
+ *                   [--gate-secret SECRET]
  *
  * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
- * muc=conference.localhost", then stays in the foreground until SIGTERM,
+ * muc=conference.localhost" (with --gate-secret also "gate=gate.localhost
+ * component_port=N"), then stays in the foreground until SIGTERM,
  * SIGINT, or end of input on a piped stdin; then stops Prosody and removes
  * the folder (unless --keep). */
 #include "prosody.h"
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
     gint max_items = 0;
     g_autofree char *extra_file = NULL;
     g_autofree char *extra = NULL;
+    g_autofree char *gate_secret = NULL;
     GOptionEntry entries[] = {
         { "account", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &accounts,
           "Create account USER@localhost (repeat)", "USER:PASSWORD" },
@@ -65,6 +68,8 @@ int main(int argc, char **argv)
           "The PubSub service's cap of max_items (default 256)", "N" },
         { "config-extra", 0, 0, G_OPTION_ARG_FILENAME, &extra_file,
           "Append this Lua file to the configuration (the benchmark's extra hosts)", "FILE" },
+        { "gate-secret", 0, 0, G_OPTION_ARG_STRING, &gate_secret,
+          "Accept roomctl-gate as component " RC_PROSODY_GATE " with this secret", "SECRET" },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
@@ -87,6 +92,7 @@ int main(int argc, char **argv)
         .pubsub_max_items = max_items > 0 ? (guint)max_items : 0, .extra_config = extra,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
+        .gate_secret = gate_secret,
     };
     rc_prosody *server = rc_prosody_start(&options, &error);
     if (!server) {
@@ -98,8 +104,11 @@ int main(int argc, char **argv)
         rc_prosody_free(server);
         return 1;
     }
-    printf("port=%u dir=%s domain=%s pubsub=%s muc=%s\n", rc_prosody_port(server),
+    printf("port=%u dir=%s domain=%s pubsub=%s muc=%s", rc_prosody_port(server),
            rc_prosody_dir(server), RC_PROSODY_DOMAIN, RC_PROSODY_PUBSUB, RC_PROSODY_MUC);
+    if (gate_secret)
+        printf(" gate=%s component_port=%u", RC_PROSODY_GATE, rc_prosody_component_port(server));
+    printf("\n");
     fflush(stdout);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);

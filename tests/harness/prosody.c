@@ -26,6 +26,7 @@ struct rc_prosody {
     char *config_path;
     char *log_path;
     guint16 port;
+    guint16 component_port; /* the gate's, or 0 */
     GPid pid;          /* 0 when not running */
     gboolean keep;
 };
@@ -131,7 +132,20 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
     g_autofree char *data = g_build_filename(server->dir, "data", NULL);
     g_autofree char *certs = g_build_filename(server->dir, "certs", NULL);
     g_autofree char *pidfile = g_build_filename(server->dir, "prosody.pid", NULL);
-    g_autofree char *admins = lua_string_list(options->pubsub_admins);
+    g_autofree char *users = lua_string_list(options->pubsub_admins);
+    /* The gate: a component on its own port (a global option, so written
+     * before any host), administering PubSub. */
+    g_autofree char *admins = options->gate_secret
+        ? g_strdup_printf("%.*s\"" RC_PROSODY_GATE "\"; }", (int)strlen(users) - 1, users)
+        : g_strdup(users);
+    g_autofree char *gate_ports = options->gate_secret
+        ? g_strdup_printf("component_ports = { %u }\ncomponent_interfaces = { \"127.0.0.1\" }\n",
+                          server->component_port)
+        : g_strdup("");
+    g_autofree char *gate = options->gate_secret
+        ? g_strdup_printf("Component \"" RC_PROSODY_GATE "\"\n  component_secret = \"%s\"\n",
+                          options->gate_secret)
+        : g_strdup("");
     if (g_mkdir_with_parents(data, 0700) != 0 || g_mkdir_with_parents(certs, 0700) != 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "cannot create %s: %s", data, g_strerror(errno));
@@ -166,19 +180,19 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = %u\n"
         "%s"
-        "%s"
+        "%s%s"
         "VirtualHost \"" RC_PROSODY_DOMAIN "\"\n"
         "%s"
         "Component \"" RC_PROSODY_PUBSUB "\" \"pubsub\"\n"
         "  admins = %s\n"
         "  expose_publisher = true\n"
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
-        "%s",
+        "%s%s",
         pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
         firewall ? "; \"firewall\"" : "",
         options->pubsub_max_items ? options->pubsub_max_items : 256, firewall ? firewall : "",
-        storage,
-        ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "");
+        storage, gate_ports,
+        ssl ? ssl : "", admins, options->extra_config ? options->extra_config : "", gate);
     return g_file_set_contents(server->config_path, config, -1, error);
 }
 
@@ -275,7 +289,9 @@ rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error)
     /* Another process may take the free port before Prosody binds it: retry. */
     for (int attempt = 0; attempt < 3; attempt++) {
         g_clear_error(error);
-        if (!(server->port = free_port(error)) || !write_config(server, options, error))
+        if (!(server->port = free_port(error)) ||
+            (options->gate_secret && !(server->component_port = free_port(error))) ||
+            !write_config(server, options, error))
             break;
         if (spawn(server, error))
             return server;
@@ -344,6 +360,7 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error)
 
 gboolean rc_prosody_is_running(const rc_prosody *server) { return server->pid != 0; }
 guint16 rc_prosody_port(const rc_prosody *server) { return server->port; }
+guint16 rc_prosody_component_port(const rc_prosody *server) { return server->component_port; }
 const char *rc_prosody_dir(const rc_prosody *server) { return server->dir; }
 
 char *rc_prosody_jid(const char *user)
@@ -388,4 +405,22 @@ void rc_prosody_free(rc_prosody *server)
     g_free(server->config_path);
     g_free(server->log_path);
     g_free(server);
+}
+
+char *rc_prosody_write_gate_config(const rc_prosody *server, const char *secret,
+                                   const char *rooms, const char *schema_dirs,
+                                   const char *log_level)
+{
+    g_autofree char *secret_file = g_build_filename(server->dir, "gate.secret", NULL);
+    char *config = g_build_filename(server->dir, "gate.yaml", NULL);
+    g_file_set_contents(secret_file, secret, -1, NULL);
+    g_chmod(secret_file, 0600);
+    g_autofree char *yaml = g_strdup_printf(
+        "account: {jid: %s, password_file: %s}\n"
+        "server: {host: 127.0.0.1, port: %u, pubsub_service: pubsub.%s, "
+        "local_test_server: true}\nrooms: %s\nschema_dirs: %s\nlog_level: %s\n",
+        RC_PROSODY_GATE, secret_file, server->component_port, RC_PROSODY_DOMAIN, rooms,
+        schema_dirs, log_level);
+    g_file_set_contents(config, yaml, -1, NULL);
+    return config;
 }

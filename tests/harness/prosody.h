@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define RC_PROSODY_DOMAIN "localhost"
 #define RC_PROSODY_PUBSUB "pubsub.localhost"
 #define RC_PROSODY_MUC "conference.localhost"
+/* roomctl-gate's component address, when gate_secret is set. */
+#define RC_PROSODY_GATE "gate.localhost"
 
 typedef struct rc_prosody rc_prosody;
 
@@ -38,6 +40,11 @@ typedef struct rc_prosody_options {
      * gate, the server or another agent (examples/prosody/roomctl-agents.pfw,
      * Prosody's mod_firewall from Debian's prosody-modules). */
     const char *const *agent_accounts;
+    /* (gate, additive) Accept roomctl-gate as the external component
+     * RC_PROSODY_GATE with this secret, on rc_prosody_component_port(); the
+     * gate administers the PubSub service (creates and owns the nodes).
+     * NULL: no component. */
+    const char *gate_secret;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client
@@ -63,6 +70,8 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error);
 gboolean rc_prosody_is_running(const rc_prosody *server);
 
 guint16 rc_prosody_port(const rc_prosody *server);
+/* (gate) The XEP-0114 component port; 0 without gate_secret. */
+guint16 rc_prosody_component_port(const rc_prosody *server);
 const char *rc_prosody_dir(const rc_prosody *server); /* owned by the server */
 /* "user@localhost"; free with g_free(). */
 char *rc_prosody_jid(const char *user);
@@ -72,6 +81,14 @@ char *rc_prosody_log(const rc_prosody *server);
 /* Print the last @max_lines lines of the log to stderr (0: all), headed by
  * @why; tests call it when they fail. */
 void rc_prosody_dump_log(const rc_prosody *server, const char *why, guint max_lines);
+
+/* (13, additive) Write a roomctl-gate configuration for this server's
+ * component (secret file mode 0600, plain loopback) into its folder:
+ * @rooms and @schema_dirs are YAML flow lists ("[a@muc, b@muc]"); @log_level
+ * "info", "debug"…  Returns the configuration's path (g_free()). */
+char *rc_prosody_write_gate_config(const rc_prosody *server, const char *secret,
+                                   const char *rooms, const char *schema_dirs,
+                                   const char *log_level);
 
 G_END_DECLS
 
