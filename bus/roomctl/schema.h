@@ -74,6 +74,10 @@ const roomctl_schema *roomctl_registry_lookup(const roomctl_registry *registry,
 /* The known type name nearest to @type when @type looks like a typo of it
  * ("ui.buton" gives "ui.button"), else NULL.  Owned by the registry. */
 const char *roomctl_registry_closest_type(const roomctl_registry *registry, const char *type);
+/* The versions of @type the registry has, below @below (0: all), as text
+ * ("1, 2"); "" when none.  The caller frees it with g_free(). */
+char *roomctl_registry_version_list(const roomctl_registry *registry, const char *type,
+                                    int below);
 /* All schemas sorted by type then version; free the array with
  * g_ptr_array_unref() (the schemas stay the registry's). */
 GPtrArray *roomctl_registry_list(const roomctl_registry *registry);

@@ -20,9 +20,12 @@ roomctl_item_builder *roomctl_item_builder_new(const roomctl_registry *registry,
     g_return_val_if_fail(registry && type, NULL);
     const roomctl_schema *schema = roomctl_registry_lookup(registry, type, version);
     if (!schema) {
-        if (version && roomctl_registry_lookup(registry, type, 0))
+        if (version && roomctl_registry_lookup(registry, type, 0)) {
+            char *known = roomctl_registry_version_list(registry, type, 0);
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_UNKNOWN_TYPE,
-                        "%s: unknown version %d", type, version);
+                        "%s: unknown version %d (known: %s)", type, version, known);
+            g_free(known);
+        }
         else if (roomctl_registry_closest_type(registry, type))
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_UNKNOWN_TYPE,
                         "unknown control type '%s' (did you mean '%s'?)", type,

@@ -186,3 +186,16 @@ const char *roomctl_registry_closest_type(const roomctl_registry *registry, cons
     g_free(names);
     return best;
 }
+
+char *roomctl_registry_version_list(const roomctl_registry *registry, const char *type,
+                                    int below)
+{
+    GPtrArray *versions = g_hash_table_lookup(registry->types, type);
+    GString *text = g_string_new(NULL);
+    for (guint i = 0; versions && i < versions->len; i++) {
+        const roomctl_schema *schema = g_ptr_array_index(versions, i);
+        if (!below || schema->version < below)
+            g_string_append_printf(text, "%s%d", text->len ? ", " : "", schema->version);
+    }
+    return g_string_free(text, FALSE);
+}
