@@ -49,4 +49,28 @@ printf 'type: x.y\nversion: 1\nkind: event\nfields:\n  a: {type: strng}\n' >"$tm
 expect 3 "$tmp/dir/bad.yaml:5:13: error: field 'a': unknown type 'strng' (did you mean 'string'?)" schema check "$tmp/dir"
 mkdir "$tmp/empty"
 expect 1 "$tmp/empty: error: no schema files (*.yaml, *.yml) in this directory" schema check "$tmp/empty"
+
+# schema diff OLD NEW: the verdict and a reason per field, text and JSON.
+mkdir "$tmp/v" && cp "$schemas/ui.button.yaml" "$tmp/v/"
+sed -e 's/^version: 1/version: 2/' "$schemas/ui.button.yaml" >"$tmp/v/ui.button.v2.yaml"
+printf '  colour: {type: string, enum: [red, green]}\n' >>"$tmp/v/ui.button.v2.yaml"
+expect 0 "ui.button version 1 -> ui.button version 2: BACKWARD (new readers take old items; old readers refuse some new items)" \
+  schema diff "$tmp/v/ui.button.yaml" "$tmp/v/ui.button.v2.yaml"
+grep -qxF "  field 'colour': added, optional: old readers reject it (unknown_fields: reject) [breaks forward]" "$tmp/out" ||
+  fail "schema diff reason: $(cat "$tmp/out")"
+"$roomctl" schema diff --json "$tmp/v/ui.button.yaml" "$tmp/v/ui.button.v2.yaml" >"$tmp/json" || fail "diff --json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "BACKWARD", d
+assert d["changes"][0]["field"] == "colour" and d["changes"][0]["keeps"] == "BACKWARD", d
+' "$tmp/json" || fail "diff --json: $(cat "$tmp/json")"
+expect 2 "roomctl schema diff: expected OLD.yaml NEW.yaml" schema diff "$tmp/v/ui.button.yaml"
+# schema check holds version 2 to the compatibility it declares (default
+# backward: passes), and refuses one that breaks it, naming the field.
+expect 0 "$tmp/v/ui.button.v2.yaml: ok (ui.button version 2, state)" schema check "$tmp/v"
+sed -i -e 's/^kind: state/compatibility: full\nkind: state/' "$tmp/v/ui.button.v2.yaml"
+line=$(grep -n '^  colour:' "$tmp/v/ui.button.v2.yaml" | cut -d: -f1)
+expect 3 "$tmp/v/ui.button.v2.yaml:$line:11: error: ui.button version 2 breaks forward compatibility with version 1 (compatibility: full): field 'colour': added, optional: old readers reject it (unknown_fields: reject)" \
+  schema check "$tmp/v"
 echo ok

@@ -4,16 +4,19 @@
 
 #include <roomctl/roomctl.h>
 #include "commands.h"
+#include "cmd_schema_evolve.h"
 
 static const char *const usage_text =
     "Usage: roomctl schema check FILE|DIR…\n"
     "       roomctl schema types [--schemas PATH] [--json]\n"
     "       roomctl schema describe TYPE [--version N] [--schemas PATH] [--json]\n"
+    "       roomctl schema diff OLD.yaml NEW.yaml [--json]\n"
     "\n"
     "  check     check schema files (a DIR: its *.yaml, *.yml); prints FILE:LINE:COL: error: …\n"
     "            for each mistake\n"
     "  types     list the control types of the schema path\n"
     "  describe  show one type: fields, constraints, defaults, item id\n"
+    "  diff      compare two versions of a type: FULL, BACKWARD, FORWARD or NONE, and why\n"
     "\n"
     "PATH is a list of directories separated by ':'.  The default is\n"
     "$ROOMCTL_SCHEMA_PATH when set, else the installed schemas.\n";
@@ -105,6 +108,14 @@ static int check(int argc, char **argv)
             check_dir(registry, argv[i], &status);
         else
             check_file(registry, argv[i], &status);
+    }
+    /* Each version against the one before, in the mode the newer declares. */
+    GError *error = NULL;
+    if (!roomctl_registry_check_compatibility(registry, &error)) {
+        fprintf(stderr, "%s\n", error->message);
+        if (status == RC_EXIT_OK)
+            status = rc_exit_code_for(error);
+        g_error_free(error);
     }
     roomctl_registry_free(registry);
     return status;
@@ -209,6 +220,7 @@ static int schema_command(int argc, char **argv)
         { "check", NULL, check },
         { "types", NULL, types },
         { "describe", NULL, describe },
+        { "diff", NULL, rc_schema_diff },
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);

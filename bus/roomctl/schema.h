@@ -82,6 +82,62 @@ char *roomctl_registry_version_list(const roomctl_registry *registry, const char
  * g_ptr_array_unref() (the schemas stay the registry's). */
 GPtrArray *roomctl_registry_list(const roomctl_registry *registry);
 
+/* ---- (17) Comparing two versions of a type (schema_compat.c) -------------
+ *
+ * As Confluent's Schema Registry names them: BACKWARD means a reader with
+ * the new schema accepts every item valid under the old one; FORWARD means
+ * a reader with the old schema accepts every item valid under the new one;
+ * FULL is both, NONE neither.  The values are bit sets: FULL = BACKWARD |
+ * FORWARD. */
+typedef enum {
+    ROOMCTL_COMPAT_NONE = 0,
+    ROOMCTL_COMPAT_BACKWARD = 1 << 0,
+    ROOMCTL_COMPAT_FORWARD = 1 << 1,
+    ROOMCTL_COMPAT_FULL = ROOMCTL_COMPAT_BACKWARD | ROOMCTL_COMPAT_FORWARD
+} roomctl_compat;
+
+/* "backward", "forward", "full", "none" (lower case, as a schema writes it). */
+const char *roomctl_compat_name(roomctl_compat compat);
+/* The mode of @name; FALSE when @name is none of the four. */
+gboolean roomctl_compat_from_name(const char *name, roomctl_compat *out);
+/* The schema's `compatibility:` (default ROOMCTL_COMPAT_BACKWARD). */
+roomctl_compat roomctl_schema_compatibility(const roomctl_schema *schema);
+
+/* What changed from one schema to another, change by change. */
+typedef struct roomctl_schema_diff roomctl_schema_diff;
+
+/* One change: @field is the field's path ("choices[]" for a list's
+ * elements; NULL for the type as a whole), @reason a sentence, @keeps what
+ * it leaves intact (FULL for a change that breaks nothing), @line and
+ * @column where the new schema writes it (where the old one did for a
+ * removed field).  All owned by the diff. */
+typedef struct {
+    const char *field;
+    const char *reason;
+    roomctl_compat keeps;
+    unsigned line, column;
+} roomctl_schema_change;
+
+/* Compare @old_schema with @new_schema (usually two versions of one type).
+ * Both must outlive the diff.  Free with roomctl_schema_diff_free(). */
+roomctl_schema_diff *roomctl_schema_diff_new(const roomctl_schema *old_schema,
+                                             const roomctl_schema *new_schema);
+void roomctl_schema_diff_free(roomctl_schema_diff *diff);
+/* What every change together leaves intact. */
+roomctl_compat roomctl_schema_diff_verdict(const roomctl_schema_diff *diff);
+guint roomctl_schema_diff_length(const roomctl_schema_diff *diff);
+/* Change @i (< length), in field order; owned by the diff. */
+const roomctl_schema_change *roomctl_schema_diff_at(const roomctl_schema_diff *diff, guint i);
+/* The report `roomctl schema diff` prints: the verdict, then one line per
+ * change; with @json, a JSON object.  Free with g_free(). */
+char *roomctl_schema_diff_format(const roomctl_schema_diff *diff, gboolean json);
+/* Check each version of each type of @registry against the version before
+ * it, in the mode the newer one declares.  FALSE and @error
+ * (ROOMCTL_ERR_SCHEMA) with one line per breaking change, as
+ * "FILE:LINE:COL: error: TYPE version N is not backward compatible with
+ * version M: field 'x': REASON". */
+gboolean roomctl_registry_check_compatibility(const roomctl_registry *registry, GError **error);
+
 G_END_DECLS
 
 #endif

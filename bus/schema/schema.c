@@ -5,7 +5,8 @@
 #include "schema_loader.h"
 
 static const char *const top_keywords[] = {
-    "type", "version", "description", "kind", "key", "unknown_fields", "fields", NULL
+    "type", "version", "description", "kind", "key", "unknown_fields", "fields",
+    "compatibility", NULL
 };
 
 /* ---- The file ------------------------------------------------------------------ */
@@ -117,6 +118,12 @@ static void compile(loader *l, const roomctl_config *root)
                 s->ignore_unknown = TRUE;
             else if (text && strcmp(text, "reject"))
                 rc_loader_report(l, AT(v), "'unknown_fields' must be 'reject' or 'ignore', got '%s'", text);
+        } else if (!strcmp(key, "compatibility")) {
+            /* What `schema check` demands of this version against the one before. */
+            if (rc_loader_scalar(l, v, "'compatibility'") &&
+                !roomctl_compat_from_name(text, &s->compatibility))
+                rc_loader_report(l, AT(v), "'compatibility' must be backward, forward, full or "
+                                 "none, got '%s'", text);
         } else if (!strcmp(key, "fields")) {
             compile_fields(l, v);
         } else if (!strcmp(key, "key")) {
@@ -156,6 +163,7 @@ static roomctl_schema *schema_new(const char *file)
     s->file = g_strdup(file);
     s->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     s->strings = g_string_chunk_new(256);
+    s->compatibility = ROOMCTL_COMPAT_BACKWARD;
     return s;
 }
 
