@@ -6,7 +6,10 @@
 # examples/moderator-script.sh through the gate, shows a participant's
 # request refused, prints what each client now shows, and stops everything.  Safe to re-run; its
 # files are in _demo/ (kept for a look; removed at the next run).
+# `examples/demo.sh --server ejabberd` runs it on a throwaway ejabberd.
 set -euo pipefail
+server=prosody
+if [ "${1:-}" = --server ]; then server=${2:?"--server prosody|ejabberd"}; fi
 cd "$(dirname "$0")/.."
 top=$PWD
 build=${BUILDDIR:-$top/build-demo}
@@ -53,25 +56,24 @@ ninja -C "$build" >/dev/null || ninja -C "$build"
 roomctl=$build/bus/cli/roomctl
 agent=$build/bus/agent/roomctl-agent
 gate_bin=$build/bus/gate/roomctl-gate
-prosody=$build/tests/harness/rc-test-prosody
-[ -x "$prosody" ] || prosody=$(find "$build" -name rc-test-prosody -type f -perm -u+x | head -n1)
-[ -x "$prosody" ] || die "rc-test-prosody was not built"
+prosody=$build/tests/rc-test-server
+[ -x "$prosody" ] || die "rc-test-server was not built"
 
 rm -rf "$work"
 mkdir -p "$work"
 chmod 700 "$work"
 
-say "A throwaway Prosody on 127.0.0.1"
+say "A throwaway $server on 127.0.0.1"
 mkfifo "$work/prosody.stdin"
 accounts=(--account moderator:pw-moderator --account pat:pw-pat)
 for c in "${clients[@]}"; do accounts+=(--account "$c:pw-$c"); done
 (umask 077; head -c 18 /dev/urandom | base64 >"$work/gate.secret")
-"$prosody" "${accounts[@]}" --gate-secret "$(cat "$work/gate.secret")" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
+"$prosody" --server "$server" "${accounts[@]}" --component-secret "$(cat "$work/gate.secret")" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
 pids+=($!)
 exec 3>"$work/prosody.stdin"
 wait_for "$work/prosody.out" "port=" 30
 read -r line <"$work/prosody.out"
-port=$(sed -n 's/^port=\([0-9]*\).*/\1/p' <<<"$line")
+port=$(sed -n 's/.* port=\([0-9]*\).*/\1/p' <<<"$line")
 domain=$(sed -n 's/.*domain=\([^ ]*\).*/\1/p' <<<"$line")
 pubsub=$(sed -n 's/.*pubsub=\([^ ]*\).*/\1/p' <<<"$line")
 muc=$(sed -n 's/.*muc=\([^ ]*\).*/\1/p' <<<"$line")
@@ -155,4 +157,4 @@ for c in "${clients[@]}"; do
        "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
 done
 
-say "Done: stopping the agents and Prosody (files kept in _demo/)"
+say "Done: stopping the agents and $server (files kept in _demo/)"

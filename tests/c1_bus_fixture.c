@@ -1,4 +1,4 @@
-/* The fixture of the bus integration tests: one Prosody per group, buses
+/* The fixture of the bus integration tests: one test server (Prosody or ejabberd) per group, buses
  * logged in as its accounts, rooms, and a watcher of what a room client saw
  * (see c1_bus_fixture.h). */
 #include <setjmp.h>
@@ -27,17 +27,17 @@ void settle(guint ms)
 
 char *new_room(const char *what)
 {
-    return g_strdup_printf("%s-%u@" RC_PROSODY_MUC, what, ++fx->rooms);
+    return g_strdup_printf("%s-%u@" RC_SERVER_MUC, what, ++fx->rooms);
 }
 
 roomctl_bus *bus_as_full(const char *user, const char *password, gboolean plaintext,
                                 GError **error)
 {
-    g_autofree char *jid = rc_prosody_jid(user);
+    g_autofree char *jid = rc_server_jid(user);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1",
-        .port = rc_prosody_port(fx->server), .allow_plaintext = plaintext,
-        .trust_tls = fx->tls, .request_timeout_ms = 5000 * slow,
+        .port = rc_server_port(fx->server), .allow_plaintext = plaintext,
+        .tls_ca_file = rc_server_cafile(fx->server), .request_timeout_ms = 5000 * slow,
     };
     roomctl_bus *bus = roomctl_bus_new(&options, fx->registry, NULL);
     if (!roomctl_bus_connect_sync(bus, error)) {
@@ -99,7 +99,7 @@ char *room_ready(roomctl_bus *owner, const char *what)
     if (!info)
         fail_msg("room create %s: %s", room, error->message);
     roomctl_room_info_free(info);
-    if (!roomctl_bus_room_grant_sync(owner, room, "mod@" RC_PROSODY_DOMAIN,
+    if (!roomctl_bus_room_grant_sync(owner, room, "mod@" RC_SERVER_DOMAIN,
                                      ROOMCTL_AFFILIATION_MODERATOR, &error))
         fail_msg("grant: %s", error->message);
     return room;
@@ -230,11 +230,11 @@ int start_group(gboolean tls)
     fx = g_new0(fixture, 1);
     fx->tls = tls;
     g_autoptr(GError) error = NULL;
-    /* The TLS server also keeps its nodes on disk, for the crash test. */
-    rc_prosody_options options = { .pubsub_admins = admins, .tls = tls, .persistent = tls };
-    fx->server = rc_prosody_start(&options, &error);
-    if (!fx->server || !rc_prosody_add_accounts(fx->server, accounts, &error)) {
-        fprintf(stderr, "cannot start Prosody: %s\n", error->message);
+    /* Nodes are kept on disk, as deployed (and for the crash test). */
+    rc_server_options options = { .pubsub_admins = admins, .tls = tls };
+    fx->server = rc_server_start(&options, &error);
+    if (!fx->server || !rc_server_add_accounts(fx->server, accounts, &error)) {
+        fprintf(stderr, "cannot start the test server: %s\n", error->message);
         return -1;
     }
     const char *schemas = g_getenv("ROOMCTL_TEST_SCHEMAS");
@@ -256,7 +256,7 @@ int group_teardown(void **state)
 {
     if (!fx)
         return 0;
-    rc_prosody_free(fx->server);
+    rc_server_free(fx->server);
     roomctl_registry_free(fx->registry);
     g_free(fx);
     fx = NULL;
@@ -273,7 +273,7 @@ int test_setup(void **state)
 int test_teardown(void **state)
 {
     if (!fx->passed)
-        rc_prosody_dump_log(fx->server, "the test failed", 60);
+        rc_server_dump_log(fx->server, "the test failed", 60);
     return 0;
 }
 

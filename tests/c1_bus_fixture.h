@@ -8,11 +8,11 @@
 
 #include <roomctl/roomctl.h>
 
-#include "prosody.h"
+#include "server.h"
 #include "wait.h"
 
 typedef struct {
-    rc_prosody *server;
+    rc_server *server;
     roomctl_registry *registry;
     gboolean passed;       /* set by the last line of each test */
     gboolean tls;          /* the server offers TLS with a self-signed certificate */
@@ -28,7 +28,8 @@ void settle(guint ms);
 
 /* "WHAT-N@conference.localhost", new each call; g_free(). */
 char *new_room(const char *what);
-/* A bus of @user, connected (plain, or TLS trusted blindly on a TLS group). */
+/* A bus of @user, connected (plain, or TLS on a TLS group, trusting the
+ * server's certificate file and verifying it). */
 roomctl_bus *bus_as(const char *user);
 /* Same, NULL with @error when the connection fails. */
 roomctl_bus *bus_as_full(const char *user, const char *password, gboolean plaintext,

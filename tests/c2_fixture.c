@@ -23,29 +23,30 @@ static const char *env_path(const char *name)
     return value;
 }
 
-c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *accounts)
+c2_server *c2_server_start_with(rc_server_options *options, const char *const *accounts)
 {
     c2_server *server = g_new0(c2_server, 1);
     server->dir = g_dir_make_tmp("rc-c2-XXXXXX", NULL);
     assert_non_null(server->dir);
-    server->domain = RC_PROSODY_DOMAIN;
-    server->pubsub = RC_PROSODY_PUBSUB;
-    server->muc = RC_PROSODY_MUC;
+    server->domain = RC_SERVER_DOMAIN;
+    server->pubsub = RC_SERVER_PUBSUB;
+    server->muc = RC_SERVER_MUC;
     server->agents = g_ptr_array_new();
     static const char *const admins[] = { C2_OWNER, NULL };
     options->pubsub_admins = admins;
     GError *error = NULL;
-    server->prosody = rc_prosody_start(options, &error);
-    if (!server->prosody)
-        fail_msg("cannot start Prosody: %s", error->message);
-    server->port = rc_prosody_port(server->prosody);
+    server->xmpp = rc_server_start(options, &error);
+    if (!server->xmpp)
+        fail_msg("cannot start the test server: %s", error->message);
+    server->port = rc_server_port(server->xmpp);
+    server->cafile = rc_server_cafile(server->xmpp);
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_OWNER, C2_OWNER));
     g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_MODERATOR, C2_MODERATOR));
     for (const char *const *a = accounts; a && *a; a++)
         g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", *a, *a));
     g_ptr_array_add(list, NULL);
-    if (!rc_prosody_add_accounts(server->prosody, (const char *const *)list->pdata, &error))
+    if (!rc_server_add_accounts(server->xmpp, (const char *const *)list->pdata, &error))
         fail_msg("cannot create the test accounts: %s", error->message);
     g_ptr_array_unref(list);
     return server;
@@ -53,7 +54,7 @@ c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *
 
 c2_server *c2_server_start(const char *const *accounts)
 {
-    rc_prosody_options options = { 0 };
+    rc_server_options options = { .tls = TRUE };
     return c2_server_start_with(&options, accounts);
 }
 
@@ -98,7 +99,7 @@ void c2_server_stop(c2_server *server)
     while (server->agents->len)
         agent_terminate(server->agents->pdata[0]);
     g_ptr_array_unref(server->agents);
-    rc_prosody_free(server->prosody);
+    rc_server_free(server->xmpp);
     if (!g_getenv("RC_TEST_KEEP"))
         remove_tree(server->dir);
     g_free(server->dir);
@@ -120,7 +121,7 @@ void c2_fail(const c2_server *server, const char *message)
     }
     if (dir)
         g_dir_close(dir);
-    rc_prosody_dump_log(server->prosody, "the test failed", 40);
+    rc_server_dump_log(server->xmpp, "the test failed", 40);
     fail_msg("%s", message);
     abort(); /* fail_msg does not return */
 }
@@ -162,6 +163,8 @@ static char **account_environ(const c2_server *server, const char *account)
     envp = g_environ_setenv(envp, "ROOMCTL_PORT", port, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_PUBSUB", server->pubsub, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_ALLOW_PLAINTEXT", "1", TRUE);
+    if (server->cafile)
+        envp = g_environ_setenv(envp, "ROOMCTL_CAFILE", server->cafile, TRUE);
     envp = g_environ_setenv(envp, "ROOMCTL_SCHEMA_PATH", env_path("RC_SCHEMA_DIR"), TRUE);
     envp = g_environ_setenv(envp, "LC_ALL", "C", TRUE);
     g_free(jid);
@@ -293,9 +296,11 @@ c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *c
         "# written by tests/c2_fixture.c\n"
         "account:\n  jid: %s@%s/agent\n  password_file: %s\n"
         "server:\n  host: 127.0.0.1\n  port: %d\n  pubsub_service: %s\n"
-        "  allow_plaintext: true\n"
+        "  allow_plaintext: true\n%s%s%s"
         "rooms:\n",
-        name, server->domain, password_file, server->port, server->pubsub);
+        name, server->domain, password_file, server->port, server->pubsub,
+        server->cafile ? "  tls_ca_file: " : "", server->cafile ? server->cafile : "",
+        server->cafile ? "\n" : "");
     for (const char *const *room = rooms; *room; room++)
         g_string_append_printf(yaml, "  - %s\n", *room);
     g_string_append_printf(yaml,

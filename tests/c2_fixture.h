@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
-#include "prosody.h"
+#include "server.h"
 
 /* Accounts the fixture creates, all with password "pw-" + name: the owner
  * administers the PubSub service (creates the rooms' nodes). */
@@ -16,22 +16,26 @@
 #define C2_MODERATOR "moderator"
 
 typedef struct c2_server {
-    rc_prosody *prosody;
+    rc_server *xmpp;
     int port;
     char *dir;            /* the fixture's temporary folder (configs, logs, files) */
     const char *domain;   /* "localhost" */
     const char *pubsub;   /* "pubsub.localhost" */
     const char *muc;      /* "conference.localhost" */
+    /* The server's certificate when it offers TLS (c2_server_start()
+     * does): agents, `roomctl` and the embed example trust it and so talk
+     * TLS, verified (tls_ca_file, ROOMCTL_CAFILE).  Owned by the server. */
+    const char *cafile;
     GPtrArray *agents;    /* c2_agent * still running (a failed test leaves them) */
 } c2_server;
 
-/* Start Prosody with the owner, the moderator and @accounts (NULL-terminated
- * names).
+/* Start the test server (with TLS) with the owner, the moderator and
+ * @accounts (NULL-terminated names).
  * Fails the test (cmocka) when it does not come up. */
 c2_server *c2_server_start(const char *const *accounts);
 /* The same with Prosody options of the caller's (persistence, folder…);
  * pubsub_admins is set here (the owner account). */
-c2_server *c2_server_start_with(rc_prosody_options *options, const char *const *accounts);
+c2_server *c2_server_start_with(rc_server_options *options, const char *const *accounts);
 void c2_server_stop(c2_server *server);
 /* Fail the test with @message, after printing the end of the server's log
  * and the logs of the agents still running. */

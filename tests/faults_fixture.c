@@ -24,8 +24,8 @@ void faults_start(const char *const *accounts)
     g_autofree char *shm_dir = g_strdup("/dev/shm/rc-faults-prosody-XXXXXX");
     if (!g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) || !g_mkdtemp(shm_dir))
         g_clear_pointer(&shm_dir, g_free);
-    rc_prosody_options options = { .persistent = TRUE, .dir = shm_dir,
-                                   .keep = g_getenv("RC_TEST_KEEP") != NULL };
+    rc_server_options options = { .dir = shm_dir,
+                                  .keep = g_getenv("RC_TEST_KEEP") != NULL };
     c2_server *server = c2_server_start_with(&options, accounts);
     GError *error = NULL;
     ff.server = server;
@@ -44,18 +44,18 @@ void faults_stop(void)
     memset(&ff, 0, sizeof ff);
 }
 
-guint16 faults_server_port(void) { return rc_prosody_port(ff.server->prosody); }
+guint16 faults_server_port(void) { return rc_server_port(ff.server->xmpp); }
 guint16 faults_proxy_port(void) { return rc_tcp_proxy_port(ff.proxy); }
 
 void faults_kill_server(void)
 {
-    rc_prosody_kill(ff.server->prosody);
+    rc_server_kill(ff.server->xmpp);
 }
 
 void faults_restart_server(void)
 {
     GError *error = NULL;
-    if (!rc_prosody_restart(ff.server->prosody, &error))
+    if (!rc_server_restart(ff.server->xmpp, &error))
         fail_msg("Prosody did not come back: %s", error->message);
     ff.restarts++;
 }
@@ -75,7 +75,7 @@ roomctl_bus *faults_bus(const char *user, guint16 port)
 
 roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms)
 {
-    g_autofree char *jid = rc_prosody_jid(user);
+    g_autofree char *jid = rc_server_jid(user);
     g_autofree char *password = g_strconcat("pw-", user, NULL);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1", .port = port,
@@ -91,7 +91,7 @@ roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms
 
 char *faults_room(const char *what)
 {
-    char *room = g_strdup_printf("%s-%u@" RC_PROSODY_MUC, what, ++ff.rooms);
+    char *room = g_strdup_printf("%s-%u@" RC_SERVER_MUC, what, ++ff.rooms);
     roomctl_bus *owner = faults_bus(FAULTS_OWNER, faults_server_port());
     g_autoptr(GError) error = NULL;
     roomctl_room_info *info = roomctl_bus_room_create_sync(owner, room, ROOMCTL_ACCESS_OPEN,
@@ -99,7 +99,7 @@ char *faults_room(const char *what)
     if (!info)
         fail_msg("room create %s: %s", room, error->message);
     roomctl_room_info_free(info);
-    if (!roomctl_bus_room_grant_sync(owner, room, FAULTS_MODERATOR "@" RC_PROSODY_DOMAIN,
+    if (!roomctl_bus_room_grant_sync(owner, room, FAULTS_MODERATOR "@" RC_SERVER_DOMAIN,
                                      ROOMCTL_AFFILIATION_MODERATOR, &error))
         fail_msg("grant: %s", error->message);
     roomctl_bus_free(owner);

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libyaml-dev
-          libstrophe-dev libcmocka-dev prosody prosody-modules valgrind clang libclang-rt-14-dev
-          python3-slixmpp)
+          libstrophe-dev libcmocka-dev prosody prosody-modules ejabberd openssl valgrind clang
+          libclang-rt-14-dev python3-slixmpp)
 
 missing=()
 for p in "${packages[@]}"; do

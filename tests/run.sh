@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, then
 #   1. builds build-tests/ and runs the unit and integration suites
-#      (integration tests start their own Prosody on 127.0.0.1);
+#      (integration tests start their own Prosody, and again their own
+#      ejabberd, on 127.0.0.1; ROOMCTL_TEST_SERVER=prosody|ejabberd|all);
 #      then the faults suite (kills, cuts, stalls, a short soak; FAULTS=0
+#      leaves it out), and the cluster suite (two ejabberd nodes; CLUSTER=0
 #      leaves it out);
 #   2. runs the unit suite again under valgrind (meson test --setup valgrind);
 #   3. builds build-tests-san/ with ASan + UBSan and runs unit + integration,
@@ -57,8 +59,16 @@ run_suites() {
   add_counts "${p:-0}" "${f:-0}" "${s:-0}" "$step"
 }
 
+# ROOMCTL_TEST_SERVER=prosody|ejabberd runs the integration suite on that
+# server only; unset or "all", on every server (each integration test is
+# registered once per server; tests/harness/server.h).
+test_server=${ROOMCTL_TEST_SERVER:-all}
+[ "$test_server" != all ] || unset ROOMCTL_TEST_SERVER
 suites=()
-for s in ${SUITES:-unit integration}; do suites+=(--suite "$s"); done
+for s in ${SUITES:-unit integration}; do
+  [ "$s" != integration ] || [ "$test_server" = all ] || s=integration-$test_server
+  suites+=(--suite "$s")
+done
 
 # 1. The plain build.
 builddir=${BUILDDIR:-build-tests}
@@ -68,6 +78,10 @@ if build "$builddir"; then
   # by a proxy, agents restarted, a short soak (tests/README-faults.md).
   if [ "${FAULTS:-1}" != 0 ]; then
     run_suites "$builddir" - faults --suite faults
+  fi
+  # Two ejabberd nodes clustered on loopback (CLUSTER=0 leaves it out).
+  if [ "${CLUSTER:-1}" != 0 ] && [ "$test_server" != prosody ]; then
+    run_suites "$builddir" - cluster --suite cluster
   fi
   # 2. Valgrind over the unit suite: no invalid access, no definite leak.
   if [ "${VALGRIND:-1}" != 0 ]; then

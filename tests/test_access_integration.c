@@ -503,9 +503,14 @@ static void test_room_sync(void **state)
     g_autofree char *err = NULL;
     assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "room", "sync", room, NULL),
                      4);
+    /* ejabberd refuses the node's configuration first, Prosody the MUC's
+     * owner list. */
     g_autofree char *refused = g_strdup_printf(
-        "roomctl room sync: account moderator@localhost may not read the owner list of MUC "
-        "room %s", room);
+        rc_server_get_kind(server->xmpp) == RC_SERVER_EJABBERD
+            ? "roomctl room sync: account moderator@localhost may not see the configuration of "
+              "room %s"
+            : "roomctl room sync: account moderator@localhost may not read the owner list of MUC "
+              "room %s", room);
     if (!strstr(err, refused))
         fail_msg("got: %s", err);
 
@@ -530,7 +535,9 @@ static int group_setup(void **state)
         return -1;
     }
     roomctl_set_log_level(g_getenv("RC_TEST_DEBUG") ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_WARNING);
-    *state = c2_server_start(f_accounts);
+    /* Plain: these tests write their own agent configs and buses. */
+    rc_server_options plain = { 0 };
+    *state = c2_server_start_with(&plain, f_accounts);
     return 0;
 }
 

@@ -21,7 +21,7 @@
 
 #define WAIT 15.0
 #define SECRET "gate-secret-for-tests"
-#define GATE RC_PROSODY_GATE
+#define GATE RC_SERVER_GATE
 
 static const char *const accounts[] = { "screen1", "screen2", "screen3", "screen4", NULL };
 
@@ -47,7 +47,7 @@ static void start_gate(fixture *f)
 {
     g_autofree char *rooms = g_strdup_printf("[%s]", f->room);
     g_autofree char *schemas = g_strdup_printf("[%s, %s]", g_getenv("RC_SCHEMA_DIR"), f->v2_dir);
-    g_autofree char *config = rc_prosody_write_gate_config(f->server->prosody, SECRET, rooms,
+    g_autofree char *config = rc_server_write_gate_config(f->server->xmpp, SECRET, rooms,
                                                            schemas, "debug");
     const char *argv[] = { g_getenv("ROOMCTL_GATE_BIN"), "--config", config, NULL };
     f->gate = c2_spawn(f->server, C2_OWNER, f->gate_log, argv);
@@ -98,7 +98,7 @@ static void start_agent(fixture *f, int i)
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
-    rc_prosody_options options = { .gate_secret = SECRET };
+    rc_server_options options = { .component_secret = SECRET };
     f->server = c2_server_start_with(&options, accounts);
     f->room = c2_room(f->server, "acks");
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);

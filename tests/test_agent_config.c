@@ -87,7 +87,8 @@ static void test_full_config(void **state)
     rc_agent_config *c = load(f,
         ACCOUNT
         "server:\n  host: 127.0.0.1\n  port: 5299\n  pubsub_service: pubsub.localhost\n"
-        "  allow_plaintext: true\n"
+        "  allow_plaintext: true\n  tls_ca_file: certs/server.crt\n"
+        "  reconcile_ms: 30000\n"
         "rooms: [lobby@conference.localhost, stage@conference.localhost]\n"
         "schema_dirs: [schemas, /abs/schemas]\n"
         "plugin_dirs: /abs/plugins\n"
@@ -104,6 +105,10 @@ static void test_full_config(void **state)
     assert_int_equal(c->port, 5299);
     assert_string_equal(c->pubsub_service, "pubsub.localhost");
     assert_true(c->allow_plaintext);
+    /* Relative to the configuration file's folder. */
+    g_autofree char *ca = g_build_filename(f->dir, "certs", "server.crt", NULL);
+    assert_string_equal(c->tls_ca_file, ca);
+    assert_int_equal(c->reconcile_ms, 30000);
     assert_int_equal(c->rooms->len, 2);
     assert_string_equal(c->rooms->pdata[1], "stage@conference.localhost");
     char *schemas = g_build_filename(f->dir, "schemas", NULL);
@@ -139,6 +144,8 @@ static void test_defaults(void **state)
     assert_null(c->host);
     assert_int_equal(c->port, 0);
     assert_false(c->allow_plaintext);
+    assert_null(c->tls_ca_file);
+    assert_int_equal(c->reconcile_ms, 0);
     assert_int_equal(c->rooms->len, 1);
     assert_string_equal(c->schema_dirs->pdata[0], "/default/schemas");
     assert_string_equal(c->plugin_dirs->pdata[0], "/default/plugins");

@@ -267,15 +267,15 @@ static void test_invalid_raw_item(void **state)
     g_autofree char *why = NULL;
 
     /* Published around every check of libroomctl, as a foreign client would. */
-    gboolean ok = c2_raw_publish(rc_prosody_port(fx->server), "mod@localhost", "pw-mod",
-                                 RC_PROSODY_PUBSUB, node, "ui.button:send",
+    gboolean ok = c2_raw_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
+                                 RC_SERVER_PUBSUB, node, "ui.button:send",
                                  "<control xmlns='" ROOMCTL_NS "' type='ui.button' version='1'>"
                                  "<button>send</button><enabled>maybe</enabled></control>",
                                  &why);
     if (!ok)
         fail_msg("raw publish: %s", why);
-    ok = c2_raw_publish(rc_prosody_port(fx->server), "mod@localhost", "pw-mod",
-                        RC_PROSODY_PUBSUB, node, "junk", "<junk xmlns='urn:other'/>", &why);
+    ok = c2_raw_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
+                        RC_SERVER_PUBSUB, node, "junk", "<junk xmlns='urn:other'/>", &why);
     if (!ok)
         fail_msg("raw publish: %s", why);
     WAIT_UNTIL(w->dropped->len == 2, WAIT_MS);
@@ -354,7 +354,7 @@ static void test_join_host(void **state)
     scene_start(&sc, "host");
     const char *plugins = g_getenv("C1_PLUGIN_DIR");
     assert_non_null(plugins);
-    g_autofree char *audit = g_build_filename(rc_prosody_dir(fx->server), "audit.jsonl", NULL);
+    g_autofree char *audit = g_build_filename(rc_server_dir(fx->server), "audit.jsonl", NULL);
     g_autofree char *yaml = g_strdup_printf("file: '%s'\n", audit);
     g_autoptr(GError) error = NULL;
     roomctl_config *config = roomctl_config_load_string("audit section", yaml, -1, &error);
@@ -491,7 +491,7 @@ static void test_tls_untrusted(void **state)
     g_autoptr(GError) error = NULL;
     roomctl_bus_options options = {
         .jid = "alice@localhost", .password = "pw-alice", .host = "127.0.0.1",
-        .port = rc_prosody_port(fx->server), .request_timeout_ms = 5000 * slow,
+        .port = rc_server_port(fx->server), .request_timeout_ms = 5000 * slow,
     };
     roomctl_bus *bus = roomctl_bus_new(&options, fx->registry, NULL);
     assert_false(roomctl_bus_connect_sync(bus, &error));
@@ -528,7 +528,8 @@ static void test_tls_big_items(void **state)
     scene sc;
     scene_start(&sc, "tls");
     watcher *w = sc.w;
-    static const gsize sizes[] = { 1000, 40000, 150000, 20 };
+    /* 160 KiB: the largest image slideshow.slide allows, on every server. */
+    static const gsize sizes[] = { 1000, 40000, 160 * 1024, 20 };
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
         roomctl_item *item = slide(i + 1, sizes[i]);
         g_autoptr(GError) error = NULL;
@@ -584,7 +585,12 @@ static void test_reconnect_after_crash(void **state)
     watcher *w = join(alice, room, &r);
     assert_int_equal(w->items->len, 2);
 
-    rc_prosody_kill(fx->server);
+    /* A SIGKILLed ejabberd loses the writes of its last moments (here the
+     * node just created: "Node not found" after the restart; Mnesia's log
+     * is written with a delay).  Let it reach the disk first. */
+    if (rc_server_get_kind(fx->server) == RC_SERVER_EJABBERD)
+        settle(3000);
+    rc_server_kill(fx->server);
     WAIT_UNTIL(log.down == 1, WAIT_MS);
     assert_int_equal(log.down, 1);
     assert_non_null(strstr(log.why, "connection to 127.0.0.1:"));
@@ -592,15 +598,18 @@ static void test_reconnect_after_crash(void **state)
     assert_false(roomctl_room_is_synced(r));
 
     g_autoptr(GError) error = NULL;
-    if (!rc_prosody_restart(fx->server, &error))
+    if (!rc_server_restart(fx->server, &error))
         fail_msg("restart: %s", error->message);
     mod = bus_as("mod");
-    assert_true(roomctl_bus_retract_sync(mod, room, "ui.button:attach", &error));
+    if (!roomctl_bus_retract_sync(mod, room, "ui.button:attach", &error))
+        fail_msg("retract after the restart: %s", error->message);
     publish(mod, room, "ui.button", "button=raise_hand", "visible=false", NULL);
     /* Alice reconnects on her own schedule: usually after these changes
      * (she catches up from the fetch), on a slow machine perhaps before
-     * (she sees them live).  Either way she ends in the same state. */
-    gboolean rejoined_before = roomctl_room_is_synced(r);
+     * (she sees them live; also when connected but still joining, as
+     * ejabberd's slower restart shows).  Either way she ends in the same
+     * state. */
+    gboolean rejoined_before = roomctl_room_is_synced(r) || roomctl_bus_is_connected(alice);
 
     WAIT_UNTIL(roomctl_room_is_synced(r) && w->items->len == 3 && w->resets->len == 1,
                15000 * slow);

@@ -267,7 +267,7 @@ static void test_bytes(void **state)
                    "test.all: field 'blob': too large: 18 bytes, at most 16");
 
     /* The largest image allowed passes, one byte more does not. */
-    gsize size = 512 * 1024;
+    gsize size = 160 * 1024;
     guint8 *png = g_malloc0(size + 1);
     memcpy(png, "\x89PNG\r\n\x1a\n", 8);
     char *b64 = g_base64_encode(png, size);
@@ -283,7 +283,7 @@ static void test_bytes(void **state)
     g_free(b64);
     b64 = g_base64_encode(png, size + 1);
     xml = g_strdup_printf(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>%s</image>"), b64);
-    assert_invalid(xml, "slideshow.slide: field 'image': too large: 524289 bytes, at most 524288");
+    assert_invalid(xml, "slideshow.slide: field 'image': too large: 163841 bytes, at most 163840");
     g_free(xml);
     g_free(b64);
     g_free(png);
@@ -693,21 +693,21 @@ static void test_bytes_from_file(void **state)
     g_free(assignment);
 
     /* Too large: refused from the file's size, before it is read... */
-    gsize size = 512 * 1024 + 1;
+    gsize size = 160 * 1024 + 1;
     char *big = g_malloc0(size);
     memcpy(big, "GIF89a", 6);
     assert_true(g_file_set_contents(path, big, size, NULL));
     g_free(big);
     assignment = g_strconcat("image=@", path, NULL);
-    char *expected = g_strdup_printf("slideshow.slide: field 'image': %s: too large: 524289 bytes, "
-                                     "at most 524288", path);
+    char *expected = g_strdup_printf("slideshow.slide: field 'image': %s: too large: 163841 bytes, "
+                                     "at most 163840", path);
     assert_build_error("slideshow.slide", assignment, expected);
     g_free(expected);
     g_free(assignment);
     /* ...and a file without a size is read no further than the limit. */
     assert_build_error("slideshow.slide", "image=@/dev/zero",
-                       "slideshow.slide: field 'image': /dev/zero: too large: more than 524288 "
-                       "bytes, at most 524288");
+                       "slideshow.slide: field 'image': /dev/zero: too large: more than 163840 "
+                       "bytes, at most 163840");
     assert_build_error("slideshow.slide", "image=@/nonexistent/slide.png",
                        "slideshow.slide: field 'image': Failed to open file "
                        "“/nonexistent/slide.png”: No such file or directory");

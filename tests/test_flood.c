@@ -119,7 +119,7 @@ static void test_flood_does_not_stall_agent(void **state)
 
 static int group_setup(void **state)
 {
-    rc_prosody_options options = { .agent_accounts = agents };
+    rc_server_options options = { .kind = RC_SERVER_PROSODY, .agent_accounts = agents };
     server = c2_server_start_with(&options, accounts);
     return 0;
 }

@@ -20,7 +20,7 @@
 
 #define WAIT 10.0
 #define SECRET "gate-secret-for-tests"
-#define GATE RC_PROSODY_GATE
+#define GATE RC_SERVER_GATE
 
 static const char *const accounts[] = { "screen1", "screen2", "screen3", "pat", NULL };
 
@@ -70,7 +70,7 @@ static void start_gate(fixture *f)
         "         reconnect_min_ms: 200, reconnect_max_ms: 1000}\n"
         "rooms: [%s, 'auto-*@%s']\nschema_dirs: [%s]\nlog_level: debug\n"
         "component: {rescan_ms: 300}\n",
-        GATE, secret, rc_prosody_component_port(f->server->prosody), f->server->pubsub, f->room,
+        GATE, secret, rc_server_component_port(f->server->xmpp), f->server->pubsub, f->room,
         f->server->muc, g_getenv("RC_SCHEMA_DIR"));
     assert_true(g_file_set_contents(config, yaml, -1, NULL));
     g_remove(f->gate_log);
@@ -92,8 +92,7 @@ static int setup(void **state)
     /* Public rooms (Prosody 0.12 hides new rooms by default): the MUC service
      * lists them, so that the gate's room pattern can match them.  Written
      * right after the harness's MUC component line: its option. */
-    rc_prosody_options options = { .gate_secret = SECRET,
-                                   .extra_config = "  muc_room_default_public = true\n" };
+    rc_server_options options = { .component_secret = SECRET, .public_rooms = TRUE };
     f->server = c2_server_start_with(&options, accounts);
     f->room = c2_room(f->server, "gated");
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);
@@ -412,9 +411,9 @@ static void test_gate_reconnects_and_reads_roles_again(void **state)
     roomctl_bus_stats owner_stats, pat_stats;
     roomctl_bus_get_stats(f->owner, &owner_stats);
     roomctl_bus_get_stats(f->pat, &pat_stats);
-    rc_prosody_stop(f->server->prosody);
+    rc_server_stop(f->server->xmpp);
     GError *error = NULL;
-    if (!rc_prosody_restart(f->server->prosody, &error))
+    if (!rc_server_restart(f->server->xmpp, &error))
         fail_msg("cannot restart Prosody: %s", error->message);
     gint64 end = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
     while (c2_count(f->gate_log, "serving requests") == before && g_get_monotonic_time() < end)

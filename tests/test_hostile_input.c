@@ -293,7 +293,7 @@ static void test_xml_huge_values(void **state)
     xml = g_strdup_printf("<control " NS " type='slideshow.slide' version='1'><deck>d</deck>"
                           "<index>1</index><image>%s</image></control>", b64);
     item_refuses(state, xml, ROOMCTL_ERR_INVALID_ITEM,
-                 "slideshow.slide: field 'image': too large: 614400 bytes, at most 524288");
+                 "slideshow.slide: field 'image': too large: 614400 bytes, at most 163840");
     g_free(xml);
     g_free(b64);
     g_free(png);

@@ -57,7 +57,9 @@ static void test_refusals_in_words(void **state)
 
     g_autofree char *create = check(ERROR_IQ("forbidden", ""), RC_OP_CREATE, NULL, &code);
     assert_string_equal(create, "account a@example may not create the roomctl node of room "
-                                "r@muc.example; the account must administer the PubSub service");
+                                "r@muc.example; the server must let the account create PubSub "
+                                "nodes (Prosody: an admin of the PubSub service; ejabberd: "
+                                "mod_pubsub's access_createnode rule)");
 
     g_autofree char *closed = check(ERROR_IQ("not-authorized", ""), RC_OP_SUBSCRIBE, NULL, &code);
     assert_int_equal(code, ROOMCTL_ERR_NOT_ALLOWED);
@@ -73,6 +75,15 @@ static void test_refusals_in_words(void **state)
                                   &code);
     assert_int_equal(code, ROOMCTL_ERR_NOT_FOUND);
     assert_string_equal(item, "room r@muc.example has no item 'ui.button:x' (or no roomctl node)");
+
+    /* ejabberd's bare refusal of a payload over its limit. */
+    g_autofree char *big = check(ERROR_IQ("not-acceptable", ""), RC_OP_PUBLISH, "260000 bytes",
+                                 &code);
+    assert_int_equal(code, ROOMCTL_ERR_SERVER);
+    assert_string_equal(big, "the server refused the item for room r@muc.example as too large "
+                             "(260000 bytes encoded; ejabberd takes at most "
+                             "pubsub#max_payload_size, 250,000 bytes by default; `roomctl "
+                             "doctor ROOM` shows the node's limit)");
 }
 
 static void test_other_errors(void **state)
@@ -88,8 +99,13 @@ static void test_other_errors(void **state)
                                    "payload too big</text>"),
         RC_OP_PUBLISH, NULL, &code);
     assert_int_equal(code, ROOMCTL_ERR_SERVER);
-    assert_string_equal(big, "the server refused to publish to room r@muc.example: "
-                             "not-acceptable (server: payload too big)");
+    assert_string_equal(big, "the server refused the item for room r@muc.example as too large "
+                             "(size unknown; ejabberd takes at most pubsub#max_payload_size, "
+                             "250,000 bytes by default; `roomctl doctor ROOM` shows the node's "
+                             "limit) (server: payload too big)");
+    g_autofree char *other = check(ERROR_IQ("not-acceptable", ""), RC_OP_SUBSCRIBE, NULL, &code);
+    assert_string_equal(other, "the server refused to subscribe to room r@muc.example: "
+                               "not-acceptable");
 }
 
 /* Error stanzas without a condition, or without <error/> at all. */

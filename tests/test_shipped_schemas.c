@@ -106,6 +106,48 @@ static void test_slideshow_slide(void **state)
     g_free(b64);
 }
 
+/* ejabberd refuses a payload over its default pubsub#max_payload_size
+ * (250,000 bytes); Prosody closes the stream on a stanza over 256 KiB.
+ * The largest slide the schema allows (every field at its limit, with the
+ * characters that XML escaping grows the most) fits both, with room for
+ * the stanza around it. */
+#define SMALLEST_SERVER_LIMIT 250000
+#define STANZA_WRAPPING 1024
+
+static void test_largest_slide_fits_the_servers(void **state)
+{
+    gsize image_len = 160 * 1024;
+    guint8 *png = g_malloc0(image_len);
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    g_autofree char *b64 = g_base64_encode(png, image_len);
+    g_free(png);
+    g_autofree char *image = g_strconcat("image=", b64, NULL);
+    GString *caption = g_string_new("caption=");
+    for (int i = 0; i < 280; i++)
+        g_string_append_c(caption, '&');
+    GString *url = g_string_new("image_url=https://example.org/?");
+    while (url->len < strlen("image_url=") + 2048)
+        g_string_append_c(url, '&');
+    /* The deck id pattern allows 64 characters. */
+    char deck[5 + 64 + 1] = "deck=";
+    memset(deck + 5, 'a', 64);
+    deck[5 + 64] = 0;
+    const char *fields[] = { deck, "index=2147483647", "total=2147483647", caption->str,
+                             url->str, image, NULL };
+    GError *error = NULL;
+    roomctl_item *item = roomctl_item_new_from_assignments(registry, "slideshow.slide", fields,
+                                                           &error);
+    if (!item)
+        fail_msg("%s", error->message);
+    g_autofree char *xml = roomctl_item_encode_xml(item);
+    if (strlen(xml) + STANZA_WRAPPING > SMALLEST_SERVER_LIMIT)
+        fail_msg("the largest slide encodes to %zu bytes, over %d with the stanza around it",
+                 strlen(xml), SMALLEST_SERVER_LIMIT);
+    roomctl_item_unref(item);
+    g_string_free(caption, TRUE);
+    g_string_free(url, TRUE);
+}
+
 static void test_chat_power(void **state)
 {
     const char *a[] = { "enabled=false", "reason=Quiet, please: the talk starts", NULL };
@@ -135,6 +177,7 @@ int main(void)
         cmocka_unit_test(test_ui_button),
         cmocka_unit_test(test_ui_feature),
         cmocka_unit_test(test_slideshow_slide),
+        cmocka_unit_test(test_largest_slide_fits_the_servers),
         cmocka_unit_test(test_chat_power),
         cmocka_unit_test(test_room_notice),
     };

@@ -38,7 +38,7 @@ static void raw_publish(const char *room, const char *id, const char *payload)
  * cannot resume, so it rejoins and learns the state from the fetch. */
 static roomctl_bus *rejoining_bus(const char *user)
 {
-    g_autofree char *jid = rc_prosody_jid(user);
+    g_autofree char *jid = rc_server_jid(user);
     g_autofree char *password = g_strconcat("pw-", user, NULL);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1", .port = faults_proxy_port(),

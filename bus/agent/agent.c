@@ -277,9 +277,11 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
         .port = config->port,
         .pubsub_service = config->pubsub_service,
         .allow_plaintext = config->allow_plaintext,
+        .tls_ca_file = config->tls_ca_file,
         .reconnect_min_ms = (guint)config->reconnect_min_ms,
         .reconnect_max_ms = (guint)config->reconnect_max_ms,
         .keepalive_ms = (guint)config->keepalive_ms,
+        .reconcile_ms = (guint)config->reconcile_ms,
     };
     agent->bus = roomctl_bus_new(&options, agent->registry, NULL);
     roomctl_bus_set_status_callback(agent->bus, on_status, agent);

@@ -19,7 +19,8 @@ static const char *const account_keys[] = { "jid", "password_file", "password_en
 static const char *const server_keys[] = { "host", "port", "pubsub_service",
                                            "local_test_server", "allow_plaintext",
                                            "reconnect_min_ms", "reconnect_max_ms",
-                                           "keepalive_ms", NULL };
+                                           "keepalive_ms", "tls_ca_file", "reconcile_ms",
+                                           NULL };
 static const char *const room_keys[] = { "jid", "moderators", NULL };
 static const char *const plugin_keys[] = { "name", "config", NULL };
 static const char *const level_names[] = { "error", "warning", "info", "debug", NULL };
@@ -275,12 +276,17 @@ static void load_server(loader *l, const roomctl_config *root)
              "'port' must be a number from 1 to 65535");
     else if (rc == ROOMCTL_PLUGIN_OK)
         l->config->port = (guint16)port;
+    /* More certificates to trust: a test or private server's own. */
+    const char *ca_file = scalar_at(l, server, "tls_ca_file");
+    if (ca_file)
+        l->config->tls_ca_file = resolve_path(l, ca_file);
     load_plaintext(l, server, "local_test_server");
     /* The older name of the same switch. */
     load_plaintext(l, server, "allow_plaintext");
     load_ms(l, server, "reconnect_min_ms", 10, 3600000, &l->config->reconnect_min_ms);
     load_ms(l, server, "reconnect_max_ms", 10, 3600000, &l->config->reconnect_max_ms);
     load_ms(l, server, "keepalive_ms", 100, 3600000, &l->config->keepalive_ms);
+    load_ms(l, server, "reconcile_ms", 100, 86400000, &l->config->reconcile_ms);
     if (l->config->reconnect_min_ms && l->config->reconnect_max_ms &&
         l->config->reconnect_max_ms < l->config->reconnect_min_ms)
         fail(l, roomctl_config_child(server, "reconnect_max_ms"),
@@ -551,6 +557,7 @@ void rc_agent_config_free(rc_agent_config *config)
     g_free(config->jid);
     rc_password_free(config->password);
     g_free(config->host);
+    g_free(config->tls_ca_file);
     g_free(config->pubsub_service);
     g_ptr_array_unref(config->rooms);
     g_ptr_array_unref(config->schema_dirs);

@@ -22,6 +22,7 @@ typedef struct rc_agent_config {
     char *pubsub_service;       /* NULL: "pubsub." + the JID's domain */
     gboolean allow_plaintext;   /* server.local_test_server (or allow_plaintext): no TLS;
                                  * refused unless the host is 127.0.0.1/localhost */
+    char *tls_ca_file;          /* server.tls_ca_file, resolved; NULL: system store only */
     GPtrArray *rooms;           /* bare room JIDs (char *), at least one */
     GPtrArray *schema_dirs;     /* resolved against the config file's folder; empty:
                                  * $ROOMCTL_SCHEMA_PATH or the installed schemas */
@@ -35,6 +36,7 @@ typedef struct rc_agent_config {
     /* server.reconnect_min_ms, reconnect_max_ms, keepalive_ms (0: the bus's
      * defaults) and slow_handler_ms (-1: the host's default; 0: off). */
     gint64 reconnect_min_ms, reconnect_max_ms, keepalive_ms;
+    gint64 reconcile_ms;        /* server.reconcile_ms, anti-entropy; 0: the bus's 60 s */
     gint64 slow_handler_ms;
     /* Who may publish (checked where the server names publishers):
      * `moderators:` for every room (NULL: not given), and the lists of room

@@ -43,8 +43,13 @@ GOptionContext *rc_cli_context_with_data(const char *command, void *data,
             { "pubsub", 0, 0, G_OPTION_ARG_STRING, &conn->pubsub,
               "PubSub service (env ROOMCTL_PUBSUB; default pubsub.DOMAIN)", "SERVICE" },
             { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &conn->allow_plaintext,
-              "Allow a connection without TLS: local test servers only "
+              "Do not require TLS: a server that offers none is used in plain text, "
+              "password included (local test servers only).  A server that offers TLS "
+              "still gets it, certificate verified (see --cafile) "
               "(env ROOMCTL_ALLOW_PLAINTEXT=1)", NULL },
+            { "cafile", 0, 0, G_OPTION_ARG_FILENAME, &conn->cafile,
+              "Also trust the certificates in this PEM file, e.g. a test or private "
+              "server's own (env ROOMCTL_CAFILE)", "FILE" },
             { "schemas", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &conn->schema_dirs,
               "Schema folders separated by ':', repeatable (env ROOMCTL_SCHEMA_PATH; "
               "default: the installed schemas)", "PATH" },
@@ -173,6 +178,7 @@ gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error)
         .port = (guint16)port,
         .pubsub_service = option_or_env(conn->pubsub, "ROOMCTL_PUBSUB"),
         .allow_plaintext = conn->allow_plaintext || env_is_true("ROOMCTL_ALLOW_PLAINTEXT"),
+        .tls_ca_file = option_or_env(conn->cafile, "ROOMCTL_CAFILE"),
     };
     conn->bus = roomctl_bus_new(&options, conn->registry, NULL);
     rc_password_free(password);
@@ -192,6 +198,7 @@ void rc_cli_conn_clear(rc_cli_conn *conn)
         roomctl_registry_free(conn->registry);
     g_free(conn->jid);
     g_free(conn->password_file);
+    g_free(conn->cafile);
     g_free(conn->host);
     g_free(conn->pubsub);
     g_strfreev(conn->schema_dirs);

@@ -17,6 +17,7 @@ typedef struct rc_cli_conn {
     int port;
     char *pubsub;
     gboolean allow_plaintext;
+    char *cafile;
     char **schema_dirs;
     char *gate;             /* --gate (issue 12); rc_cli_conn_gate() adds ROOMCTL_GATE */
     /* Made by rc_cli_conn_load_schemas() / rc_cli_conn_connect(). */

@@ -11,5 +11,6 @@ const rc_command rc_bus_commands[] = {
     { "watch", "print a room's items live until interrupted", rc_cmd_watch },
     { "status", "the room's clients as the gate knows them (who, in sync, failures)",
       rc_cmd_status },
+    { "doctor", "check that the server offers what roomctl needs", rc_cmd_doctor },
     { NULL, NULL, NULL }
 };

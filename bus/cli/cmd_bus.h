@@ -9,5 +9,6 @@ int rc_cmd_purge(int argc, char **argv);
 int rc_cmd_state(int argc, char **argv);   /* cmd_watch.c */
 int rc_cmd_watch(int argc, char **argv);
 int rc_cmd_status(int argc, char **argv);  /* cmd_status.c (issue 13) */
+int rc_cmd_doctor(int argc, char **argv);  /* cmd_doctor.c */
 
 #endif

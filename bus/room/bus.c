@@ -10,6 +10,7 @@
 #define RECONNECT_FIRST_MS 1000
 #define RECONNECT_MAX_MS 30000
 #define KEEPALIVE_MS 30000
+#define RECONCILE_MS 60000
 
 static gpointer init_strophe(gpointer unused)
 {
@@ -183,6 +184,36 @@ void rc_bus_set_message_hook(roomctl_bus *bus, rc_bus_message_fn fn, void *user_
 
 /* ---- Lifecycle -------------------------------------------------------------- */
 
+/* ---- Anti-entropy: every synced room refetches its node now and then ------ */
+
+static void schedule_reconcile(roomctl_bus *bus);
+
+static gboolean on_reconcile(gpointer data)
+{
+    roomctl_bus *bus = data;
+    g_clear_pointer(&bus->reconcile, g_source_unref);
+    /* Copied: nothing here leaves rooms, but a callback of one might. */
+    g_autoptr(GPtrArray) rooms = g_ptr_array_copy(bus->rooms, NULL, NULL);
+    for (guint i = 0; i < rooms->len; i++)
+        if (g_ptr_array_find(bus->rooms, rooms->pdata[i], NULL))
+            bus->room_ops->reconcile(rooms->pdata[i]);
+    schedule_reconcile(bus);
+    return G_SOURCE_REMOVE;
+}
+
+/* The next tick in [3/4, 1] of the interval: many agents started together
+ * do not all ask the server at once. */
+static void schedule_reconcile(roomctl_bus *bus)
+{
+    if (bus->reconcile_ms == G_MAXUINT)
+        return;
+    guint quarter = MIN(bus->reconcile_ms / 4, (guint)G_MAXINT32);
+    guint delay = bus->reconcile_ms - (quarter ? g_random_int_range(0, (gint32)quarter) : 0);
+    bus->reconcile = g_timeout_source_new(delay);
+    g_source_set_callback(bus->reconcile, on_reconcile, bus, NULL);
+    g_source_attach(bus->reconcile, bus->context);
+}
+
 roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
                              const roomctl_registry *registry, GMainContext *context)
 {
@@ -216,11 +247,13 @@ roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
         .jid = options->jid, .resource = resource, .password = options->password,
         .host = options->host, .port = options->port,
         .allow_plaintext = options->allow_plaintext, .trust_tls = options->trust_tls,
-        .disable_sm = options->disable_stream_management,
+        .disable_sm = options->disable_stream_management, .ca_file = options->tls_ca_file,
         .keepalive_ms = options->keepalive_ms ? options->keepalive_ms : KEEPALIVE_MS,
         .ping_timeout_ms = bus->timeout_ms,
     };
     bus->conn = rc_conn_new(&conn_options, bus->context, on_status, on_message, bus);
+    bus->reconcile_ms = options->reconcile_ms ? options->reconcile_ms : RECONCILE_MS;
+    schedule_reconcile(bus);
     return bus;
 }
 
@@ -228,6 +261,10 @@ void roomctl_bus_free(roomctl_bus *bus)
 {
     if (!bus)
         return;
+    if (bus->reconcile) {
+        g_source_destroy(bus->reconcile);
+        g_clear_pointer(&bus->reconcile, g_source_unref);
+    }
     bus->stay_connected = FALSE;
     while (bus->rooms->len)
         bus->room_ops->detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));

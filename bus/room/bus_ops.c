@@ -10,24 +10,50 @@ typedef struct {
     roomctl_done_fn done;
     void *user_data;
     char *room;
+    char *item_id;    /* a retract's item */
     GError *refusal;  /* the refusal being checked against the node's existence */
 } rc_done;
 
 static void done_free(rc_done *d)
 {
     g_free(d->room);
+    g_free(d->item_id);
     g_clear_error(&d->refusal);
     g_free(d);
 }
 
+static gboolean has_item(xmpp_stanza_t *reply, const char *item_id)
+{
+    xmpp_stanza_t *items = reply ? rc_pubsub_answer(reply, RC_NS_PUBSUB, "items") : NULL;
+    for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it;
+         it = xmpp_stanza_get_next(it)) {
+        const char *id = xmpp_stanza_get_id(it);
+        if (id && g_str_equal(id, item_id))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Some servers (Prosody) check rights before the node exists, so "not
- * allowed" may mean "no such room": tell the moderator the real story. */
+ * allowed" may mean "no such room"; ejabberd refuses to retract an item a
+ * publisher did not publish, or one that does not exist: tell the
+ * moderator the real story. */
 static void on_probe(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error, void *data)
 {
     rc_done *d = data;
-    gboolean missing = g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND);
+    g_autoptr(GError) told = NULL;
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))
+        told = g_error_copy(error);
+    else if (d->item_id && !error && !has_item(reply, d->item_id))
+        told = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND, "room %s has no item '%s'",
+                           d->room, d->item_id);
+    else if (d->item_id && !error)
+        told = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
+                           "%s; on servers where publishers retract only their own items "
+                           "(ejabberd), another moderator's item is retracted by the room's "
+                           "owner, or replaced by publishing it again", d->refusal->message);
     if (d->done)
-        d->done(bus, missing ? error : d->refusal, d->user_data);
+        d->done(bus, told ? told : d->refusal, d->user_data);
     done_free(d);
 }
 
@@ -55,6 +81,7 @@ static void request_done(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
     d->done = done;
     d->user_data = user_data;
     d->room = g_strdup(room);
+    d->item_id = op == RC_OP_RETRACT ? g_strdup(detail) : NULL;
     rc_bus_request(bus, iq, op, room, detail, on_done_reply, d);
 }
 
@@ -89,8 +116,16 @@ void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_i
                                                         : roomctl_room_events_node_name(room_jid);
     xmpp_stanza_t *iq = rc_pubsub_publish(rc_bus_ctx(bus), bus->pubsub_service, node,
                                           roomctl_item_id(item), payload);
+    /* The encoded size, for the message when the server finds it too large. */
+    char *text = NULL;
+    size_t text_len = 0;
+    g_autofree char *size = NULL;
+    if (xmpp_stanza_to_text(payload, &text, &text_len) == XMPP_EOK) {
+        size = g_strdup_printf("%zu bytes", text_len);
+        xmpp_free(rc_bus_ctx(bus), text);
+    }
     xmpp_stanza_release(payload);
-    request_done(bus, iq, RC_OP_PUBLISH, room_jid, NULL, done, user_data);
+    request_done(bus, iq, RC_OP_PUBLISH, room_jid, size, done, user_data);
 }
 
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,

@@ -40,6 +40,8 @@ struct roomctl_bus {
     struct rc_reporter *reporter; /* acknowledgements to the gate (room_ack.c, issue 13) */
     rc_bus_message_fn message_hook; /* sees each <message/> before the rooms do */
     void *message_hook_data;
+    guint reconcile_ms;        /* anti-entropy interval; G_MAXUINT: never */
+    GSource *reconcile;        /* its next tick */
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the
@@ -81,6 +83,7 @@ typedef struct rc_room_ops {
     void (*resume)(roomctl_room *room);
     void (*handle_event)(roomctl_bus *bus, xmpp_stanza_t *message);
     void (*detach)(roomctl_room *room);
+    gboolean (*reconcile)(roomctl_room *room); /* roomctl_room_reconcile() */
 } rc_room_ops;
 
 /* Start (or restart after a reconnect) the join of @room. */

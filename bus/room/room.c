@@ -36,6 +36,9 @@ struct roomctl_room {
     guint attempt;           /* answers to an older join are ignored */
     GHashTable *state;       /* item id -> roomctl_item (ref) */
     GPtrArray *buffer;       /* <event/> copies received while joining */
+    /* The join under way is an anti-entropy fetch of a synced room
+     * (roomctl_room_reconcile()): quiet unless something changed. */
+    gboolean reconciling;
     roomctl_room_stats stats;
 };
 
@@ -297,6 +300,13 @@ static void batch(roomctl_room *room, gboolean begins)
 
 static void sync_failed(roomctl_room *room, const GError *error)
 {
+    if (room->reconciling) {
+        /* The state is as good as before the attempt; the next one retries. */
+        room->reconciling = FALSE;
+        room->phase = RC_ROOM_SYNCED;
+        rc_warn("room", "%s: cannot reconcile with the node: %s", room->jid, error->message);
+        return;
+    }
     room->phase = RC_ROOM_IDLE;
     g_ptr_array_set_size(room->buffer, 0);
     rc_warn("room", "%s: cannot join: %s", room->jid, error->message);
@@ -370,6 +380,7 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     }
     room_ref(room); /* callbacks may leave the room */
     batch(room, TRUE);
+    guint64 changes_before = room->stats.replayed + room->stats.resets;
     xmpp_stanza_t *items = rc_pubsub_answer(reply, RC_NS_PUBSUB, "items");
     g_autoptr(GHashTable) fetched = g_hash_table_new(g_str_hash, g_str_equal);
     for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it && room->bus;
@@ -389,7 +400,14 @@ static void on_fetched(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     g_list_free(known);
     if (room->bus)
         apply_buffer(room);
-    if (room->bus && room->phase == RC_ROOM_JOINING) {
+    if (room->bus && room->phase == RC_ROOM_JOINING && room->reconciling) {
+        room->reconciling = FALSE;
+        room->phase = RC_ROOM_SYNCED;
+        guint64 changes = room->stats.replayed + room->stats.resets - changes_before;
+        if (changes)
+            rc_info("room", "%s: reconciled with the node: %" G_GUINT64_FORMAT
+                    " items changed or reset (events missed)", room->jid, changes);
+    } else if (room->bus && room->phase == RC_ROOM_JOINING) {
         room->phase = RC_ROOM_SYNCED;
         room->stats.syncs++;
         room->stats.last_sync = g_get_real_time();
@@ -436,11 +454,28 @@ static void on_subscribed(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *
                    RC_OP_SUBSCRIBE, room->jid, NULL, on_events_subscribed, join_new(room));
 }
 
+gboolean roomctl_room_reconcile(roomctl_room *room)
+{
+    roomctl_bus *bus = room->bus;
+    if (!bus || room->phase != RC_ROOM_SYNCED || !roomctl_bus_is_connected(bus))
+        return FALSE;
+    /* A join without the subscribe: live events meanwhile are buffered and
+     * looked at after the fetch, exactly as for a join. */
+    room->phase = RC_ROOM_JOINING;
+    room->reconciling = TRUE;
+    room->attempt++;
+    g_ptr_array_set_size(room->buffer, 0);
+    rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, room->node),
+                   RC_OP_FETCH, room->jid, NULL, on_fetched, join_new(room));
+    return TRUE;
+}
+
 void rc_room_start(roomctl_room *room)
 {
     roomctl_bus *bus = room->bus;
     if (!bus || !roomctl_bus_is_connected(bus))
         return;
+    room->reconciling = FALSE;
     room->phase = RC_ROOM_JOINING;
     room->attempt++;
     g_ptr_array_set_size(room->buffer, 0);
@@ -453,6 +488,7 @@ void rc_room_start(roomctl_room *room)
 
 void rc_room_connection_lost(roomctl_room *room)
 {
+    room->reconciling = FALSE;
     if (room->phase == RC_ROOM_SYNCED)
         room->phase = RC_ROOM_STALE;
     else if (room->phase != RC_ROOM_GONE && room->phase != RC_ROOM_STALE)
@@ -535,6 +571,7 @@ static const rc_room_ops room_ops = {
     .resume = rc_room_resume,
     .handle_event = rc_room_handle_event,
     .detach = rc_room_detach,
+    .reconcile = roomctl_room_reconcile,
 };
 
 roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,

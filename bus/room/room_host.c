@@ -1,6 +1,7 @@
 /* The plugin host as a room client (roomctl_bus_join_host()): items, resets,
  * purges, the reconcile after a join, and a join's items as one batch. */
 #include "bus_private.h"
+#include "roomctl/ack.h"
 
 /* ---- The plugin host as a room client ----------------------------------------------- */
 

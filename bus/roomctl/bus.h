@@ -44,6 +44,17 @@ typedef struct roomctl_bus_options {
     /* (G, additive) Do not use XEP-0198 stream management (and so no
      * stream resumption), even when the server offers it. */
     gboolean disable_stream_management;
+    /* (issue 14, additive) A PEM file of certificates to trust besides the
+     * system's (a test or private server's own certificate); copied.  The
+     * certificate is still verified, host name included.  NULL: the
+     * system's trust store only. */
+    const char *tls_ca_file;
+    /* (issue 14, additive) Anti-entropy: every reconcile_ms (0: 60000;
+     * G_MAXUINT: never), give or take a quarter at random, each synced room
+     * fetches its node's items and applies what it missed
+     * (roomctl_room_reconcile()): an event a server dropped silently is
+     * caught within one interval.  Costs one items request per room. */
+    guint reconcile_ms;
 } roomctl_bus_options;
 
 /*
@@ -162,6 +173,12 @@ roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,
  * (6, additive) After each join, roomctl_room_reconcile_host(). */
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host);
 void roomctl_room_leave(roomctl_room *room);
+/* (issue 14) Anti-entropy: fetch the node's items now and apply what the
+ * room missed (a dropped event: changed keys delivered with is_replay = 1,
+ * vanished keys reset), as a rejoin does but without subscribing again and
+ * without the synced() callback.  The bus does this by itself every
+ * reconcile_ms.  FALSE (nothing done) unless the room is synced. */
+gboolean roomctl_room_reconcile(roomctl_room *room);
 /* (6, additive) For a synced() callback that feeds @host itself: tell the
  * host's journal (roomctl_host_reconcile()) the room's state after a join,
  * so that keys retracted while the host was away are reset.  @error is the
@@ -242,10 +259,12 @@ void roomctl_room_info_free(roomctl_room_info *info);
 /* Create the room's node (or reconfigure it when it exists): only publishers
  * publish, items persist, max items, retractions notified, publisher
  * exposed.  Returns the resulting configuration, or NULL with @error.
- * (C1, additive) On Prosody only the PubSub service's admins may create
- * nodes ("account JID may not create the roomctl node of room X; the account
- * must administer the PubSub service"); "publisher exposed" is the server's
- * setting there (expose_publisher).  @access MEMBERS is pubsub#access_model
+ * (C1, additive) Who may create nodes is the server's rule (Prosody: the
+ * PubSub service's admins; ejabberd: mod_pubsub's access_createnode); a
+ * refusal says so ("account JID may not create the roomctl node of room X;
+ * the server must let the account create PubSub nodes (…)").  Publishers
+ * are exposed by pubsub#itemreply=publisher (ejabberd) or the server's
+ * setting (Prosody: expose_publisher).  @access MEMBERS is pubsub#access_model
  * whitelist.  config holds what the server reports, e.g.
  * "pubsub#publish_model=publishers", "pubsub#max_items=max". */
 roomctl_room_info *roomctl_bus_room_create_sync(roomctl_bus *bus, const char *room_jid,

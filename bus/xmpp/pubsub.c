@@ -120,6 +120,9 @@ static void add_config_form(xmpp_stanza_t *parent, roomctl_access access, gboole
     add_field(form, "pubsub#notify_delete", "1", NULL);
     add_field(form, "pubsub#deliver_payloads", "1", NULL);
     add_field(form, "pubsub#deliver_notifications", "1", NULL);
+    /* ejabberd names an item's publisher only with this (Prosody: its
+     * expose_publisher setting); receivers check publishers by it. */
+    add_field(form, "pubsub#itemreply", "publisher", NULL);
     /* Joiners fetch the whole state; a last item pushed on subscribe would
      * arrive twice. */
     add_field(form, "pubsub#send_last_published_item", "never", NULL);
@@ -271,12 +274,25 @@ gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room
         g_str_equal(c, "not-allowed") || g_str_equal(c, "registration-required")) {
         const char *hint = op == RC_OP_PUBLISH || op == RC_OP_RETRACT
             ? "; a room owner can run `roomctl room grant ROOM JID moderator`"
-            : op == RC_OP_CREATE ? "; the account must administer the PubSub service"
+            : op == RC_OP_CREATE
+            ? "; the server must let the account create PubSub nodes (Prosody: an admin of "
+              "the PubSub service; ejabberd: mod_pubsub's access_createnode rule)"
+            : op == RC_OP_PURGE
+            ? "; XEP-0060 lets only a node's owners purge it, as ejabberd enforces: the room's "
+              "owner can purge"
             : op == RC_OP_SUBSCRIBE || op == RC_OP_FETCH
             ? "; a room owner can run `roomctl room grant ROOM JID member`" : "";
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
                     "account %s may not %s room %s%s%s", account, op_verbs[op], room, hint,
                     suffix);
+    } else if (op == RC_OP_PUBLISH &&
+               (g_str_equal(c, "not-acceptable") || g_str_equal(c, "policy-violation"))) {
+        /* ejabberd's answer to a payload over pubsub#max_payload_size. */
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_SERVER,
+                    "the server refused the item for room %s as too large (%s%s; ejabberd "
+                    "takes at most pubsub#max_payload_size, 250,000 bytes by default; "
+                    "`roomctl doctor ROOM` shows the node's limit)%s", room,
+                    detail ? detail : "", detail ? " encoded" : "size unknown", suffix);
     } else if (g_str_equal(c, "item-not-found") && op == RC_OP_RETRACT && detail) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND,
                     "room %s has no item '%s' (or no roomctl node)%s", room, detail, suffix);

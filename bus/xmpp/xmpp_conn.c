@@ -30,6 +30,7 @@ typedef struct {
 
 struct rc_conn {
     char *jid, *password, *host;
+    char *ca_file;          /* NULL: the system's trust store only */
     char *login_jid;          /* @jid with the resource to bind */
     char *domain;             /* the JID's: where pings go */
     guint16 port;
@@ -56,6 +57,7 @@ struct rc_conn {
     /* Resumption: seen <resumed/> in this attempt; the session is resumed. */
     gboolean resume_seen;
     gboolean resumed;
+    gboolean sm_offered;      /* the stream features listed XEP-0198 */
     /* Keepalive: when the server last sent a stanza, our ping in flight. */
     guint keepalive_ms;
     guint ping_timeout_ms;
@@ -87,6 +89,9 @@ static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *
          * reaches the stanza handlers. */
         if (strstr(msg, "Session resumed successfully"))
             conn->resume_seen = TRUE;
+        /* Likewise the stream features, in libstrophe's dump of them. */
+        if (strstr(msg, "<sm ") && strstr(msg, "urn:xmpp:sm:3"))
+            conn->sm_offered = TRUE;
     }
     if (level >= XMPP_LEVEL_WARN)
         rc_log(level == XMPP_LEVEL_ERROR ? ROOMCTL_LOG_WARNING : ROOMCTL_LOG_INFO,
@@ -288,7 +293,11 @@ static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stre
                            conn->jid);
     /* libstrophe's words for the two TLS refusals are not for moderators. */
     if (conn->last_problem && strstr(conn->last_problem, "certfail"))
-        detail = "the server's TLS certificate could not be verified";
+        detail = conn->ca_file
+            ? "the server's TLS certificate could not be verified (not even with the given "
+              "CA file)"
+            : "the server's TLS certificate could not be verified (a test or private server's "
+              "own certificate can be trusted with --cafile / tls_ca_file)";
     else if (conn->last_problem && strstr(conn->last_problem, "TLS is not supported"))
         detail = "the server does not offer TLS, and plain connections are not allowed";
     return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION, "cannot connect to %s as %s: %s",
@@ -447,6 +456,7 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     conn->domain = g_strndup(domain, strcspn(domain, "/"));
     conn->password = g_strdup(options->password);
     conn->host = g_strdup(options->host);
+    conn->ca_file = g_strdup(options->ca_file);
     conn->port = options->port;
     conn->flags = options->allow_plaintext ? 0 : XMPP_CONN_FLAG_MANDATORY_TLS;
     if (options->trust_tls)
@@ -496,9 +506,12 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
     g_clear_pointer(&conn->last_problem, g_free);
     conn->auth_failed = FALSE;
     conn->resume_seen = FALSE;
+    conn->sm_offered = FALSE;
     conn->resumed = FALSE;
     conn->xconn = xmpp_conn_new(conn->ctx);
     xmpp_conn_set_flags(conn->xconn, conn->flags);
+    if (conn->ca_file)
+        xmpp_conn_set_cafile(conn->xconn, conn->ca_file);
     if (sm && xmpp_conn_set_sm_state(conn->xconn, sm) != XMPP_EOK)
         xmpp_free_sm_state(sm);
     xmpp_conn_set_jid(conn->xconn, conn->login_jid);
@@ -548,6 +561,8 @@ void rc_conn_abort(rc_conn *conn)
 }
 
 gboolean rc_conn_is_connected(const rc_conn *conn) { return conn->connected; }
+gboolean rc_conn_sm_offered(const rc_conn *conn) { return conn->sm_offered; }
+
 gboolean rc_conn_is_resumed(const rc_conn *conn) { return conn->connected && conn->resumed; }
 guint rc_conn_keepalive_timeouts(const rc_conn *conn) { return conn->keepalive_timeouts; }
 
@@ -605,5 +620,6 @@ void rc_conn_free(rc_conn *conn)
     g_free(conn->domain);
     g_free(conn->password);
     g_free(conn->host);
+    g_free(conn->ca_file);
     g_free(conn);
 }

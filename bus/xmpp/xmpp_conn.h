@@ -38,6 +38,7 @@ typedef struct rc_conn_options {
     gboolean allow_plaintext;
     gboolean trust_tls;
     gboolean disable_sm;    /* no XEP-0198 stream management */
+    const char *ca_file;    /* more certificates to trust (PEM); NULL: none */
     /* Ping the server after this long without a stanza from it (0: never);
      * no answer within ping_timeout_ms cuts the connection. */
     guint keepalive_ms;
@@ -62,6 +63,8 @@ void rc_conn_abort(rc_conn *conn);
 gboolean rc_conn_is_connected(const rc_conn *conn);
 /* Whether the current session resumed the previous one (XEP-0198). */
 gboolean rc_conn_is_resumed(const rc_conn *conn);
+/* Whether the server offered XEP-0198 in this session's stream features. */
+gboolean rc_conn_sm_offered(const rc_conn *conn);
 /* Connections cut because a keepalive ping went unanswered. */
 guint rc_conn_keepalive_timeouts(const rc_conn *conn);
 /* The bound full JID while connected, else NULL. */

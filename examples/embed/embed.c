@@ -137,6 +137,8 @@ int main(int argc, char **argv)
     roomctl_bus_options options = {
         .jid = jid, .password = g_getenv("ROOMCTL_PASSWORD"), .host = host,
         .port = (guint16)port, .allow_plaintext = plaintext,
+        /* A private server's own certificate, as `roomctl --cafile` takes it. */
+        .tls_ca_file = g_getenv("ROOMCTL_CAFILE"),
     };
     app a = { g_main_loop_new(NULL, FALSE),
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, item_unref), EXIT_SUCCESS };

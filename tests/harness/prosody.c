@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "prosody.h"
 
+#include "harness_util.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,37 +43,6 @@ static void stop_all_at_exit(void)
         rc_prosody_free(live_servers->data);
 }
 
-static gboolean port_accepts(guint16 port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return FALSE;
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    gboolean ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
-    close(fd);
-    return ok;
-}
-
-/* A port nobody listens on now; the kernel picks it. */
-static guint16 free_port(GError **error)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = 0 };
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
-        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-                    "cannot find a free port on 127.0.0.1: %s", g_strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return 0;
-    }
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
 static char *lua_string_list(const char *const *users)
 {
     GString *out = g_string_new("{ ");
@@ -86,19 +57,8 @@ static char *make_certificate(const char *certs, GError **error)
 {
     g_autofree char *crt = g_build_filename(certs, RC_PROSODY_DOMAIN ".crt", NULL);
     g_autofree char *key = g_build_filename(certs, RC_PROSODY_DOMAIN ".key", NULL);
-    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-subj", "/CN=" RC_PROSODY_DOMAIN, "-days", "2",
-                           "-keyout", key, "-out", crt, NULL };
-    g_autofree char *err = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                      &err, &status, error))
+    if (!rc_harness_make_certificate(crt, key, error))
         return NULL;
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "openssl req failed: %s", err);
-        return NULL;
-    }
     return g_strdup_printf("  ssl = { certificate = \"%s\"; key = \"%s\" }\n", crt, key);
 }
 
@@ -219,11 +179,7 @@ static gboolean reap(rc_prosody *server, guint wait_ms)
 
 static char *log_tail(const rc_prosody *server, guint max_lines)
 {
-    g_autofree char *log = rc_prosody_log(server);
-    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
-    guint n = g_strv_length(lines);
-    guint first = (max_lines && n > max_lines) ? n - max_lines : 0;
-    return g_strjoinv("\n", lines + first);
+    return rc_harness_file_tail(server->log_path, max_lines);
 }
 
 static gboolean spawn(rc_prosody *server, GError **error)
@@ -244,7 +200,7 @@ static gboolean spawn(rc_prosody *server, GError **error)
     if (!ok)
         return FALSE;
     for (guint waited = 0; waited < START_TIMEOUT_MS; waited += POLL_MS) {
-        if (port_accepts(server->port))
+        if (rc_harness_port_accepts(server->port))
             return TRUE;
         if (reap(server, 0)) {
             g_autofree char *tail = log_tail(server, 20);
@@ -289,8 +245,8 @@ rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error)
     /* Another process may take the free port before Prosody binds it: retry. */
     for (int attempt = 0; attempt < 3; attempt++) {
         g_clear_error(error);
-        if (!(server->port = free_port(error)) ||
-            (options->gate_secret && !(server->component_port = free_port(error))) ||
+        if (!(server->port = rc_harness_free_port(error)) ||
+            (options->gate_secret && !(server->component_port = rc_harness_free_port(error))) ||
             !write_config(server, options, error))
             break;
         if (spawn(server, error))
@@ -411,16 +367,6 @@ char *rc_prosody_write_gate_config(const rc_prosody *server, const char *secret,
                                    const char *rooms, const char *schema_dirs,
                                    const char *log_level)
 {
-    g_autofree char *secret_file = g_build_filename(server->dir, "gate.secret", NULL);
-    char *config = g_build_filename(server->dir, "gate.yaml", NULL);
-    g_file_set_contents(secret_file, secret, -1, NULL);
-    g_chmod(secret_file, 0600);
-    g_autofree char *yaml = g_strdup_printf(
-        "account: {jid: %s, password_file: %s}\n"
-        "server: {host: 127.0.0.1, port: %u, pubsub_service: pubsub.%s, "
-        "local_test_server: true}\nrooms: %s\nschema_dirs: %s\nlog_level: %s\n",
-        RC_PROSODY_GATE, secret_file, server->component_port, RC_PROSODY_DOMAIN, rooms,
-        schema_dirs, log_level);
-    g_file_set_contents(config, yaml, -1, NULL);
-    return config;
+    return rc_harness_write_gate_config(server->dir, server->component_port, secret, rooms,
+                                        schema_dirs, log_level);
 }

@@ -38,6 +38,8 @@ struct rc_tcp_proxy {
     gboolean stop, stalled, refusing;
     guint cut_requests, cuts_done, last_cut_count;
     gint open;        /* connections now (atomic) */
+    char *drop_needle; /* drop the next <message/> holding it (server to client) */
+    guint dropped;
     GPtrArray *links; /* link_pair *; the thread's own */
 };
 
@@ -97,8 +99,32 @@ static void accept_one(rc_tcp_proxy *proxy, gboolean refusing)
     g_atomic_int_inc(&proxy->open);
 }
 
+/* Remove from @b the first whole <message>…</message> that holds the armed
+ * needle, as a server that silently loses one event would.  A message split
+ * across two reads is left alone (the needle stays armed). */
+static void drop_message(rc_tcp_proxy *proxy, buffer *b)
+{
+    g_mutex_lock(&proxy->lock);
+    const char *needle = proxy->drop_needle;
+    const char *hit = needle ? memmem(b->data, b->len, needle, strlen(needle)) : NULL;
+    const char *start = NULL;
+    for (const char *p = b->data; hit && (p = memmem(p, (gsize)(hit - p), "<message", 8));
+         p += 8)
+        start = p;
+    const char *end = hit ? memmem(hit, (gsize)(b->data + b->len - hit), "</message>", 10)
+                          : NULL;
+    if (start && end) {
+        gsize from = (gsize)(start - b->data), to = (gsize)(end + 10 - b->data);
+        memmove(b->data + from, b->data + to, b->len - to);
+        b->len -= to - from;
+        g_clear_pointer(&proxy->drop_needle, g_free);
+        proxy->dropped++;
+    }
+    g_mutex_unlock(&proxy->lock);
+}
+
 /* Move bytes for one link as poll said; FALSE when the link ended. */
-static gboolean pump(link_pair *l, const struct pollfd *p)
+static gboolean pump(rc_tcp_proxy *proxy, link_pair *l, const struct pollfd *p)
 {
     for (int from = 0; from < 2; from++) {
         int to = 1 - from;
@@ -109,6 +135,8 @@ static gboolean pump(link_pair *l, const struct pollfd *p)
                 return FALSE;
             if (n > 0)
                 b->len += (gsize)n;
+            if (n > 0 && from == 1)
+                drop_message(proxy, b);
         }
         if (b->len > 0) {
             /* A peer that reset its side must not kill the test with SIGPIPE. */
@@ -175,7 +203,7 @@ static gpointer proxy_thread(gpointer data)
         /* Backwards: link_close() moves the last link into the freed slot. */
         for (guint i = proxy->links->len; i-- > 0 && !stalled;) {
             link_pair *l = g_ptr_array_index(proxy->links, i);
-            if (!pump(l, &fds[2 + 2 * i]))
+            if (!pump(proxy, l, &fds[2 + 2 * i]))
                 link_close(proxy, l, FALSE);
         }
         if (fds[0].revents & POLLIN)
@@ -241,6 +269,7 @@ void rc_tcp_proxy_free(rc_tcp_proxy *proxy)
     g_ptr_array_unref(proxy->links);
     g_mutex_clear(&proxy->lock);
     g_cond_clear(&proxy->done);
+    g_free(proxy->drop_needle);
     g_free(proxy);
 }
 
@@ -272,6 +301,22 @@ void rc_tcp_proxy_refuse(rc_tcp_proxy *proxy, gboolean refusing)
     proxy->refusing = refusing;
     g_mutex_unlock(&proxy->lock);
     wake(proxy);
+}
+
+void rc_tcp_proxy_drop_message(rc_tcp_proxy *proxy, const char *needle)
+{
+    g_mutex_lock(&proxy->lock);
+    g_free(proxy->drop_needle);
+    proxy->drop_needle = g_strdup(needle);
+    g_mutex_unlock(&proxy->lock);
+}
+
+guint rc_tcp_proxy_dropped(rc_tcp_proxy *proxy)
+{
+    g_mutex_lock(&proxy->lock);
+    guint n = proxy->dropped;
+    g_mutex_unlock(&proxy->lock);
+    return n;
 }
 
 guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy)

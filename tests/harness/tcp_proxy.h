@@ -29,6 +29,12 @@ guint rc_tcp_proxy_cut(rc_tcp_proxy *proxy);
 void rc_tcp_proxy_stall(rc_tcp_proxy *proxy, gboolean stalled);
 /* While refusing, new connections are closed as soon as they come. */
 void rc_tcp_proxy_refuse(rc_tcp_proxy *proxy, gboolean refusing);
+/* (issue 14) Silently drop the next <message>…</message> from the server
+ * that holds @needle (e.g. an item id), once: a server losing one event.
+ * Plain connections only (TLS hides the bytes). */
+void rc_tcp_proxy_drop_message(rc_tcp_proxy *proxy, const char *needle);
+/* Messages dropped so far. */
+guint rc_tcp_proxy_dropped(rc_tcp_proxy *proxy);
 /* Connections open now. */
 guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy);
 

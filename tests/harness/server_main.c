@@ -1,0 +1,112 @@
+/* rc-test-server: start a throwaway test server (Prosody or ejabberd) for
+ * shell tests and the demo.
+ *
+ *   rc-test-server [--server prosody|ejabberd] --account owner:pw
+ *                  [--admin owner] [--dir DIR] [--keep] [--tls]
+ *                  [--component-secret SECRET]
+ *
+ * --server defaults to ROOMCTL_TEST_SERVER, else prosody.  Prints one line,
+ * "server=NAME port=N dir=DIR domain=localhost pubsub=pubsub.localhost
+ * muc=conference.localhost component_port=N cafile=PATH" (0 and - when
+ * absent), then stays in the foreground until SIGTERM, SIGINT, or end of
+ * input on a piped stdin; then stops the server and removes the folder
+ * (unless --keep). */
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+static gboolean quit(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean stdin_ready(gint fd, GIOCondition condition, gpointer loop)
+{
+    char buf[256];
+    if (read(fd, buf, sizeof buf) > 0)
+        return G_SOURCE_CONTINUE;
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+/* Only a pipe or socket says "the caller went away" by its end. */
+static gboolean stdin_is_pipe(void)
+{
+    struct stat st;
+    return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+int main(int argc, char **argv)
+{
+    g_auto(GStrv) accounts = NULL;
+    g_auto(GStrv) admins = NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *kind = NULL;
+    g_autofree char *secret = NULL;
+    gboolean keep = FALSE, tls = FALSE;
+    GOptionEntry entries[] = {
+        { "server", 's', 0, G_OPTION_ARG_STRING, &kind,
+          "prosody or ejabberd (default: ROOMCTL_TEST_SERVER, else prosody)", "NAME" },
+        { "account", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &accounts,
+          "Create account USER@localhost (repeat)", "USER:PASSWORD" },
+        { "admin", 0, 0, G_OPTION_ARG_STRING_ARRAY, &admins,
+          "USER may create PubSub nodes (repeat; default: the first account)", "USER" },
+        { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir,
+          "Server folder (default: a new temporary folder)", "DIR" },
+        { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Do not remove the folder at the end", NULL },
+        { "tls", 0, 0, G_OPTION_ARG_NONE, &tls,
+          "Offer STARTTLS with a certificate made now (its file: cafile=)", NULL },
+        { "component-secret", 0, 0, G_OPTION_ARG_STRING, &secret,
+          "Accept the component gate.localhost with this secret", "SECRET" },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("- run a throwaway XMPP server on 127.0.0.1");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        fprintf(stderr, "rc-test-server: %s\n", error->message);
+        return 2;
+    }
+    if (kind)
+        g_setenv("ROOMCTL_TEST_SERVER", kind, TRUE);
+    char *first_admin[2] = { NULL, NULL };
+    if (!admins && accounts && accounts[0])
+        first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
+    rc_server_options options = {
+        .dir = dir, .keep = keep, .tls = tls, .component_secret = secret,
+        .pubsub_admins = admins ? (const char *const *)admins
+                                : (const char *const *)first_admin,
+    };
+    rc_server *server = rc_server_start(&options, &error);
+    if (!server || !rc_server_add_accounts(server, (const char *const *)accounts, &error)) {
+        fprintf(stderr, "rc-test-server: %s\n", error->message);
+        rc_server_free(server);
+        g_free(first_admin[0]);
+        return 1;
+    }
+    printf("server=%s port=%u dir=%s domain=%s pubsub=%s muc=%s gate=%s component_port=%u "
+           "cafile=%s\n",
+           rc_server_name(server), rc_server_port(server), rc_server_dir(server),
+           RC_SERVER_DOMAIN, RC_SERVER_PUBSUB, RC_SERVER_MUC, secret ? RC_SERVER_GATE : "-",
+           rc_server_component_port(server),
+           rc_server_cafile(server) ? rc_server_cafile(server) : "-");
+    fflush(stdout);
+
+    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, quit, loop);
+    g_unix_signal_add(SIGINT, quit, loop);
+    if (stdin_is_pipe())
+        g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, loop);
+    g_main_loop_run(loop);
+    g_main_loop_unref(loop);
+    rc_server_free(server);
+    g_free(first_admin[0]);
+    return 0;
+}
