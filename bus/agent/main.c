@@ -47,6 +47,33 @@ static void on_fatal(const GError *error, void *user_data)
     g_main_loop_quit(r->loop);
 }
 
+/* `--describe-plugin NAME`: the plugin's settings, from the plugin
+ * directories of @config (NULL: the installed one); its init is not run. */
+static int describe_plugin(const rc_agent_config *config, const char *name)
+{
+    GError *error = NULL;
+    roomctl_host *host = roomctl_host_new(NULL);
+    gboolean ok = TRUE;
+    if (config) {
+        for (guint i = 0; ok && i < config->plugin_dirs->len; i++)
+            ok = roomctl_host_add_plugin_dir(host, config->plugin_dirs->pdata[i], &error);
+    } else if (ROOMCTL_PLUGINDIR && g_file_test(ROOMCTL_PLUGINDIR, G_FILE_TEST_IS_DIR)) {
+        ok = roomctl_host_add_plugin_dir(host, ROOMCTL_PLUGINDIR, &error);
+    }
+    char *text = ok ? roomctl_host_describe_plugin(host, name, &error) : NULL;
+    int status = RC_EXIT_OK;
+    if (text) {
+        fputs(text, stdout);
+        g_free(text);
+    } else {
+        fprintf(stderr, "roomctl-agent: %s\n", error->message);
+        status = rc_exit_code_for(error);
+        g_error_free(error);
+    }
+    roomctl_host_free(host);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -54,6 +81,7 @@ int main(int argc, char **argv)
     g_autofree char *config_path = NULL;
     g_autofree char *level_text = NULL;
     gboolean check_only = FALSE;
+    g_autofree char *describe = NULL;
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
           "The agent configuration (YAML; see examples/agent.yaml)", "FILE" },
@@ -62,6 +90,9 @@ int main(int argc, char **argv)
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
           "Check the configuration, schemas and plugins (without starting them), then exit",
           NULL },
+        { "describe-plugin", 0, 0, G_OPTION_ARG_STRING, &describe,
+          "Print a plugin's settings (name, type, default, help) and exit; its plugin "
+          "directories are --config's, else the installed one", "NAME" },
         { NULL }
     };
     GOptionContext *context = g_option_context_new("- follow roomctl rooms and run plugins");
@@ -73,8 +104,14 @@ int main(int argc, char **argv)
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
         "3 bad configuration or schema, 5 cannot log in (as for roomctl).\n");
     GError *error = NULL;
-    if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 1 || !config_path) {
-        fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE\n",
+    if (g_option_context_parse(context, &argc, &argv, &error) && argc == 1 && describe &&
+        !config_path) {
+        g_option_context_free(context);
+        return describe_plugin(NULL, describe);
+    }
+    if (error || argc > 1 || !config_path) {
+        fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE [--check | "
+                        "--describe-plugin NAME]\n",
                 error ? error->message
                       : argc > 1 ? "unexpected argument" : "--config FILE is required");
         g_clear_error(&error);
@@ -100,6 +137,11 @@ int main(int argc, char **argv)
     }
     if (!level_text)
         roomctl_set_log_level(config->log_level);
+    if (describe) {
+        int status = describe_plugin(config, describe);
+        rc_agent_config_free(config);
+        return status;
+    }
 
     if (check_only) {
         int status = RC_EXIT_OK;

@@ -69,4 +69,15 @@ static void hello_shutdown(roomctl_plugin *plugin)
     roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "goodbye after %lu items", state->count);
 }
 
-ROOMCTL_PLUGIN_DEFINE("hello", "1.0", "Greets every control item", hello_init, hello_shutdown);
+/* The settings it takes (SDK 1.3): the host refuses any other key, and a bad
+ * value, before init, and `roomctl-agent --describe-plugin hello` prints
+ * this table.  The plugin still applies the defaults itself (above). */
+static const roomctl_setting hello_settings[] = {
+    { "greeting", ROOMCTL_SETTING_STRING, 0, "hello", "what to say", 0, 0, NULL },
+    { "types", ROOMCTL_SETTING_STRING, 0, "*",
+      "which control types to greet: ui.*, room.notice, or *", 0, 0, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("hello", "1.1", "Greets every control item", hello_init,
+                                    hello_shutdown, hello_settings);
