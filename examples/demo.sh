@@ -118,8 +118,13 @@ for c in "${clients[@]}"; do
   echo "$c joined $room"
 done
 
+if grep -h "checks are off" "$work"/*.log; then die "an agent runs with publisher checks off"; fi
+echo "every agent checks that items come from a moderator (moderator@$domain)"
+
 say "The moderator's script (examples/moderator-script.sh)"
-examples/moderator-script.sh "$room"
+echo "(after each step: what alice's screen shows, once her agent has applied it)"
+AFTER_STEP=$top/examples/demo-effect.sh DEMO_CLIENT_DIR=$work/alice \
+  examples/moderator-script.sh "$room"
 
 # The last step reaches every client before we look.
 for c in "${clients[@]}"; do
@@ -153,8 +158,10 @@ for c in "${clients[@]}"; do
   echo "chat (the agent's chat hook, $c/chat.json):"; sed 's/^/    /' "$work/$c/chat.json"
   echo "notices seen (audit trail, $c/audit.jsonl):"
   grep '"type":"room.notice"' "$work/$c/audit.jsonl" | sed 's/.*"text":\("[^"]*"\).*/    \1/'
-  echo "chat changes seen: $(grep -c '"type":"chat.power"' "$work/$c/audit.jsonl")," \
-       "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
+  echo "chat, as it changed: $(grep '"type":"chat.power"' "$work/$c/audit.jsonl" |
+    sed -e 's/.*"enabled":false.*/OFF/' -e 's/.*"enabled":true.*/on/' | paste -sd' ' |
+    sed 's/ / → /g')"
+  echo "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
 done
 
 say "Done: stopping the agents and $server (files kept in _demo/)"

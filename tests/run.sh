@@ -11,9 +11,11 @@
 #      then the faults suite (FAULTS=0 leaves it out here too);
 #   4. runs every fuzz harness for $FUZZ_SECONDS (default 20) seconds in
 #      build-tests-fuzz/, when clang with libFuzzer is installed;
+#   5. builds the Debian packages, checks them with lintian, installs them,
+#      uses them and removes them (tests/test_debian_packages.sh; as root);
 # and ends with the line "N passed, N failed, N skipped", summed over every
 # run.  Arguments go to the meson test of step 1.  SANITIZE=0, VALGRIND=0 or
-# FUZZ_SECONDS=0 leave a step out.
+# FUZZ_SECONDS=0 or PACKAGES=0 leave a step out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -123,6 +125,20 @@ if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
     add_counts "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" fuzz
   else
     add_counts 0 1 0 fuzz
+  fi
+fi
+
+# 5. The Debian packages: build, lintian, install, use, remove (about a
+# minute; PACKAGES=0 leaves it out).
+if [ "${PACKAGES:-1}" != 0 ]; then
+  deb_log=$(mktemp)
+  tests/test_debian_packages.sh | tee "$deb_log"
+  counts=$(tail -n 1 "$deb_log")
+  rm -f "$deb_log"
+  if [[ $counts =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+    add_counts "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" packages
+  else
+    add_counts 0 1 0 packages
   fi
 fi
 

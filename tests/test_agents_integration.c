@@ -165,12 +165,12 @@ static void test_retract_and_purge_reach_plugins(void **state)
     const char *purger = C2_MODERATOR;
     if (rc_server_get_kind(server->xmpp) == RC_SERVER_EJABBERD) {
         char *err = NULL;
-        assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "purge", room, NULL), 4);
+        assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "purge", "--yes", room, NULL), 4);
         assert_non_null(strstr(err, "only a node's owners purge it"));
         g_free(err);
         purger = C2_OWNER;
     }
-    assert_int_equal(c2_roomctl(server, purger, &out, NULL, "purge", room, NULL), 0);
+    assert_int_equal(c2_roomctl(server, purger, &out, NULL, "purge", "--yes", room, NULL), 0);
     g_free(out);
     expect_in(server, agent->audit_file, "\"event\":\"purge\"");
     assert_false(c2_contains(agent->ui_file, "\"mic\""));

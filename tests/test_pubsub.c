@@ -74,7 +74,7 @@ static void test_refusals_in_words(void **state)
     g_autofree char *item = check(ERROR_IQ("item-not-found", ""), RC_OP_RETRACT, "ui.button:x",
                                   &code);
     assert_int_equal(code, ROOMCTL_ERR_NOT_FOUND);
-    assert_string_equal(item, "room r@muc.example has no item 'ui.button:x' (or no roomctl node)");
+    assert_string_equal(item, "room r@muc.example has no item 'ui.button:x'");
 
     /* ejabberd's bare refusal of a payload over its limit. */
     g_autofree char *big = check(ERROR_IQ("not-acceptable", ""), RC_OP_PUBLISH, "260000 bytes",

@@ -237,6 +237,15 @@ static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
         rc_agent_acl_connected(agent->acl);
         return;
     }
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT)) {
+        /* The bus does not reconnect: stop, naming the conflict. */
+        g_autoptr(GError) stop = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT,
+            "%s; stopping rather than taking the session back (give each agent its own "
+            "resource: account.jid ACCOUNT/NAME)", error->message);
+        if (agent->fatal)
+            agent->fatal(stop, agent->fatal_data);
+        return;
+    }
     /* Once it has been connected, the bus reconnects and rejoins by itself. */
     rc_agent_log(ROOMCTL_LOG_WARNING, "connection lost: %s; reconnecting",
                  error ? error->message : "disconnected");

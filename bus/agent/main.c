@@ -9,11 +9,8 @@
 
 #include "agent.h"
 #include "agent_log.h"
+#include "daemon_args.h"
 #include "cmdline/exit_codes.h"
-
-#ifndef ROOMCTL_PLUGINDIR
-#define ROOMCTL_PLUGINDIR NULL
-#endif
 
 typedef struct run {
     GMainLoop *loop;
@@ -57,8 +54,8 @@ static int describe_plugin(const rc_agent_config *config, const char *name)
     if (config) {
         for (guint i = 0; ok && i < config->plugin_dirs->len; i++)
             ok = roomctl_host_add_plugin_dir(host, config->plugin_dirs->pdata[i], &error);
-    } else if (ROOMCTL_PLUGINDIR && g_file_test(ROOMCTL_PLUGINDIR, G_FILE_TEST_IS_DIR)) {
-        ok = roomctl_host_add_plugin_dir(host, ROOMCTL_PLUGINDIR, &error);
+    } else if (g_file_test(roomctl_host_default_plugin_dir(), G_FILE_TEST_IS_DIR)) {
+        ok = roomctl_host_add_plugin_dir(host, roomctl_host_default_plugin_dir(), &error);
     }
     char *text = ok ? roomctl_host_describe_plugin(host, name, &error) : NULL;
     int status = RC_EXIT_OK;
@@ -79,20 +76,20 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     /* Freed on every return, the early ones included (leak-free under ASan). */
     g_autofree char *config_path = NULL;
-    g_autofree char *level_text = NULL;
+    rc_daemon_args daemon = { 0 };
     gboolean check_only = FALSE;
     g_autofree char *describe = NULL;
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-          "The agent configuration (YAML; see examples/agent.yaml)", "FILE" },
-        { "log-level", 'l', 0, G_OPTION_ARG_STRING, &level_text,
-          "error, warning, info or debug (overrides the file's log_level)", "LEVEL" },
+          "The agent configuration (YAML; see roomctl-agent(1) and examples/agent.yaml)",
+          "FILE" },
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
           "Check the configuration, schemas and plugins (without starting them), then exit",
           NULL },
         { "describe-plugin", 0, 0, G_OPTION_ARG_STRING, &describe,
           "Print a plugin's settings (name, type, default, help) and exit; its plugin "
           "directories are --config's, else the installed one", "NAME" },
+        RC_DAEMON_ARGS_ENTRIES(&daemon),
         { NULL }
     };
     GOptionContext *context = g_option_context_new("- follow roomctl rooms and run plugins");
@@ -102,40 +99,41 @@ int main(int argc, char **argv)
         "only) or account.password_env, never from the command line.\n"
         "Signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 prints state and counters.\n"
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
-        "3 bad configuration or schema, 5 cannot log in (as for roomctl).\n");
+        "3 bad configuration or schema, 5 cannot log in, or another client logged in\n"
+        "with the same full JID (as for roomctl).  See roomctl-agent(1).\n");
     GError *error = NULL;
-    if (g_option_context_parse(context, &argc, &argv, &error) && argc == 1 && describe &&
-        !config_path) {
+    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
+    if (parsed && argc == 1 && describe && !config_path && !daemon.version) {
         g_option_context_free(context);
+        rc_daemon_args_clear(&daemon);
         return describe_plugin(NULL, describe);
     }
-    if (error || argc > 1 || !config_path) {
+    if (!parsed || (!daemon.version && (argc > 1 || !config_path))) {
         fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE [--check | "
                         "--describe-plugin NAME]\n",
                 error ? error->message
                       : argc > 1 ? "unexpected argument" : "--config FILE is required");
         g_clear_error(&error);
         g_option_context_free(context);
+        rc_daemon_args_clear(&daemon);
         return RC_EXIT_USAGE;
     }
     g_option_context_free(context);
 
-    roomctl_log_level level = ROOMCTL_LOG_INFO;
-    if (level_text && !rc_agent_log_level_parse(level_text, &level)) {
-        fprintf(stderr, "roomctl-agent: unknown --log-level '%s'; expected error, warning, "
-                        "info or debug\n", level_text);
-        return RC_EXIT_USAGE;
-    }
-    rc_agent_log_init(level);
+    gboolean level_given = FALSE;
+    int done = rc_daemon_args_start_log(&daemon, "roomctl-agent", &level_given);
+    rc_daemon_args_clear(&daemon);
+    if (done >= 0)
+        return done;
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,
-                                                   ROOMCTL_PLUGINDIR, &error);
+                                                   roomctl_host_default_plugin_dir(), &error);
     if (!config) {
         fprintf(stderr, "%s\n", error->message);
         int status = rc_exit_code_for(error);
         g_error_free(error);
         return status;
     }
-    if (!level_text)
+    if (!level_given)
         roomctl_set_log_level(config->log_level);
     if (describe) {
         int status = describe_plugin(config, describe);

@@ -23,6 +23,7 @@ const char *roomctl_strerror(int code)
         [ROOMCTL_ERR_INSECURE] = "insecure file permissions",
         [ROOMCTL_ERR_TOO_LARGE] = "item too large",
         [ROOMCTL_ERR_NOT_MODERATOR] = "publisher is not a moderator",
+        [ROOMCTL_ERR_CONFLICT] = "another client took over the session",
     };
     if (code < 0 || (gsize)code >= G_N_ELEMENTS(text) || !text[code])
         return "unknown error";

@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "gate_client.h"
 #include "json.h"
+#include "cli_print.h"
 
 gboolean rc_cli_acks_parse_wait(const char *name, const char *value, gpointer data,
                                 GError **error)
@@ -283,12 +284,17 @@ static void print_json(const rc_ack_report *r)
 
 static const char *const done_words[] = { "published", "retracted", "purged" };
 
-static void print_done(rc_gate_op op, const char *room, const char *id)
+/* What the gate did, unless --wait --json follows with the whole outcome. */
+static void print_done(rc_gate_op op, const char *room, const char *id, const rc_cli_acks *acks)
 {
-    if (op == RC_GATE_PURGE)
-        printf("purged %s\n", room);
-    else
-        printf("%s %s %s %s\n", done_words[op], id, op == RC_GATE_PUBLISH ? "to" : "from", room);
+    if (acks->json && acks->wait_s)
+        return;
+    g_autofree char *text = op == RC_GATE_PURGE
+        ? g_strdup_printf("purged %s", room)
+        : g_strdup_printf("%s %s %s %s", done_words[op], id,
+                          op == RC_GATE_PUBLISH ? "to" : "from", room);
+    rc_cli_print_result(acks->json, done_words[op], room, op == RC_GATE_PURGE ? NULL : id, NULL,
+                        FALSE, text);
 }
 
 static int follow_answer(const char *command, rc_cli_conn *conn, const char *gate,
@@ -350,7 +356,7 @@ int rc_cli_acks_run(const char *command, rc_cli_conn *conn, const char *gate, rc
         status = rc_cli_fail(command, error);
     } else {
         print_done(op, room, answer->item_id ? answer->item_id
-                                             : item ? roomctl_item_id(item) : item_id);
+                                             : item ? roomctl_item_id(item) : item_id, acks);
         fflush(stdout);
         status = acks->wait_s ? follow_answer(command, conn, gate, &f, answer, acks)
                               : RC_EXIT_OK;

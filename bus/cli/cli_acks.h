@@ -28,7 +28,7 @@ gboolean rc_cli_acks_parse_wait(const char *name, const char *value, gpointer da
       "Wait for the clients' acknowledgements (through the gate; default 30 s)",         \
       "SECONDS" },                                                                       \
     { "json", 0, 0, G_OPTION_ARG_NONE, &(acks)->json,                                    \
-      "With --wait: print the outcome as JSON, with every client", NULL }
+      "Print the result as JSON (with --wait: the outcome on every client)", NULL }
 
 /*
  * Do @op through @gate as rc_cli_gate_request() does, and for a publish

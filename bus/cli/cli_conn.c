@@ -2,6 +2,7 @@
  * the connected bus, argument checks and error reporting. */
 #include "cli_conn.h"
 #include "cmdline/password.h"
+#include "jid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,13 @@ int rc_cli_parse(GOptionContext *context, int *argc, char ***argv, int min, int 
     return status;
 }
 
+int rc_cli_parse_room(GOptionContext *context, int *argc, char ***argv, int min, int max)
+{
+    int status = rc_cli_parse(context, argc, argv, min, max);
+    return status < 0 ? rc_cli_check_room(g_get_prgname() + strlen("roomctl "), (*argv)[1])
+                      : status;
+}
+
 int rc_cli_fail(const char *command, GError *error)
 {
     int status = rc_exit_code_for(error);
@@ -105,17 +113,43 @@ int rc_cli_fail(const char *command, GError *error)
     return status;
 }
 
+int rc_cli_check_room(const char *command, const char *room)
+{
+    const char *at = strchr(room, '@');
+    if (at && at != room && at[1] && !strchr(room, '/') && g_utf8_validate(room, -1, NULL) &&
+        rc_jid_is_valid(room))
+        return -1;
+    return rc_cli_usage_error(command, "'%s' is not a room: expected the bare JID of a chat "
+                              "room, such as lobby@conference.example.org", room);
+}
+
+void rc_cli_schema_hint(GError *error)
+{
+    if (!g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO))
+        return;
+    char *text = g_strdup_printf("%s\n(name the schema folders with --schemas PATH or "
+                                 "ROOMCTL_SCHEMA_PATH, folders separated by ':')",
+                                 error->message);
+    g_free(error->message);
+    error->message = text;
+}
+
 gboolean rc_cli_conn_load_schemas(rc_cli_conn *conn, GError **error)
 {
     if (conn->registry)
         return TRUE;
     conn->registry = roomctl_registry_new();
+    /* Commands that send no item (room, retract, purge) need no schemas. */
+    if (conn->no_schemas)
+        return TRUE;
+    gboolean ok = TRUE;
     if (!conn->schema_dirs)
-        return roomctl_registry_load_path(conn->registry, NULL, error);
-    for (char **path = conn->schema_dirs; *path; path++)
-        if (!roomctl_registry_load_path(conn->registry, *path, error))
-            return FALSE;
-    return TRUE;
+        ok = roomctl_registry_load_path(conn->registry, NULL, error);
+    for (char **path = conn->schema_dirs; ok && path && *path; path++)
+        ok = roomctl_registry_load_path(conn->registry, *path, error);
+    if (!ok && error)
+        rc_cli_schema_hint(*error);
+    return ok;
 }
 
 static const char *option_or_env(const char *option, const char *env)

@@ -20,6 +20,8 @@ typedef struct rc_cli_conn {
     char *cafile;
     char **schema_dirs;
     char *gate;             /* --gate (issue 12); rc_cli_conn_gate() adds ROOMCTL_GATE */
+    /* Set by commands that send no item: connect with an empty registry. */
+    gboolean no_schemas;
     /* Made by rc_cli_conn_load_schemas() / rc_cli_conn_connect(). */
     roomctl_registry *registry;
     roomctl_bus *bus;
@@ -45,10 +47,19 @@ GOptionContext *rc_cli_context_with_data(const char *command, void *data,
  * code to return (after printing the error and usage).  Frees @context.
  */
 int rc_cli_parse(GOptionContext *context, int *argc, char ***argv, int min, int max);
+/* The same for a command whose first argument is a ROOM: also checks that
+ * it is a chat room's bare JID (rc_cli_check_room()). */
+int rc_cli_parse_room(GOptionContext *context, int *argc, char ***argv, int min, int max);
 
 /* Load the schemas of --schemas, else of $ROOMCTL_SCHEMA_PATH (folders
  * separated by ':'), else of the installed folder. */
 gboolean rc_cli_conn_load_schemas(rc_cli_conn *conn, GError **error);
+/* -1 when @room is a chat room's bare JID (name@service), else prints why
+ * not for `roomctl @command` and returns RC_EXIT_USAGE. */
+int rc_cli_check_room(const char *command, const char *room);
+
+/* Add to a failed schema load's message how to name the schema folders. */
+void rc_cli_schema_hint(GError *error);
 /* Load the schemas, fill in the environment's settings and log in. */
 gboolean rc_cli_conn_connect(rc_cli_conn *conn, GError **error);
 /* The gate the moderator's requests go through: --gate, else $ROOMCTL_GATE,

@@ -173,3 +173,32 @@ void rc_cli_print_room_info(FILE *out, const roomctl_room_info *info, gboolean j
     g_string_free(text, TRUE);
     g_ptr_array_unref(jids);
 }
+
+void rc_cli_print_result(gboolean json, const char *action, const char *room,
+                         const char *item_id, GPtrArray *items, gboolean dry_run,
+                         const char *text)
+{
+    if (!json) {
+        printf("%s\n", text);
+        return;
+    }
+    GString *out = g_string_new("{\"room\": ");
+    rc_json_string(out, room);
+    g_string_append_printf(out, ", \"%s\": %s", action, dry_run ? "false" : "true");
+    if (item_id) {
+        g_string_append(out, ", \"item_id\": ");
+        rc_json_string(out, item_id);
+    }
+    if (items) {
+        g_string_append(out, ", \"items\": [");
+        for (guint i = 0; i < items->len; i++) {
+            if (i)
+                g_string_append(out, ", ");
+            rc_json_string(out, roomctl_item_id(g_ptr_array_index(items, i)));
+        }
+        g_string_append_c(out, ']');
+    }
+    g_string_append_printf(out, ", \"dry_run\": %s}\n", dry_run ? "true" : "false");
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+}

@@ -1,4 +1,4 @@
-/* roomctl room create|grant|show|sync: the room owner's commands. */
+/* roomctl room create|delete|grant|show|sync: the room owner's commands. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,10 +7,41 @@
 #include "cli_gate.h"
 #include "cli_print.h"
 #include "json.h"
+#include "muc_admin.h"
+
+/* The chat room beside the node: its owners and admins are the moderators
+ * agents learn (room sync, receiver checks).  Says what is there, or what is
+ * missing, without failing the command: the node is made either way. */
+static void check_chat_room(rc_cli_conn *conn, const char *room, gboolean json)
+{
+    static const rc_muc_affiliation wanted[] = { RC_MUC_OWNER, RC_MUC_ADMIN, RC_MUC_NONE };
+    GError *error = NULL;
+    g_autoptr(GHashTable) lists = rc_muc_get_lists_sync(conn->bus, room, wanted, &error);
+    if (!lists) {
+        fprintf(stderr, "roomctl room create: note: %s.\n%s", error->message,
+                g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)
+                ? "Create the chat room with an XMPP client, as its owner, then run `roomctl "
+                  "room sync ROOM`;\nuntil then agents need `moderators:` in their "
+                  "configuration to check publishers.\n" : "");
+        g_error_free(error);
+        return;
+    }
+    if (json)
+        return;
+    GString *line = g_string_new(NULL);
+    GHashTableIter iter;
+    gpointer jid, affiliation;
+    g_hash_table_iter_init(&iter, lists);
+    while (g_hash_table_iter_next(&iter, &jid, &affiliation))
+        g_string_append_printf(line, " %s (%s)", (char *)jid,
+                               rc_muc_affiliation_name(GPOINTER_TO_INT(affiliation)));
+    printf("chat room %s: moderators:%s\n", room, line->len ? line->str : " none");
+    g_string_free(line, TRUE);
+}
 
 static int room_create(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     char *access_text = NULL;
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
@@ -26,7 +57,7 @@ static int room_create(int argc, char **argv)
         "With --gate JID (or ROOMCTL_GATE): make the gate an admin of the MUC room\n"
         "(creating the room, persistent, if it does not exist); the gate then creates\n"
         "and owns the node.  Run it as the room's owner.", entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     roomctl_access access = ROOMCTL_ACCESS_OPEN;
     if (status < 0 && access_text) {
         if (!strcmp(access_text, "members"))
@@ -52,12 +83,35 @@ static int room_create(int argc, char **argv)
             (info = roomctl_bus_room_create_sync(conn.bus, argv[1], access, &error))) {
             rc_cli_print_room_info(stdout, info, json);
             roomctl_room_info_free(info);
+            check_chat_room(&conn, argv[1], json);
             status = RC_EXIT_OK;
         } else {
             status = rc_cli_fail("room create", error);
         }
     }
     g_free(access_text);
+    rc_cli_conn_clear(&conn);
+    return status;
+}
+
+static int room_delete(int argc, char **argv)
+{
+    rc_cli_conn conn = { .no_schemas = TRUE };
+    GOptionContext *context = rc_cli_context("room delete", "ROOM",
+        "Delete ROOM's control node with all its items, as its owner: every client\n"
+        "following the room resets everything.  The chat room itself stays.",
+        NULL, &conn);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
+    GError *error = NULL;
+    if (status < 0) {
+        if (rc_cli_conn_connect(&conn, &error) &&
+            roomctl_bus_room_delete_sync(conn.bus, argv[1], &error)) {
+            printf("deleted the roomctl node of %s\n", argv[1]);
+            status = RC_EXIT_OK;
+        } else {
+            status = rc_cli_fail("room delete", error);
+        }
+    }
     rc_cli_conn_clear(&conn);
     return status;
 }
@@ -74,12 +128,12 @@ static gboolean parse_affiliation(const char *text, roomctl_affiliation *out)
 
 static int room_grant(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     GOptionContext *context = rc_cli_context("room grant", "ROOM JID moderator|member|none",
         "Give JID a role in ROOM's control node: moderator (may publish), member\n"
         "(may subscribe to a members-only room) or none (remove the right).",
         NULL, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 3, 3);
+    int status = rc_cli_parse_room(context, &argc, &argv, 3, 3);
     roomctl_affiliation affiliation = ROOMCTL_AFFILIATION_NONE;
     if (status < 0 && (!parse_affiliation(argv[3], &affiliation) ||
                        affiliation == ROOMCTL_AFFILIATION_OWNER))
@@ -102,7 +156,7 @@ static int room_grant(int argc, char **argv)
 
 static int room_show(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
@@ -111,7 +165,7 @@ static int room_show(int argc, char **argv)
     GOptionContext *context = rc_cli_context("room show", "ROOM",
         "Print the configuration, affiliations and item count of ROOM's control node.",
         entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
         roomctl_room_info *info = NULL;
@@ -164,7 +218,7 @@ static void print_changes(const char *room, const GPtrArray *changes, gboolean j
 
 static int room_sync(int argc, char **argv)
 {
-    rc_cli_conn conn = { 0 };
+    rc_cli_conn conn = { .no_schemas = TRUE };
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the changes as JSON", NULL },
@@ -177,7 +231,7 @@ static int room_sync(int argc, char **argv)
         "Run by the room's owner (who must also own the node).  Prints each change\n"
         "as \"JID: before \u2192 after\", or \"nothing to change\"; safe to run again\n"
         "(e.g. from cron).", entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
         GPtrArray *changes = NULL;
@@ -200,6 +254,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } room_commands[] = {
     { "create", "Create or reconfigure ROOM's control node", room_create },
+    { "delete", "Delete ROOM's control node and its items", room_delete },
     { "grant", "Make JID a moderator or member of ROOM, or remove it", room_grant },
     { "show", "Print ROOM's node configuration, affiliations and item count", room_show },
     { "sync", "Make ROOM's moderators and members those of the chat room", room_sync },

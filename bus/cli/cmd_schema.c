@@ -4,6 +4,7 @@
 
 #include <roomctl/roomctl.h>
 #include "commands.h"
+#include "cli_conn.h"
 #include "cmd_schema_evolve.h"
 
 static const char *const usage_text =
@@ -32,16 +33,21 @@ static const GOptionEntry path_options[] = {
     { NULL }
 };
 
-/* Parse the options of a sub-verb; FALSE after printing the problem. */
-static gboolean parse_options(const char *verb, const char *args, int *argc, char ***argv,
-                              gboolean with_path)
+/* Parse the options of a sub-verb; FALSE after printing the problem.  Its
+ * --help shows its own usage line and @summary, not the group's. */
+static gboolean parse_options(const char *verb, const char *args, const char *summary,
+                              int *argc, char ***argv, gboolean with_path)
 {
-    char *title = g_strdup_printf("schema %s %s", verb, args);
-    GOptionContext *context = g_option_context_new(title);
-    g_free(title);
-    if (with_path)
+    g_autofree char *prgname = g_strdup_printf("roomctl schema %s", verb);
+    g_set_prgname(prgname);
+    GOptionContext *context = g_option_context_new(args);
+    if (with_path) {
         g_option_context_add_main_entries(context, path_options, NULL);
-    g_option_context_set_summary(context, usage_text);
+        g_option_context_set_description(context,
+            "PATH is a list of directories separated by ':'.  The default is\n"
+            "$ROOMCTL_SCHEMA_PATH when set, else the installed schemas.");
+    }
+    g_option_context_set_summary(context, summary);
     GError *error = NULL;
     gboolean ok = g_option_context_parse(context, argc, argv, &error);
     if (!ok) {
@@ -95,7 +101,10 @@ static void check_dir(roomctl_registry *registry, const char *dir, int *status)
 
 static int check(int argc, char **argv)
 {
-    if (!parse_options("check", "FILE|DIR…", &argc, &argv, FALSE))
+    if (!parse_options("check", "FILE|DIR…",
+                       "Check schema files (a DIR: its *.yaml and *.yml files) and each version "
+                       "of a type against the one before; prints FILE:LINE:COL: error: … for "
+                       "each mistake.", &argc, &argv, FALSE))
         return RC_EXIT_USAGE;
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -128,6 +137,7 @@ static roomctl_registry *load_registry(int *status)
     roomctl_registry *registry = roomctl_registry_new();
     GError *error = NULL;
     if (!roomctl_registry_load_path(registry, opt_schemas, &error)) {
+        rc_cli_schema_hint(error);
         fprintf(stderr, "%s\n", error->message);
         *status = rc_exit_code_for(error);
         g_error_free(error);
@@ -149,7 +159,8 @@ static void print_json_list(GPtrArray *schemas)
 
 static int types(int argc, char **argv)
 {
-    if (!parse_options("types", "", &argc, &argv, TRUE))
+    if (!parse_options("types", "", "List the control types of the schema path.",
+                       &argc, &argv, TRUE))
         return RC_EXIT_USAGE;
     if (argc > 1) {
         fprintf(stderr, "roomctl schema types: unexpected argument '%s'\n", argv[1]);
@@ -178,7 +189,9 @@ static int types(int argc, char **argv)
 
 static int describe(int argc, char **argv)
 {
-    if (!parse_options("describe", "TYPE", &argc, &argv, TRUE))
+    if (!parse_options("describe", "TYPE",
+                       "Show one type: fields, constraints, defaults, item id.",
+                       &argc, &argv, TRUE))
         return RC_EXIT_USAGE;
     if (argc != 2) {
         fputs(usage_text, stderr);

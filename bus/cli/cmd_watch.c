@@ -18,7 +18,7 @@ int rc_cmd_state(int argc, char **argv)
     GOptionContext *context = rc_cli_context("state", "ROOM",
         "Fetch and decode every item of ROOM: the state a joining client applies.",
         entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status < 0) {
         GPtrArray *items = NULL;
@@ -162,7 +162,7 @@ int rc_cmd_watch(int argc, char **argv)
         "Join ROOM as a client and print every new item, retraction and purge until\n"
         "interrupted (Ctrl-C).  Items that fail validation are shown as ignored.",
         entries, &conn);
-    int status = rc_cli_parse(context, &argc, &argv, 1, 1);
+    int status = rc_cli_parse_room(context, &argc, &argv, 1, 1);
     GError *error = NULL;
     if (status >= 0) {
         rc_cli_conn_clear(&conn);

@@ -14,5 +14,6 @@ typedef struct rc_command {
 /* Each command file defines its own table, ended by a NULL name. */
 extern const rc_command rc_schema_commands[];
 extern const rc_command rc_bus_commands[];
+extern const rc_command rc_complete_commands[]; /* hidden: for shell completion */
 
 #endif

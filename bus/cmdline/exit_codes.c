@@ -20,6 +20,7 @@ int rc_exit_code_for(const GError *error)
     case ROOMCTL_ERR_CONNECTION:
     case ROOMCTL_ERR_AUTH:
     case ROOMCTL_ERR_TIMEOUT:
+    case ROOMCTL_ERR_CONFLICT:
         return RC_EXIT_CONNECTION;
     case ROOMCTL_ERR_SERVER:
         return RC_EXIT_SERVER;

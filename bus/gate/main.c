@@ -7,6 +7,7 @@
 
 #include "gate.h"
 #include "agent/agent_log.h"
+#include "agent/daemon_args.h"
 #include "cmdline/exit_codes.h"
 
 static gboolean on_stop_signal(gpointer loop)
@@ -43,11 +44,13 @@ int main(int argc, char **argv)
     g_set_prgname("roomctl-gate");
     g_autofree char *config_path = NULL;
     gboolean check_only = FALSE;
+    rc_daemon_args daemon = { 0 };
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
           "The gate configuration (YAML; see examples/gate.yaml)", "FILE" },
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
           "Check the configuration and schemas, then exit", NULL },
+        RC_DAEMON_ARGS_ENTRIES(&daemon),
         { NULL }
     };
     GOptionContext *context = g_option_context_new("- publish moderators' control items");
@@ -58,16 +61,22 @@ int main(int argc, char **argv)
         "Exit status: 0 stopped by a signal, 2 bad command line, 3 bad configuration\n"
         "or schema, 5 cannot connect to the server's component port.\n");
     GError *error = NULL;
-    if (!g_option_context_parse(context, &argc, &argv, &error) || argc > 1 || !config_path) {
+    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
+    if (!parsed || (!daemon.version && (argc > 1 || !config_path))) {
         fprintf(stderr, "roomctl-gate: %s\nUsage: roomctl-gate --config FILE\n",
                 error ? error->message
                       : argc > 1 ? "unexpected argument" : "--config FILE is required");
         g_clear_error(&error);
         g_option_context_free(context);
+        rc_daemon_args_clear(&daemon);
         return RC_EXIT_USAGE;
     }
     g_option_context_free(context);
-    rc_agent_log_init(ROOMCTL_LOG_INFO);
+    gboolean level_given = FALSE;
+    int done = rc_daemon_args_start_log(&daemon, "roomctl-gate", &level_given);
+    rc_daemon_args_clear(&daemon);
+    if (done >= 0)
+        return done;
 
     int status = EXIT_SUCCESS;
     roomctl_registry *registry = NULL;
@@ -76,7 +85,8 @@ int main(int argc, char **argv)
     rc_gate_config *config = rc_gate_config_load(config_path, NULL, &error);
     if (!config)
         goto error;
-    roomctl_set_log_level(config->base->log_level);
+    if (!level_given)
+        roomctl_set_log_level(config->base->log_level);
     if (!(registry = load_schemas(config->base, &error)))
         goto error;
     if (check_only) {

@@ -155,6 +155,10 @@ static void on_status(rc_conn *conn, gboolean connected, const GError *error, vo
         g_source_destroy(bus->connect_guard);
         g_clear_pointer(&bus->connect_guard, g_source_unref);
     }
+    /* Another client took over this full JID: taking it back would only
+     * start a replace-each-other loop. */
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT))
+        bus->stay_connected = FALSE;
     /* Told once per lost session, not once per failed attempt. */
     if (bus->was_up) {
         bus->was_up = FALSE;

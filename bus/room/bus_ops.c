@@ -35,9 +35,9 @@ static gboolean has_item(xmpp_stanza_t *reply, const char *item_id)
 }
 
 /* Some servers (Prosody) check rights before the node exists, so "not
- * allowed" may mean "no such room"; ejabberd refuses to retract an item a
- * publisher did not publish, or one that does not exist: tell the
- * moderator the real story. */
+ * allowed" may mean "no such room", and a retraction's "no such item" may
+ * too; ejabberd refuses to retract an item a publisher did not publish:
+ * tell the moderator the real story. */
 static void on_probe(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *error, void *data)
 {
     rc_done *d = data;
@@ -61,7 +61,9 @@ static void on_done_reply(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *
                           void *data)
 {
     rc_done *d = data;
-    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED)) {
+    /* A retraction's item-not-found also comes when the node is missing. */
+    if (g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED) ||
+        (d->item_id && g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))) {
         g_autofree char *node = roomctl_room_node_name(d->room);
         d->refusal = g_error_copy(error);
         rc_bus_request(bus, rc_pubsub_items(rc_bus_ctx(bus), bus->pubsub_service, node),

@@ -309,7 +309,9 @@ static void sync_failed(roomctl_room *room, const GError *error)
     }
     room->phase = RC_ROOM_IDLE;
     g_ptr_array_set_size(room->buffer, 0);
-    rc_warn("room", "%s: cannot join: %s", room->jid, error->message);
+    /* A synced() callback gets the error and says it: said once, not twice. */
+    rc_log(room->cb.synced ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_WARNING, "room",
+           "%s: cannot join: %s", room->jid, error->message);
     if (!room->cb.synced)
         return;
     room_ref(room);

@@ -1,4 +1,4 @@
-/* Room owner operations: create (or reconfigure), show, grant. */
+/* Room owner operations: create (or reconfigure), show, grant, delete. */
 #include "bus_private.h"
 
 #include <string.h>
@@ -230,18 +230,44 @@ static void on_granted(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
     rc_wait_finish(wait, error, NULL, NULL);
 }
 
-static gboolean grant_on(roomctl_bus *bus, const char *room_jid, const char *node,
-                         const char *bare, roomctl_affiliation affiliation, GError **error)
+/* Wait for one owner request about @room_jid's node. */
+static gboolean owner_request_sync(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
+                                   const char *room_jid, GError **error)
 {
-    rc_wait *wait = rc_wait_new();
-    rc_bus_request(bus, rc_pubsub_set_affiliation(rc_bus_ctx(bus), bus->pubsub_service, node,
-                                                  bare, affiliation),
-                   RC_OP_GRANT, room_jid, NULL, on_granted, wait);
     GError *failed = NULL;
+    rc_wait *wait = rc_wait_new();
+    rc_bus_request(bus, iq, op, room_jid, NULL, on_granted, wait);
     rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
     if (failed)
         g_propagate_error(error, failed);
     return failed == NULL;
+}
+
+/* The same on the room's events node, which a room made by an older roomctl
+ * lacks: its absence is no failure. */
+static gboolean events_request_sync(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
+                                    const char *room_jid, GError **error)
+{
+    GError *failed = NULL;
+    if (owner_request_sync(bus, iq, op, room_jid, &failed))
+        return TRUE;
+    if (g_error_matches(failed, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)) {
+        g_error_free(failed);
+        return TRUE;
+    }
+    g_propagate_error(error, failed);
+    return FALSE;
+}
+
+gboolean roomctl_bus_room_delete_sync(roomctl_bus *bus, const char *room_jid, GError **error)
+{
+    g_autofree char *node = roomctl_room_node_name(room_jid);
+    g_autofree char *events = roomctl_room_events_node_name(room_jid);
+    return owner_request_sync(bus, rc_pubsub_delete(rc_bus_ctx(bus), bus->pubsub_service, node),
+                              RC_OP_DELETE, room_jid, error) &&
+           events_request_sync(bus, rc_pubsub_delete(rc_bus_ctx(bus), bus->pubsub_service,
+                                                     events),
+                               RC_OP_DELETE, room_jid, error);
 }
 
 gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
@@ -250,17 +276,11 @@ gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, con
     g_autofree char *node = roomctl_room_node_name(room_jid);
     g_autofree char *events = roomctl_room_events_node_name(room_jid);
     g_autofree char *bare = g_strndup(jid, strcspn(jid, "/"));
-    if (!grant_on(bus, room_jid, node, bare, affiliation, error))
-        return FALSE;
-    /* The events node too; a room made before it existed has none (`roomctl
-     * room create` again adds it). */
-    GError *failed = NULL;
-    if (grant_on(bus, room_jid, events, bare, affiliation, &failed))
-        return TRUE;
-    if (g_error_matches(failed, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)) {
-        g_error_free(failed);
-        return TRUE;
-    }
-    g_propagate_error(error, failed);
-    return FALSE;
+    xmpp_ctx_t *ctx = rc_bus_ctx(bus);
+    return owner_request_sync(bus, rc_pubsub_set_affiliation(ctx, bus->pubsub_service, node,
+                                                             bare, affiliation),
+                              RC_OP_GRANT, room_jid, error) &&
+           events_request_sync(bus, rc_pubsub_set_affiliation(ctx, bus->pubsub_service, events,
+                                                              bare, affiliation),
+                               RC_OP_GRANT, room_jid, error);
 }

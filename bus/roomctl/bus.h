@@ -96,7 +96,10 @@ void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error);
 void roomctl_bus_disconnect(roomctl_bus *bus);
 
-/* Told of every connection change: connected (error NULL) or lost (error set). */
+/* Told of every connection change: connected (error NULL) or lost (error set).
+ * (16, additive) Lost with ROOMCTL_ERR_CONFLICT when another client logged in
+ * with the same full JID: the bus does not reconnect then (the two would
+ * replace each other's session forever). */
 typedef void (*roomctl_status_fn)(roomctl_bus *bus, gboolean connected,
                                   const GError *error, void *user_data);
 void roomctl_bus_set_status_callback(roomctl_bus *bus, roomctl_status_fn fn, void *user_data);
@@ -212,9 +215,10 @@ GPtrArray *roomctl_room_state(const roomctl_room *room);
  * ROOMCTL_ERR_TIMEOUT, ROOMCTL_ERR_CONNECTION.
  * (C1, additive) Exact texts: "account JID may not publish to room X; a
  * room owner can run `roomctl room grant ROOM JID moderator`", "room X has
- * no item 'ID' (or no roomctl node)" for a retract.  Prosody checks rights
- * before it looks for the node, so after a refusal the bus asks whether the
- * node exists: a missing room reads as ROOMCTL_ERR_NOT_FOUND.  The server's
+ * no item 'ID'" for a retract.  Prosody checks rights before it looks for
+ * the node, so after a refusal (or a retraction's missing item) the bus asks
+ * whether the node exists: a missing room reads as ROOMCTL_ERR_NOT_FOUND
+ * "room X has no roomctl node; run `roomctl room create X`".  The server's
  * own text, when it gives one, ends the message as " (server: TEXT)". */
 
 /* Validate @item against the registry and publish it under its item id.
@@ -273,6 +277,10 @@ roomctl_room_info *roomctl_bus_room_show_sync(roomctl_bus *bus, const char *room
                                               GError **error);
 gboolean roomctl_bus_room_grant_sync(roomctl_bus *bus, const char *room_jid, const char *jid,
                                      roomctl_affiliation affiliation, GError **error);
+/* (16, additive) Delete the room's node with its items, as its owner: every
+ * client following it is told (deleted(), a purge for plugins).  Errors as
+ * for create; a missing node is ROOMCTL_ERR_NOT_FOUND. */
+gboolean roomctl_bus_room_delete_sync(roomctl_bus *bus, const char *room_jid, GError **error);
 
 /* Fetch and decode all items of the room's node.  Returns a new array of
  * items (free with g_ptr_array_unref()); undecodable items are logged and

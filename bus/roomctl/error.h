@@ -27,7 +27,8 @@ typedef enum {
     ROOMCTL_ERR_TIMEOUT,        /* the server did not answer in time */
     ROOMCTL_ERR_INSECURE,       /* a file or directory others can write or read */
     ROOMCTL_ERR_TOO_LARGE,      /* an incoming item is over the size limit */
-    ROOMCTL_ERR_NOT_MODERATOR   /* an incoming item's publisher is not a moderator */
+    ROOMCTL_ERR_NOT_MODERATOR,  /* an incoming item's publisher is not a moderator */
+    ROOMCTL_ERR_CONFLICT        /* (16) another client logged in with the same full JID */
 } roomctl_error_code;
 
 #define ROOMCTL_ERROR (roomctl_error_quark())

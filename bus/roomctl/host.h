@@ -26,6 +26,10 @@ void roomctl_host_free(roomctl_host *host);
  * when anyone but the owner can write the directory. */
 gboolean roomctl_host_add_plugin_dir(roomctl_host *host, const char *dir, GError **error);
 
+/* The installed plugin folder (PREFIX/lib/roomctl/plugins), found next to the
+ * running libroomctl so that a moved prefix works.  Owned by the library. */
+const char *roomctl_host_default_plugin_dir(void);
+
 /*
  * Load plugin @name (a name found in the plugin directories, or a path to a
  * .so) and call its init with @config (its section; NULL for none).  @config

@@ -3,12 +3,9 @@
 
 #include "schema_private.h"
 #include "private_path.h"
+#include "install_dirs.h"
 #include "error_list.h"
 #include "suggest.h"
-
-#ifndef ROOMCTL_SCHEMADIR
-#define ROOMCTL_SCHEMADIR "/usr/local/share/roomctl/schemas"
-#endif
 
 struct roomctl_registry {
     /* type name -> GPtrArray of its schemas, by ascending version (owned) */
@@ -81,7 +78,9 @@ char **roomctl_schema_dir_files(const char *dir, GError **error)
     GError *local = NULL;
     GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir, local->message);
+        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir,
+                    g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                        ? "no such schema folder" : local->message);
         g_error_free(local);
         return NULL;
     }
@@ -119,7 +118,7 @@ gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, 
 const char *roomctl_registry_default_path(void)
 {
     const char *env = g_getenv("ROOMCTL_SCHEMA_PATH");
-    return env && *env ? env : ROOMCTL_SCHEMADIR;
+    return env && *env ? env : rc_install_schema_dir();
 }
 
 gboolean roomctl_registry_load_path(roomctl_registry *registry, const char *path,

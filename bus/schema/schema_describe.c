@@ -171,11 +171,18 @@ static void text_value(GString *out, const roomctl_value *v)
     g_string_append_c(out, ']');
 }
 
+/* ", at least N UNIT(s)", with the plural only where it belongs. */
+static void append_bound(GString *out, const char *which, gint64 n, const char *unit)
+{
+    g_string_append_printf(out, ", %s %" G_GINT64_FORMAT " %s%s", which, n, unit,
+                           n == 1 || n == -1 ? "" : "s");
+}
+
 /* ", min_length 1, pattern '…'" and so on, for people. */
 static void text_constraints(GString *out, const rc_field *f)
 {
-    if (f->has_min_length) g_string_append_printf(out, ", at least %" G_GINT64_FORMAT " characters", f->min_length);
-    if (f->has_max_length) g_string_append_printf(out, ", at most %" G_GINT64_FORMAT " characters", f->max_length);
+    if (f->has_min_length) append_bound(out, "at least", f->min_length, "character");
+    if (f->has_max_length) append_bound(out, "at most", f->max_length, "character");
     if (f->pattern_text) g_string_append_printf(out, ", matching '%s'", f->pattern_text);
     if (f->enum_values) {
         char *list = g_strjoinv(" | ", f->enum_values);
@@ -191,7 +198,7 @@ static void text_constraints(GString *out, const rc_field *f)
         g_string_append_printf(out, ", schemes %s", list);
         g_free(list);
     }
-    if (f->has_max_bytes) g_string_append_printf(out, ", at most %" G_GINT64_FORMAT " bytes", f->max_bytes);
+    if (f->has_max_bytes) append_bound(out, "at most", f->max_bytes, "byte");
     if (f->media_types) {
         char **names = media_names(f->media_types);
         char *list = g_strjoinv(", ", names);
@@ -199,8 +206,8 @@ static void text_constraints(GString *out, const rc_field *f)
         g_free(list);
         g_free(names);
     }
-    if (f->has_min_items) g_string_append_printf(out, ", at least %" G_GINT64_FORMAT " items", f->min_items);
-    if (f->has_max_items) g_string_append_printf(out, ", at most %" G_GINT64_FORMAT " items", f->max_items);
+    if (f->has_min_items) append_bound(out, "at least", f->min_items, "item");
+    if (f->has_max_items) append_bound(out, "at most", f->max_items, "item");
     if (f->items) {
         g_string_append_printf(out, ", items: %s", rc_field_type_name(f->items->type));
         text_constraints(out, f->items);

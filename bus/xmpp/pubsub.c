@@ -93,6 +93,11 @@ xmpp_stanza_t *rc_pubsub_purge(xmpp_ctx_t *ctx, const char *service, const char 
     return request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "purge", node, NULL);
 }
 
+xmpp_stanza_t *rc_pubsub_delete(xmpp_ctx_t *ctx, const char *service, const char *node)
+{
+    return request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "delete", node, NULL);
+}
+
 static void add_field(xmpp_stanza_t *form, const char *var, const char *value, const char *type)
 {
     xmpp_stanza_t *field = child(form, "field", NULL);
@@ -253,7 +258,7 @@ static const char *const op_verbs[] = {
     [RC_OP_PUBLISH] = "publish to",     [RC_OP_RETRACT] = "retract items of",
     [RC_OP_PURGE] = "purge",            [RC_OP_CREATE] = "create the roomctl node of",
     [RC_OP_CONFIGURE] = "configure",    [RC_OP_SHOW] = "see the configuration of",
-    [RC_OP_GRANT] = "change affiliations of",
+    [RC_OP_GRANT] = "change affiliations of", [RC_OP_DELETE] = "delete the roomctl node of",
 };
 
 gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room,
@@ -295,7 +300,7 @@ gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room
                     detail ? detail : "", detail ? " encoded" : "size unknown", suffix);
     } else if (g_str_equal(c, "item-not-found") && op == RC_OP_RETRACT && detail) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND,
-                    "room %s has no item '%s' (or no roomctl node)%s", room, detail, suffix);
+                    "room %s has no item '%s'%s", room, detail, suffix);
     } else if (g_str_equal(c, "item-not-found")) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND,
                     "room %s has no roomctl node; run `roomctl room create %s`%s", room, room,

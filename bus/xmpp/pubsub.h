@@ -24,6 +24,8 @@ xmpp_stanza_t *rc_pubsub_publish(xmpp_ctx_t *ctx, const char *service, const cha
 xmpp_stanza_t *rc_pubsub_retract(xmpp_ctx_t *ctx, const char *service, const char *node,
                                  const char *item_id);
 xmpp_stanza_t *rc_pubsub_purge(xmpp_ctx_t *ctx, const char *service, const char *node);
+/* (16, additive) Delete the node; subscribers are told (<delete/>). */
+xmpp_stanza_t *rc_pubsub_delete(xmpp_ctx_t *ctx, const char *service, const char *node);
 /* Create the node with roomctl's configuration (see bus.h). */
 xmpp_stanza_t *rc_pubsub_create(xmpp_ctx_t *ctx, const char *service, const char *node,
                                 roomctl_access access);
@@ -54,7 +56,7 @@ xmpp_stanza_t *rc_pubsub_answer(xmpp_stanza_t *reply, const char *ns, const char
 /* What the request was, for the error text. */
 typedef enum {
     RC_OP_SUBSCRIBE, RC_OP_FETCH, RC_OP_PUBLISH, RC_OP_RETRACT, RC_OP_PURGE,
-    RC_OP_CREATE, RC_OP_CONFIGURE, RC_OP_SHOW, RC_OP_GRANT
+    RC_OP_CREATE, RC_OP_CONFIGURE, RC_OP_SHOW, RC_OP_GRANT, RC_OP_DELETE
 } rc_pubsub_op;
 
 /* The error condition of an error stanza ("forbidden", …), or NULL. */

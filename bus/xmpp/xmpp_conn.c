@@ -6,11 +6,14 @@
  * session (XEP-0198) when the server kept it. */
 #include "xmpp_conn.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "stanza_error.h"
 #include "xmpp_loop.h"
+#include "xmpp_words.h"
 
 #define FREE_FLUSH_MS 300
 #define NS_PING "urn:xmpp:ping"
@@ -53,6 +56,8 @@ struct rc_conn {
     guint64 next_id;
     /* What libstrophe said while connecting, for the error text. */
     char *last_problem;
+    const char *problem_words; /* the first of libstrophe's lines we can explain */
+    int socket_error;         /* errno of a failed TCP connect, logged at debug level */
     gboolean auth_failed;
     /* Resumption: seen <resumed/> in this attempt; the session is resumed. */
     gboolean resume_seen;
@@ -82,6 +87,8 @@ static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *
             g_free(conn->last_problem);
             conn->last_problem = g_strdup(msg);
         }
+        if (!conn->problem_words)
+            conn->problem_words = rc_xmpp_problem_words(msg);
         if ((g_str_equal(area, "auth") && level >= XMPP_LEVEL_WARN) ||
             (strstr(msg, "auth failed") || strstr(msg, "not-authorized")))
             conn->auth_failed = TRUE;
@@ -92,12 +99,17 @@ static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *
         /* Likewise the stream features, in libstrophe's dump of them. */
         if (strstr(msg, "<sm ") && strstr(msg, "urn:xmpp:sm:3"))
             conn->sm_offered = TRUE;
+        /* A refused port is told only as "connection failed, error 111". */
+        const char *failed = strstr(msg, "connection failed, error ");
+        if (failed)
+            conn->socket_error = atoi(failed + strlen("connection failed, error "));
     }
-    if (level >= XMPP_LEVEL_WARN)
-        rc_log(level == XMPP_LEVEL_ERROR ? ROOMCTL_LOG_WARNING : ROOMCTL_LOG_INFO,
-               "xmpp", "%s: %s", area, msg);
-    else
-        rc_debug("xmpp", "%s: %s", area, msg);
+    /* libstrophe's own text is the XMPP trace: never a moderator's warning
+     * (connect_error() says what a failure means), never a password. */
+    if (rc_log_enabled(ROOMCTL_LOG_DEBUG)) {
+        g_autofree char *masked = rc_xmpp_mask_secrets(msg, conn->password);
+        rc_log(ROOMCTL_LOG_DEBUG, "xmpp", "%s: %s", area, masked);
+    }
 }
 
 /* libstrophe formats every message, stanza dumps included, when a handler is
@@ -279,10 +291,25 @@ static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stre
 {
     g_autofree char *where = g_strdup_printf("%s:%u", conn->host ? conn->host : "(domain)",
                                              conn->port ? conn->port : 5222);
-    const char *detail = error ? g_strerror(error)
+    if (!error && !was_connected)
+        error = conn->socket_error;
+    /* What libstrophe said first explains a failure to connect best (the
+     * socket's errno is then often only the consequence). */
+    const char *detail = conn->problem_words && !was_connected ? conn->problem_words
+                       : error == ECONNREFUSED
+                         ? "nothing accepts connections there (is the server running, "
+                           "and is the port right?)"
+                       : error ? g_strerror(error)
                        : stream_error && stream_error->text ? stream_error->text
-                       : conn->last_problem ? conn->last_problem
+                       : conn->last_problem && !was_connected
+                         ? "the connection failed (--debug shows the XMPP trace)"
                        : "the server closed the connection";
+    /* Two clients with one full JID would replace each other forever. */
+    if (stream_error && stream_error->type == XMPP_SE_CONFLICT)
+        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT,
+                           "another client logged in as %s (the same full JID), and the "
+                           "server at %s closed this session in its favour", conn->login_jid,
+                           where);
     if (was_connected)
         return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
                            "connection to %s lost: %s", where, detail);
@@ -291,15 +318,13 @@ static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stre
         return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_AUTH,
                            "the server at %s refused the password of account %s", where,
                            conn->jid);
-    /* libstrophe's words for the two TLS refusals are not for moderators. */
-    if (conn->last_problem && strstr(conn->last_problem, "certfail"))
+    /* The certificate's refusal says how to trust a private server's own. */
+    if (conn->problem_words && conn->last_problem && strstr(conn->last_problem, "certfail"))
         detail = conn->ca_file
             ? "the server's TLS certificate could not be verified (not even with the given "
               "CA file)"
             : "the server's TLS certificate could not be verified (a test or private server's "
               "own certificate can be trusted with --cafile / tls_ca_file)";
-    else if (conn->last_problem && strstr(conn->last_problem, "TLS is not supported"))
-        detail = "the server does not offer TLS, and plain connections are not allowed";
     return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION, "cannot connect to %s as %s: %s",
                        where, conn->jid, detail);
 }
@@ -505,6 +530,8 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
     release_xconn(conn);
     g_clear_pointer(&conn->last_problem, g_free);
     conn->auth_failed = FALSE;
+    conn->socket_error = 0;
+    conn->problem_words = NULL;
     conn->resume_seen = FALSE;
     conn->sm_offered = FALSE;
     conn->resumed = FALSE;
@@ -537,7 +564,7 @@ gboolean rc_conn_connect(rc_conn *conn, GError **error)
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
                     "cannot connect to %s:%u as %s: %s", conn->host ? conn->host : "(domain)",
                     conn->port ? conn->port : 5222, conn->jid,
-                    conn->last_problem ? conn->last_problem : "the address cannot be used");
+                    conn->problem_words ? conn->problem_words : "the address cannot be used");
         release_xconn(conn);
         return FALSE;
     }
