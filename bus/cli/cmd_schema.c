@@ -12,12 +12,14 @@ static const char *const usage_text =
     "       roomctl schema types [--schemas PATH] [--json]\n"
     "       roomctl schema describe TYPE [--version N] [--schemas PATH] [--json]\n"
     "       roomctl schema diff OLD.yaml NEW.yaml [--json]\n"
+    "       roomctl schema gen-c TYPE[@VERSION]… -o FILE.h [--schemas PATH]\n"
     "\n"
     "  check     check schema files (a DIR: its *.yaml, *.yml); prints FILE:LINE:COL: error: …\n"
     "            for each mistake\n"
     "  types     list the control types of the schema path\n"
     "  describe  show one type: fields, constraints, defaults, item id\n"
     "  diff      compare two versions of a type: FULL, BACKWARD, FORWARD or NONE, and why\n"
+    "  gen-c     write a C header for plugins: a struct per type and version\n"
     "\n"
     "PATH is a list of directories separated by ':'.  The default is\n"
     "$ROOMCTL_SCHEMA_PATH when set, else the installed schemas.\n";
@@ -234,6 +236,7 @@ static int schema_command(int argc, char **argv)
         { "types", NULL, types },
         { "describe", NULL, describe },
         { "diff", NULL, rc_schema_diff },
+        { "gen-c", NULL, rc_schema_gen_c },
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);

@@ -144,8 +144,9 @@ static gboolean run_case(const char *plugin, const roomctl_registry *registry, c
 int main(int argc, char **argv)
 {
     g_autofree char *schemas = NULL;
-    gboolean keep = FALSE;
+    gboolean keep = FALSE, version = FALSE;
     const GOptionEntry entries[] = {
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
         { "schemas", 's', 0, G_OPTION_ARG_STRING, &schemas,
           "Schema directories (':'-separated; default: the file's schemas:, else "
           "$ROOMCTL_SCHEMA_PATH, else the installed ones)", "PATH" },
@@ -162,6 +163,10 @@ int main(int argc, char **argv)
     GError *error = NULL;
     gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
     g_option_context_free(context);
+    if (parsed && version) {
+        printf("roomctl-plugin-test %s\n", ROOMCTL_VERSION);
+        return RC_EXIT_OK;
+    }
     if (!parsed || argc != 3) {
         fprintf(stderr, "roomctl-plugin-test: %s\nUsage: roomctl-plugin-test PLUGIN.so "
                 "CASES.yaml\n", error ? error->message : "expected PLUGIN.so CASES.yaml");
