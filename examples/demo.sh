@@ -7,9 +7,24 @@
 # request refused, prints what each client now shows, and stops everything.  Safe to re-run; its
 # files are in _demo/ (kept for a look; removed at the next run).
 # `examples/demo.sh --server ejabberd` runs it on a throwaway ejabberd.
+#
+# examples/demo.sh --web also serves the browser pages of examples/web on
+# 127.0.0.1 (npm ci first), prints their URLs and accounts, waits for Enter
+# before the script, and keeps everything up until Ctrl-C (Prosody only).
 set -euo pipefail
 server=prosody
-if [ "${1:-}" = --server ]; then server=${2:?"--server prosody|ejabberd"}; fi
+web=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --server) server=${2:?"--server prosody|ejabberd"}; shift 2 ;;
+    --web) web=1; shift ;;
+    *) echo "usage: examples/demo.sh [--server prosody|ejabberd] [--web]" >&2; exit 2 ;;
+  esac
+done
+if [ "$web" -eq 1 ] && [ "$server" != prosody ]; then
+  echo "examples/demo.sh: --web runs on Prosody (the ejabberd harness has no WebSocket listener)" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
 top=$PWD
 build=${BUILDDIR:-$top/build-demo}
@@ -39,6 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+[ "$web" -eq 0 ] || trap 'exit 0' INT   # Ctrl-C is how a --web demo ends
 
 # Wait up to $3 seconds for file $1 to contain $2.
 wait_for() {
@@ -68,7 +84,10 @@ mkfifo "$work/prosody.stdin"
 accounts=(--account moderator:pw-moderator --account pat:pw-pat)
 for c in "${clients[@]}"; do accounts+=(--account "$c:pw-$c"); done
 (umask 077; head -c 18 /dev/urandom | base64 >"$work/gate.secret")
-"$prosody" --server "$server" "${accounts[@]}" --component-secret "$(cat "$work/gate.secret")" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
+websocket=()
+[ "$web" -eq 0 ] || websocket=(--websocket)
+"$prosody" --server "$server" "${accounts[@]}" --component-secret "$(cat "$work/gate.secret")" \
+  "${websocket[@]}" <"$work/prosody.stdin" >"$work/prosody.out" 2>"$work/prosody.log" &
 pids+=($!)
 exec 3>"$work/prosody.stdin"
 wait_for "$work/prosody.out" "port=" 30
@@ -121,6 +140,28 @@ done
 if grep -h "checks are off" "$work"/*.log; then die "an agent runs with publisher checks off"; fi
 echo "every agent checks that items come from a moderator (moderator@$domain)"
 
+if [ "$web" -eq 1 ]; then
+  say "The browser pages (examples/web)"
+  command -v npm >/dev/null || die "npm is missing (tests/install-deps.sh installs it)"
+  (cd examples/web && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in examples/web failed"
+  "$roomctl" schema export >"$work/schemas.json"
+  ws=$(sed -n 's/.*websocket=\([^ ]*\).*/\1/p' <<<"$line")
+  node examples/web/serve.mjs --schemas "$work/schemas.json" --websocket "$ws" --pubsub "$pubsub" \
+    --room "$room" --create-rooms </dev/null >"$work/web.out" 2>"$work/web.log" &
+  pids+=($!)
+  wait_for "$work/web.out" "url=" 20
+  url=$(sed -n 's/^url=//p' "$work/web.out")
+  echo "Chat page (log in as ${clients[*]}, password pw-NAME):"
+  for c in "${clients[@]}"; do echo "    ${url}chat.html?jid=$c@$domain"; done
+  echo "Moderator panel (password pw-moderator; any other account is refused):"
+  echo "    ${url}panel.html?jid=moderator@$domain"
+  echo "Publish by hand from another terminal:"
+  echo "    ROOMCTL_JID=moderator@$domain ROOMCTL_PASSWORD=pw-moderator ROOMCTL_HOST=127.0.0.1 \\"
+  echo "    ROOMCTL_PORT=$port ROOMCTL_ALLOW_PLAINTEXT=1 ROOMCTL_SCHEMA_PATH=$top/schemas ROOMCTL_GATE=$gate \\"
+  echo "    $roomctl publish $room ui.button button=send enabled=false"
+  [ -t 0 ] && read -r -p "Open a page, then press Enter to play the moderator's script… " _
+fi
+
 say "The moderator's script (examples/moderator-script.sh)"
 echo "(after each step: what alice's screen shows, once her agent has applied it)"
 AFTER_STEP=$top/examples/demo-effect.sh DEMO_CLIENT_DIR=$work/alice \
@@ -164,4 +205,8 @@ for c in "${clients[@]}"; do
   echo "items in the audit trail: $(grep -c '"event":"item"' "$work/$c/audit.jsonl")"
 done
 
+if [ "$web" -eq 1 ]; then
+  say "The pages stay up at ${url} until Ctrl-C"
+  while sleep 3600; do :; done
+fi
 say "Done: stopping the agents and $server (files kept in _demo/)"

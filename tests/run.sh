@@ -4,8 +4,9 @@
 #      (integration tests start their own Prosody, and again their own
 #      ejabberd, on 127.0.0.1; ROOMCTL_TEST_SERVER=prosody|ejabberd|all);
 #      then the faults suite (kills, cuts, stalls, a short soak; FAULTS=0
-#      leaves it out), and the cluster suite (two ejabberd nodes; CLUSTER=0
-#      leaves it out);
+#      leaves it out), the cluster suite (two ejabberd nodes; CLUSTER=0
+#      leaves it out), then the web suite (examples/web in Debian's chromium,
+#      after npm ci; WEB=0 leaves it out);
 #   2. runs the unit suite again under valgrind (meson test --setup valgrind);
 #   3. builds build-tests-san/ with ASan + UBSan and runs unit + integration,
 #      then the faults suite (FAULTS=0 leaves it out here too);
@@ -84,6 +85,11 @@ if build "$builddir"; then
   # Two ejabberd nodes clustered on loopback (CLUSTER=0 leaves it out).
   if [ "${CLUSTER:-1}" != 0 ] && [ "$test_server" != prosody ]; then
     run_suites "$builddir" - cluster --suite cluster
+  fi
+  # The browser pages of examples/web in Debian's chromium (npm ci first);
+  # WEB=0 leaves them out.
+  if [ "${WEB:-1}" != 0 ]; then
+    run_suites "$builddir" - web --suite web
   fi
   # 2. Valgrind over the unit suite: no invalid access, no definite leak.
   if [ "${VALGRIND:-1}" != 0 ]; then

@@ -347,7 +347,7 @@ static void test_status_as_adhoc_command(void **state)
 }
 
 /* A restarted gate knows no clients; their next acknowledgement makes it
- * ask them to announce themselves again (wire-format 11.5). */
+ * ask them to announce themselves again (wire-format 12.5). */
 static void test_restarted_gate_learns_clients_again(void **state)
 {
     fixture *f = *state;

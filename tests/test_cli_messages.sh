@@ -80,10 +80,14 @@ grep -q '<auth [^>]*>\*\*\*\*\*\*\*\*</auth>' "$tmp/out" || fail "the SASL paylo
 # The room commands, as the room's owner (the server's PubSub admin).
 export ROOMCTL_ALLOW_PLAINTEXT=1
 expect 0 "node roomctl/$room" room create $room
-# No chat room yet: said, with what to do, and the node is made anyway.
-grep -qF "note: there is no MUC room $room" "$tmp/out" || fail "room create: $(cat "$tmp/out")"
-grep -qF "agents need \`moderators:\` in their configuration" "$tmp/out" ||
+# No chat room yet: made too (persistent, the owner its owner), and said.
+grep -qF "created the chat room $room (persistent; owner@localhost" "$tmp/out" ||
   fail "room create: $(cat "$tmp/out")"
+grep -qF "chat room $room: moderators: owner@localhost (owner)" "$tmp/out" ||
+  fail "room create: $(cat "$tmp/out")"
+# Again: the room is there, nothing is made twice.
+expect 0 "chat room $room: moderators: owner@localhost (owner)" room create $room
+refuse "created the chat room"
 # Granting needs no schemas.
 ROOMCTL_SCHEMA_PATH=/nonexistent expect 0 "alice@localhost is now moderator of $room" \
   room grant $room alice@localhost moderator

@@ -1,4 +1,4 @@
-/* The moderator's side of acknowledgements (docs/wire-format.md 11.3, 11.4):
+/* The moderator's side of acknowledgements (docs/wire-format.md 12.3, 11.4):
  * check capabilities, send a tracked request, show progress, print the
  * summary. */
 #include "cli_acks.h"

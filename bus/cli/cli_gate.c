@@ -16,18 +16,21 @@ char *rc_cli_gate_nick(rc_cli_conn *conn)
                            g_random_int_range(0, 0x10000));
 }
 
-gboolean rc_cli_room_admit_gate(rc_cli_conn *conn, const char *room, const char *gate,
-                                GError **error)
+gboolean rc_cli_room_ensure(rc_cli_conn *conn, const char *room, const char *gate,
+                            gboolean *created, GError **error)
 {
     if (!conn->bus && !rc_cli_conn_connect(conn, error))
         return FALSE;
     g_autofree char *nick = rc_cli_gate_nick(conn);
-    gboolean created = FALSE;
-    if (!rc_muc_join_sync(conn->bus, room, nick, NULL, &created, error))
+    gboolean made = FALSE;
+    if (!rc_muc_join_sync(conn->bus, room, nick, NULL, &made, error))
         return FALSE;
-    gboolean ok = (!created || rc_muc_configure_instant_sync(conn->bus, room, error)) &&
-                  rc_muc_set_affiliation_sync(conn->bus, room, gate, RC_MUC_ADMIN, error);
+    gboolean ok = (!made || rc_muc_configure_instant_sync(conn->bus, room, error)) &&
+                  (!gate || rc_muc_set_affiliation_sync(conn->bus, room, gate, RC_MUC_ADMIN,
+                                                        error));
     rc_muc_leave(conn->bus, room, nick);
+    if (created)
+        *created = made;
     return ok;
 }
 

@@ -15,12 +15,13 @@ gboolean rc_cli_gate_request(rc_cli_conn *conn, const char *gate, rc_gate_op op,
                              const char *room, const roomctl_item *item, const char *item_id,
                              char **done_id, GError **error);
 
-/* `room create --gate`: enter @room (creating it, persistent, when it does
- * not exist), make @gate an admin of it, leave.  Errors name what the
- * account may not do ("account A may not change affiliations in MUC room
- * R; a room owner must do this"). */
-gboolean rc_cli_room_admit_gate(rc_cli_conn *conn, const char *room, const char *gate,
-                                GError **error);
+/* `room create`: enter the chat room @room (creating it, persistent, with
+ * this account as its owner, when it does not exist; *@created says so; may
+ * be NULL), make @gate (may be NULL) an admin of it, leave.  Errors name
+ * what the account may not do ("account A may not change affiliations in
+ * MUC room R; a room owner must do this"). */
+gboolean rc_cli_room_ensure(rc_cli_conn *conn, const char *room, const char *gate,
+                            gboolean *created, GError **error);
 
 /* A nickname of our own for entering a room ("alice-roomctl-1a2b"); g_free(). */
 char *rc_cli_gate_nick(rc_cli_conn *conn);

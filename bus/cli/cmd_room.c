@@ -10,22 +10,28 @@
 #include "muc_admin.h"
 
 /* The chat room beside the node: its owners and admins are the moderators
- * agents learn (room sync, receiver checks).  Says what is there, or what is
- * missing, without failing the command: the node is made either way. */
+ * agents learn (room sync, receiver checks).  Creates it when missing (this
+ * account its owner), then says who moderates it, or what is missing,
+ * without failing the command: the node is made either way. */
 static void check_chat_room(rc_cli_conn *conn, const char *room, gboolean json)
 {
     static const rc_muc_affiliation wanted[] = { RC_MUC_OWNER, RC_MUC_ADMIN, RC_MUC_NONE };
     GError *error = NULL;
-    g_autoptr(GHashTable) lists = rc_muc_get_lists_sync(conn->bus, room, wanted, &error);
+    gboolean created = FALSE;
+    g_autoptr(GHashTable) lists = NULL;
+    if (rc_cli_room_ensure(conn, room, NULL, &created, &error))
+        lists = rc_muc_get_lists_sync(conn->bus, room, wanted, &error);
     if (!lists) {
         fprintf(stderr, "roomctl room create: note: %s.\n%s", error->message,
-                g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND)
-                ? "Create the chat room with an XMPP client, as its owner, then run `roomctl "
-                  "room sync ROOM`;\nuntil then agents need `moderators:` in their "
-                  "configuration to check publishers.\n" : "");
+                "Create the chat room with an XMPP client, as its owner, then run `roomctl "
+                "room sync ROOM`;\nuntil then agents need `moderators:` in their "
+                "configuration to check publishers.\n");
         g_error_free(error);
         return;
     }
+    if (created && !json)
+        printf("created the chat room %s (persistent; %s is its owner)\n", room,
+               roomctl_bus_jid(conn->bus));
     if (json)
         return;
     GString *line = g_string_new(NULL);
@@ -70,7 +76,7 @@ static int room_create(int argc, char **argv)
     const char *gate = status < 0 ? rc_cli_conn_gate(&conn) : NULL;
     if (gate) {
         /* The gate creates and owns the node itself when it starts. */
-        if (rc_cli_room_admit_gate(&conn, argv[1], gate, &error)) {
+        if (rc_cli_room_ensure(&conn, argv[1], gate, NULL, &error)) {
             printf("%s is now an admin of %s: it sees the occupants' roles and real JIDs, "
                    "and creates and owns the room's control node\n", gate, argv[1]);
             status = RC_EXIT_OK;

@@ -1,4 +1,5 @@
-/* `roomctl schema check|types|describe`: the schema author's commands. */
+/* `roomctl schema check|types|describe|export`: the schema author's commands,
+ * and the export that clients in other languages validate against. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ static const char *const usage_text =
     "       roomctl schema describe TYPE [--version N] [--schemas PATH] [--json]\n"
     "       roomctl schema diff OLD.yaml NEW.yaml [--json]\n"
     "       roomctl schema gen-c TYPE[@VERSION]… -o FILE.h [--schemas PATH]\n"
+    "       roomctl schema export [--schemas PATH] [--json]\n"
     "\n"
     "  check     check schema files (a DIR: its *.yaml, *.yml); prints FILE:LINE:COL: error: …\n"
     "            for each mistake\n"
@@ -20,6 +22,8 @@ static const char *const usage_text =
     "  describe  show one type: fields, constraints, defaults, item id\n"
     "  diff      compare two versions of a type: FULL, BACKWARD, FORWARD or NONE, and why\n"
     "  gen-c     write a C header for plugins: a struct per type and version\n"
+    "  export    every type of the schema path as one JSON document, for clients\n"
+    "            in other languages (docs/schemas.md, \"Exporting schemas\")\n"
     "\n"
     "PATH is a list of directories separated by ':'.  The default is\n"
     "$ROOMCTL_SCHEMA_PATH when set, else the installed schemas.\n";
@@ -101,6 +105,19 @@ static void check_dir(roomctl_registry *registry, const char *dir, int *status)
     }
 }
 
+/* parse_options() for a verb that takes options but no argument. */
+static gboolean parse_no_arguments(const char *verb, const char *summary, int *argc,
+                                   char ***argv)
+{
+    if (!parse_options(verb, "", summary, argc, argv, TRUE))
+        return FALSE;
+    if (*argc > 1) {
+        fprintf(stderr, "roomctl schema %s: unexpected argument '%s'\n", verb, (*argv)[1]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static int check(int argc, char **argv)
 {
     if (!parse_options("check", "FILE|DIR…",
@@ -147,27 +164,32 @@ static roomctl_registry *load_registry(int *status)
     return registry;
 }
 
-static void print_json_list(GPtrArray *schemas)
+/* A JSON array of the schemas as `describe --json` writes each. */
+static void append_json_list(GString *out, GPtrArray *schemas)
 {
-    fputs("[", stdout);
+    g_string_append_c(out, '[');
     for (guint i = 0; i < schemas->len; i++) {
         char *json = roomctl_schema_describe(g_ptr_array_index(schemas, i), TRUE);
         g_strchomp(json);
-        printf("%s%s", i ? ",\n " : "", json);
+        g_string_append_printf(out, "%s%s", i ? ",\n " : "", json);
         g_free(json);
     }
-    fputs("]\n", stdout);
+    g_string_append_c(out, ']');
+}
+
+static void print_json_list(GPtrArray *schemas)
+{
+    GString *out = g_string_new(NULL);
+    append_json_list(out, schemas);
+    printf("%s\n", out->str);
+    g_string_free(out, TRUE);
 }
 
 static int types(int argc, char **argv)
 {
-    if (!parse_options("types", "", "List the control types of the schema path.",
-                       &argc, &argv, TRUE))
+    if (!parse_no_arguments("types", "List the control types of the schema path.", &argc,
+                            &argv))
         return RC_EXIT_USAGE;
-    if (argc > 1) {
-        fprintf(stderr, "roomctl schema types: unexpected argument '%s'\n", argv[1]);
-        return RC_EXIT_USAGE;
-    }
     int status = RC_EXIT_OK;
     roomctl_registry *registry = load_registry(&status);
     GPtrArray *all = roomctl_registry_list(registry);
@@ -229,6 +251,40 @@ static int describe(int argc, char **argv)
     return status;
 }
 
+/* The export format's version: it changes only when a client reading the
+ * document would misread it (a member renamed or changing meaning). */
+#define EXPORT_FORMAT_VERSION 1
+
+/* Every type of the path as one document; nothing at all is printed when a
+ * schema is broken or the path holds none, because a client validating
+ * against a partial export would drop the valid items of the missing types. */
+static int export_schemas(int argc, char **argv)
+{
+    if (!parse_no_arguments("export", "Print every type of the schema path as one JSON "
+                            "document (docs/schemas.md, \"Exporting schemas\").", &argc, &argv))
+        return RC_EXIT_USAGE;
+    int status = RC_EXIT_OK;
+    roomctl_registry *registry = load_registry(&status);
+    GPtrArray *all = roomctl_registry_list(registry);
+    if (status == RC_EXIT_OK && all->len == 0) {
+        fprintf(stderr, "roomctl schema export: no control types in %s\n",
+                opt_schemas ? opt_schemas : roomctl_registry_default_path());
+        status = RC_EXIT_INVALID;
+    }
+    if (status == RC_EXIT_OK) {
+        GString *out = g_string_new(NULL);
+        g_string_append_printf(out, "{\"format\": \"roomctl-schemas\", \"format_version\": %d, "
+                               "\"namespace\": \"%s\",\n \"types\": ",
+                               EXPORT_FORMAT_VERSION, ROOMCTL_NS);
+        append_json_list(out, all);
+        printf("%s}\n", out->str);
+        g_string_free(out, TRUE);
+    }
+    g_ptr_array_unref(all);
+    roomctl_registry_free(registry);
+    return status;
+}
+
 static int schema_command(int argc, char **argv)
 {
     static const rc_command verbs[] = {
@@ -237,6 +293,7 @@ static int schema_command(int argc, char **argv)
         { "describe", NULL, describe },
         { "diff", NULL, rc_schema_diff },
         { "gen-c", NULL, rc_schema_gen_c },
+        { "export", NULL, export_schemas },
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);

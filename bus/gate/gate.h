@@ -1,6 +1,6 @@
 /* roomctl-gate: an XEP-0114 component that owns the rooms' control nodes,
  * follows each room's occupants and publishes only what a moderator asks
- * for and the schemas accept (issue 12; docs/wire-format.md section 10). */
+ * for and the schemas accept (issue 12; docs/wire-format.md section 11). */
 #ifndef RC_GATE_H
 #define RC_GATE_H
 

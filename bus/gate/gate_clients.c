@@ -1,6 +1,6 @@
 /* roomctl-gate: the receivers of each room, as they announce themselves and
  * acknowledge items, and the status a moderator asks for
- * (docs/wire-format.md sections 11.1, 11.2, 11.4, 11.5).  In memory only. */
+ * (docs/wire-format.md sections 12.1, 11.2, 11.4, 11.5).  In memory only. */
 #include "gate_private.h"
 
 #include <string.h>

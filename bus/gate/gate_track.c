@@ -1,5 +1,5 @@
 /* roomctl-gate: tracking a request for a moderator who waits for its
- * outcome (docs/wire-format.md section 11.3).  The clients present when the
+ * outcome (docs/wire-format.md section 12.3).  The clients present when the
  * request was done are expected; their acknowledgements are counted here and
  * the moderator gets progress at most every 250 ms, then one summary. */
 #include "gate_private.h"

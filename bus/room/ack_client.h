@@ -1,5 +1,5 @@
 /* Internal: a receiver's side of acknowledgements (room_ack.c) and what its
- * host can handle (host_caps.c), docs/wire-format.md sections 11.1-11.2. */
+ * host can handle (host_caps.c), docs/wire-format.md sections 12.1-11.2. */
 #ifndef RC_ACK_CLIENT_H
 #define RC_ACK_CLIENT_H
 

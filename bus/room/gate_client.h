@@ -1,4 +1,4 @@
-/* Internal: a moderator's side of the gate (docs/wire-format.md section 10):
+/* Internal: a moderator's side of the gate (docs/wire-format.md section 11):
  * be an occupant of the room, send a request, read the answer.  `roomctl
  * --gate` and the gate's tests use it. */
 #ifndef RC_GATE_CLIENT_H

@@ -1,5 +1,5 @@
 /* What a host can handle, as its receiver announces it to the gate
- * (docs/wire-format.md section 11.1). */
+ * (docs/wire-format.md section 12.1). */
 #include "ack_client.h"
 #include "host_private.h"
 

@@ -1,5 +1,5 @@
 /* A receiver's acknowledgements and announcements to its gate
- * (docs/wire-format.md sections 11.1, 11.2, 11.5).  Acknowledgements made
+ * (docs/wire-format.md sections 12.1, 11.2, 11.5).  Acknowledgements made
  * during one turn of the main loop leave in one message: a join that replays
  * the whole state sends one stanza, not one per item. */
 #include "ack_client.h"

@@ -1,5 +1,5 @@
 /* (13, additive) Acknowledgements: what a receiver tells the room's gate
- * about each item it handled, and who it is (docs/wire-format.md section 11). */
+ * about each item it handled, and who it is (docs/wire-format.md section 12). */
 #ifndef ROOMCTL_ACK_H
 #define ROOMCTL_ACK_H
 

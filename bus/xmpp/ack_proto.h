@@ -1,5 +1,5 @@
 /* Internal: acknowledgements, client announcements, tracking and status
- * (urn:roomctl:ack:0, docs/wire-format.md section 11) as pure functions on
+ * (urn:roomctl:ack:0, docs/wire-format.md section 12) as pure functions on
  * libstrophe stanzas: what receivers, roomctl-gate and `roomctl` exchange. */
 #ifndef RC_ACK_PROTO_H
 #define RC_ACK_PROTO_H

@@ -1,4 +1,4 @@
-/* What the gate tells moderators (docs/wire-format.md sections 11.3 and
+/* What the gate tells moderators (docs/wire-format.md sections 12.3 and
  * 11.4): tracking, progress, summaries and status.  Pure functions, tested
  * with ack_proto.c by tests/test_ack_proto.c. */
 #include "ack_proto.h"

@@ -1,5 +1,5 @@
 /* The gate protocol: requests, results and errors (docs/wire-format.md
- * section 10).  Pure functions: tests/test_gate_proto.c needs no server. */
+ * section 11).  Pure functions: tests/test_gate_proto.c needs no server. */
 #include "gate_proto.h"
 
 #include <string.h>
@@ -99,7 +99,7 @@ gboolean rc_gate_request_parse(xmpp_stanza_t *iq, rc_gate_request *out, GError *
         return TRUE;
     guint controls = 0;
     for (xmpp_stanza_t *c = xmpp_stanza_get_children(req); c; c = xmpp_stanza_get_next(c))
-        /* <track xmlns='urn:roomctl:ack:0'/> rides along (section 11.3). */
+        /* <track xmlns='urn:roomctl:ack:0'/> rides along (section 12.3). */
         if (xmpp_stanza_is_tag(c) && g_strcmp0(xmpp_stanza_get_ns(c), "urn:roomctl:ack:0")) {
             out->control = c;
             controls++;

@@ -1,5 +1,5 @@
 /* Internal: the gate's request/answer protocol (urn:roomctl:gate:0, see
- * docs/wire-format.md section 10) as pure functions on libstrophe stanzas:
+ * docs/wire-format.md section 11) as pure functions on libstrophe stanzas:
  * what `roomctl --gate` sends and what roomctl-gate answers. */
 #ifndef RC_GATE_PROTO_H
 #define RC_GATE_PROTO_H

@@ -3,11 +3,12 @@
  *   rc-test-prosody --account owner:pw --account alice:pw [--admin owner]
  *                   [--dir DIR] [--persistent] [--keep] [--tls]
  *                   [--pubsub-max-items N] [--config-extra FILE]
- *                   [--gate-secret SECRET]
+ *                   [--gate-secret SECRET] [--websocket]
  *
  * Prints one line, "port=N dir=DIR domain=localhost pubsub=pubsub.localhost
  * muc=conference.localhost" (with --gate-secret also "gate=gate.localhost
- * component_port=N"), then stays in the foreground until SIGTERM,
+ * component_port=N"; with --websocket also
+ * "websocket=ws://127.0.0.1:N/xmpp-websocket"), then stays in the foreground until SIGTERM,
  * SIGINT, or end of input on a piped stdin; then stops Prosody and removes
  * the folder (unless --keep). */
 #include "prosody.h"
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
     g_auto(GStrv) accounts = NULL;
     g_auto(GStrv) admins = NULL;
     g_autofree char *dir = NULL;
-    gboolean persistent = FALSE, keep = FALSE, tls = FALSE;
+    gboolean persistent = FALSE, keep = FALSE, tls = FALSE, websocket = FALSE;
     gint max_items = 0;
     g_autofree char *extra_file = NULL;
     g_autofree char *extra = NULL;
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
           "Append this Lua file to the configuration (the benchmark's extra hosts)", "FILE" },
         { "gate-secret", 0, 0, G_OPTION_ARG_STRING, &gate_secret,
           "Accept roomctl-gate as component " RC_PROSODY_GATE " with this secret", "SECRET" },
+        { "websocket", 0, 0, G_OPTION_ARG_NONE, &websocket,
+          "Also serve XMPP over WebSocket on another port of 127.0.0.1 (browsers)", NULL },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- run a throwaway Prosody on 127.0.0.1");
@@ -90,6 +93,7 @@ int main(int argc, char **argv)
     rc_prosody_options options = {
         .dir = dir, .persistent = persistent, .keep = keep, .tls = tls,
         .pubsub_max_items = max_items > 0 ? (guint)max_items : 0, .extra_config = extra,
+        .websocket = websocket,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
         .gate_secret = gate_secret,
@@ -108,7 +112,9 @@ int main(int argc, char **argv)
            rc_prosody_dir(server), RC_PROSODY_DOMAIN, RC_PROSODY_PUBSUB, RC_PROSODY_MUC);
     if (gate_secret)
         printf(" gate=%s component_port=%u", RC_PROSODY_GATE, rc_prosody_component_port(server));
-    printf("\n");
+    if (rc_prosody_http_port(server))
+        printf(" websocket=ws://127.0.0.1:%u/xmpp-websocket", rc_prosody_http_port(server));
+    putchar('\n');
     fflush(stdout);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);

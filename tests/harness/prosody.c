@@ -29,6 +29,7 @@ struct rc_prosody {
     char *log_path;
     guint16 port;
     guint16 component_port; /* the gate's, or 0 */
+    guint16 http_port; /* 0: no WebSocket endpoint */
     GPid pid;          /* 0 when not running */
     gboolean keep;
 };
@@ -117,6 +118,12 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
     g_autofree char *firewall = agent_firewall(server, options->agent_accounts, error);
     if (options->agent_accounts && !firewall)
         return FALSE;
+    /* Browsers log in over WebSocket; loopback counts as secure, as c2s does here. */
+    g_autofree char *http = server->http_port
+        ? g_strdup_printf("http_ports = { %u }\nhttp_interfaces = { \"127.0.0.1\" }\n"
+                          "http_default_host = \"" RC_PROSODY_DOMAIN "\"\n"
+                          "consider_websocket_secure = true\n", server->http_port)
+        : g_strdup("http_ports = { }\n");
     const char *level = g_getenv("RC_PROSODY_DEBUG") ? "debug" : "info";
     const char *storage = options->persistent
         ? "storage = \"internal\"\n"
@@ -130,13 +137,13 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "interfaces = { \"127.0.0.1\" }\n"
         "c2s_ports = { %u }\n"
         "s2s_ports = { }\n"
-        "http_ports = { }\n"
+        "%s"
         "https_ports = { }\n"
         "c2s_require_encryption = false\n"
         "allow_unencrypted_plain_auth = true\n"
         "authentication = \"internal_plain\"\n"
         "log = { { levels = { min = \"%s\" }, to = \"file\", filename = \"%s\" } }\n"
-        "modules_enabled = { \"roster\"; \"saslauth\"; %s\"disco\"; \"ping\"; \"smacks\"; \"posix\"%s }\n"
+        "modules_enabled = { \"roster\"; \"saslauth\"; %s%s\"disco\"; \"ping\"; \"smacks\"; \"posix\"%s }\n"
         "modules_disabled = { \"s2s\" }\n"
         "pubsub_max_items = %u\n"
         "%s"
@@ -148,7 +155,8 @@ static gboolean write_config(rc_prosody *server, const rc_prosody_options *optio
         "  expose_publisher = true\n"
         "Component \"" RC_PROSODY_MUC "\" \"muc\"\n"
         "%s%s",
-        pidfile, data, certs, server->port, level, server->log_path, ssl ? "\"tls\"; " : "",
+        pidfile, data, certs, server->port, http, level, server->log_path,
+        ssl ? "\"tls\"; " : "", server->http_port ? "\"websocket\"; " : "",
         firewall ? "; \"firewall\"" : "",
         options->pubsub_max_items ? options->pubsub_max_items : 256, firewall ? firewall : "",
         storage, gate_ports,
@@ -200,7 +208,8 @@ static gboolean spawn(rc_prosody *server, GError **error)
     if (!ok)
         return FALSE;
     for (guint waited = 0; waited < START_TIMEOUT_MS; waited += POLL_MS) {
-        if (rc_harness_port_accepts(server->port))
+        if (rc_harness_port_accepts(server->port) &&
+            (!server->http_port || rc_harness_port_accepts(server->http_port)))
             return TRUE;
         if (reap(server, 0)) {
             g_autofree char *tail = log_tail(server, 20);
@@ -247,6 +256,7 @@ rc_prosody *rc_prosody_start(const rc_prosody_options *options, GError **error)
         g_clear_error(error);
         if (!(server->port = rc_harness_free_port(error)) ||
             (options->gate_secret && !(server->component_port = rc_harness_free_port(error))) ||
+            (options->websocket && !(server->http_port = rc_harness_free_port(error))) ||
             !write_config(server, options, error))
             break;
         if (spawn(server, error))
@@ -317,6 +327,7 @@ gboolean rc_prosody_restart(rc_prosody *server, GError **error)
 gboolean rc_prosody_is_running(const rc_prosody *server) { return server->pid != 0; }
 guint16 rc_prosody_port(const rc_prosody *server) { return server->port; }
 guint16 rc_prosody_component_port(const rc_prosody *server) { return server->component_port; }
+guint16 rc_prosody_http_port(const rc_prosody *server) { return server->http_port; }
 const char *rc_prosody_dir(const rc_prosody *server) { return server->dir; }
 
 char *rc_prosody_jid(const char *user)

@@ -45,6 +45,10 @@ typedef struct rc_prosody_options {
      * gate administers the PubSub service (creates and owns the nodes).
      * NULL: no component. */
     const char *gate_secret;
+    /* (issue 18, additive) Also serve XMPP over WebSocket (RFC 7395,
+     * mod_websocket) on a second free port of 127.0.0.1, at
+     * ws://127.0.0.1:PORT/xmpp-websocket; see rc_prosody_http_port(). */
+    gboolean websocket;
 } rc_prosody_options;
 
 /* Write the configuration and start the server; returns once its client
@@ -72,6 +76,8 @@ gboolean rc_prosody_is_running(const rc_prosody *server);
 guint16 rc_prosody_port(const rc_prosody *server);
 /* (gate) The XEP-0114 component port; 0 without gate_secret. */
 guint16 rc_prosody_component_port(const rc_prosody *server);
+/* The HTTP port of the WebSocket endpoint; 0 without options->websocket. */
+guint16 rc_prosody_http_port(const rc_prosody *server);
 const char *rc_prosody_dir(const rc_prosody *server); /* owned by the server */
 /* "user@localhost"; free with g_free(). */
 char *rc_prosody_jid(const char *user);

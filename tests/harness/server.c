@@ -6,6 +6,7 @@
 #include "prosody.h"
 
 #include <string.h>
+#include <gio/gio.h>
 
 struct rc_server {
     rc_server_kind kind;
@@ -42,6 +43,12 @@ rc_server *rc_server_start(const rc_server_options *options, GError **error)
         g_free(server);
         return NULL;
     }
+    if (server->kind == RC_SERVER_EJABBERD && options->websocket) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "the ejabberd harness serves no WebSocket listener (use Prosody)");
+        g_free(server);
+        return NULL;
+    }
     if (server->kind == RC_SERVER_EJABBERD) {
         rc_ejabberd_options e = {
             .dir = options->dir, .keep = options->keep, .tls = options->tls,
@@ -60,7 +67,7 @@ rc_server *rc_server_start(const rc_server_options *options, GError **error)
         .dir = options->dir, .keep = options->keep, .tls = options->tls,
         .persistent = !options->memory_store, .pubsub_admins = options->pubsub_admins,
         .pubsub_max_items = options->pubsub_max_items, .gate_secret = options->component_secret,
-        .agent_accounts = options->agent_accounts,
+        .agent_accounts = options->agent_accounts, .websocket = options->websocket,
         /* Written right after the MUC component line: its option. */
         .extra_config = options->public_rooms ? "  muc_room_default_public = true\n" : NULL,
     };
@@ -165,4 +172,10 @@ char *rc_server_write_gate_config(const rc_server *server, const char *secret,
 {
     return rc_harness_write_gate_config(rc_server_dir(server), rc_server_component_port(server),
                                         secret, rooms, schema_dirs, log_level);
+}
+
+char *rc_server_websocket_url(const rc_server *server)
+{
+    guint16 port = server->prosody ? rc_prosody_http_port(server->prosody) : 0;
+    return port ? g_strdup_printf("ws://127.0.0.1:%u/xmpp-websocket", port) : NULL;
 }

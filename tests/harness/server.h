@@ -50,6 +50,9 @@ typedef struct rc_server_options {
     /* New MUC rooms are public (listed by the MUC service), as ejabberd
      * makes them by default and Prosody 0.12 does not. */
     gboolean public_rooms;
+    /* Prosody only: also serve XMPP over WebSocket (RFC 7395) on another
+     * free port of 127.0.0.1 (rc_server_websocket_url()). */
+    gboolean websocket;
 } rc_server_options;
 
 /* The kind ROOMCTL_TEST_SERVER names; FALSE with @error for another value. */
@@ -73,6 +76,9 @@ rc_server_kind rc_server_get_kind(const rc_server *server);
 const char *rc_server_name(const rc_server *server);  /* "prosody" or "ejabberd" */
 guint16 rc_server_port(const rc_server *server);
 guint16 rc_server_component_port(const rc_server *server); /* 0: none */
+/* "ws://127.0.0.1:PORT/xmpp-websocket", or NULL without options->websocket;
+ * g_free(). */
+char *rc_server_websocket_url(const rc_server *server);
 /* A roomctl-gate configuration for this server's component in its folder
  * (rc_harness_write_gate_config()); g_free(). */
 char *rc_server_write_gate_config(const rc_server *server, const char *secret,

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     g_autofree char *dir = NULL;
     g_autofree char *kind = NULL;
     g_autofree char *secret = NULL;
-    gboolean keep = FALSE, tls = FALSE;
+    gboolean keep = FALSE, tls = FALSE, websocket = FALSE;
     GOptionEntry entries[] = {
         { "server", 's', 0, G_OPTION_ARG_STRING, &kind,
           "prosody or ejabberd (default: ROOMCTL_TEST_SERVER, else prosody)", "NAME" },
@@ -64,6 +64,9 @@ int main(int argc, char **argv)
           "Offer STARTTLS with a certificate made now (its file: cafile=)", NULL },
         { "component-secret", 0, 0, G_OPTION_ARG_STRING, &secret,
           "Accept the component gate.localhost with this secret", "SECRET" },
+        { "websocket", 0, 0, G_OPTION_ARG_NONE, &websocket,
+          "Also serve XMPP over WebSocket on another port of 127.0.0.1 (Prosody; browsers)",
+          NULL },
         { NULL }
     };
     g_autoptr(GOptionContext) context =
@@ -81,6 +84,7 @@ int main(int argc, char **argv)
         first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
     rc_server_options options = {
         .dir = dir, .keep = keep, .tls = tls, .component_secret = secret,
+        .websocket = websocket,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
     };
@@ -92,11 +96,15 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("server=%s port=%u dir=%s domain=%s pubsub=%s muc=%s gate=%s component_port=%u "
-           "cafile=%s\n",
+           "cafile=%s",
            rc_server_name(server), rc_server_port(server), rc_server_dir(server),
            RC_SERVER_DOMAIN, RC_SERVER_PUBSUB, RC_SERVER_MUC, secret ? RC_SERVER_GATE : "-",
            rc_server_component_port(server),
            rc_server_cafile(server) ? rc_server_cafile(server) : "-");
+    g_autofree char *ws = rc_server_websocket_url(server);
+    if (ws)
+        printf(" websocket=%s", ws);
+    putchar('\n');
     fflush(stdout);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
