@@ -73,7 +73,7 @@ _roomctl() {
     room|schema)
       if [ ${#args[@]} -eq 1 ]; then
         local verbs="create delete grant show sync"
-        [ "$command" = schema ] && verbs="check types describe diff"
+        [ "$command" = schema ] && verbs="check types describe diff gen-c export"
         COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
         return
       fi

@@ -58,34 +58,34 @@ static gboolean always_set(const rc_field *f)
     return f->required || f->has_default;
 }
 
+/* How a field of each scalar type is kept and which SDK accessor reads it;
+ * bytes and lists take two members each. */
+static const struct {
+    const char *c_type;
+    const char *getter;
+} scalars[] = {
+    [ROOMCTL_FIELD_STRING] = { "const char *", "string" },
+    [ROOMCTL_FIELD_INT] = { "int64_t ", "int" },
+    [ROOMCTL_FIELD_NUMBER] = { "double ", "number" },
+    [ROOMCTL_FIELD_BOOL] = { "int ", "bool" },
+    [ROOMCTL_FIELD_URL] = { "const char *", "string" },
+    [ROOMCTL_FIELD_JID] = { "const char *", "string" },
+    [ROOMCTL_FIELD_TIMESTAMP] = { "int64_t ", "timestamp" },
+};
+
 static void struct_members(GString *out, const roomctl_schema *s)
 {
     for (guint i = 0; i < s->n_fields; i++) {
         const rc_field *f = &s->fields[i];
         char *m = member(f);
-        GString *decl = g_string_new("    ");
-        switch (f->type) {
-        case ROOMCTL_FIELD_INT:
-        case ROOMCTL_FIELD_TIMESTAMP:
-            g_string_append_printf(decl, "int64_t %s;", m);
-            break;
-        case ROOMCTL_FIELD_NUMBER:
-            g_string_append_printf(decl, "double %s;", m);
-            break;
-        case ROOMCTL_FIELD_BOOL:
-            g_string_append_printf(decl, "int %s;", m);
-            break;
-        case ROOMCTL_FIELD_BYTES:
-            g_string_append_printf(decl, "const uint8_t *%s;\n    size_t %s_len;", m, m);
-            break;
-        case ROOMCTL_FIELD_LIST:
-            g_string_append_printf(decl, "const roomctl_value *%s; /* read with "
+        if (f->type == ROOMCTL_FIELD_BYTES)
+            g_string_append_printf(out, "    const uint8_t *%s;\n    size_t %s_len;", m, m);
+        else if (f->type == ROOMCTL_FIELD_LIST)
+            g_string_append_printf(out, "    const roomctl_value *%s; /* read with "
                                    "roomctl_value_list_at() */\n    size_t %s_count;", m, m);
-            break;
-        default:
-            g_string_append_printf(decl, "const char *%s;", m);
-        }
-        g_string_append_printf(out, "%s /* %s%s", decl->str,
+        else
+            g_string_append_printf(out, "    %s%s;", scalars[f->type].c_type, m);
+        g_string_append_printf(out, " /* %s%s",
                                f->type == ROOMCTL_FIELD_TIMESTAMP ? "timestamp, us since the epoch"
                                                                   : rc_field_type_name(f->type),
                                f->required ? ", required" : "");
@@ -97,7 +97,6 @@ static void struct_members(GString *out, const roomctl_schema *s)
         if (!always_set(f))
             g_string_append_printf(out, "    int has_%s; /* 1 when the item gives %s */\n",
                                    f->name, f->name);
-        g_string_free(decl, TRUE);
         g_free(m);
     }
 }
@@ -112,37 +111,17 @@ static void read_field(GString *out, const rc_field *f)
                                "    if (out->has_%s) {\n", f->name, f->name, f->name);
     g_string_append_printf(out, "%sif (field)\n%s    *field = \"%s\";\n", indent, indent,
                            f->name);
-    switch (f->type) {
-    case ROOMCTL_FIELD_INT:
-        g_string_append_printf(out, "%src = roomctl_item_get_int(item, \"%s\", &out->%s);\n",
-                               indent, f->name, m);
-        break;
-    case ROOMCTL_FIELD_TIMESTAMP:
-        g_string_append_printf(out, "%src = roomctl_item_get_timestamp(item, \"%s\", &out->%s);\n",
-                               indent, f->name, m);
-        break;
-    case ROOMCTL_FIELD_NUMBER:
-        g_string_append_printf(out, "%src = roomctl_item_get_number(item, \"%s\", &out->%s);\n",
-                               indent, f->name, m);
-        break;
-    case ROOMCTL_FIELD_BOOL:
-        g_string_append_printf(out, "%src = roomctl_item_get_bool(item, \"%s\", &out->%s);\n",
-                               indent, f->name, m);
-        break;
-    case ROOMCTL_FIELD_BYTES:
+    if (f->type == ROOMCTL_FIELD_BYTES)
         g_string_append_printf(out, "%src = roomctl_item_get_bytes(item, \"%s\", &out->%s, "
                                "&out->%s_len);\n", indent, f->name, m, m);
-        break;
-    case ROOMCTL_FIELD_LIST:
+    else if (f->type == ROOMCTL_FIELD_LIST)
         g_string_append_printf(out, "%sout->%s = roomctl_item_get(item, \"%s\");\n"
                                "%src = out->%s ? ROOMCTL_PLUGIN_OK : ROOMCTL_PLUGIN_ENOFIELD;\n"
                                "%sout->%s_count = roomctl_value_list_length(out->%s);\n",
                                indent, m, f->name, indent, m, indent, m, m);
-        break;
-    default:
-        g_string_append_printf(out, "%src = roomctl_item_get_string(item, \"%s\", &out->%s);\n",
-                               indent, f->name, m);
-    }
+    else
+        g_string_append_printf(out, "%src = roomctl_item_get_%s(item, \"%s\", &out->%s);\n",
+                               indent, scalars[f->type].getter, f->name, m);
     g_string_append_printf(out, "%sif (rc != ROOMCTL_PLUGIN_OK)\n%s    return rc;\n", indent,
                            indent);
     if (!always_set(f))
