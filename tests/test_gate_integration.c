@@ -98,19 +98,11 @@ static int setup(void **state)
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);
     f->registry = roomctl_registry_new();
     assert_true(roomctl_registry_load_path(f->registry, g_getenv("RC_SCHEMA_DIR"), NULL));
-    /* The owner makes the room (persistent) and the gate its admin. */
-    char *out = NULL, *err = NULL;
-    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room,
-                            "--gate", GATE, NULL);
-    if (status != 0)
-        fail_msg("room create --gate: exit %d\n%s%s", status, out, err);
-    assert_non_null(strstr(out, GATE " is now an admin of"));
-    g_free(out);
-    g_free(err);
     /* A node made before the gate, with the moderator account a publisher:
      * the gate takes it over and is then its only publisher. */
+    char *out = NULL, *err = NULL;
     g_autofree char *moderator = c2_jid(f->server, C2_MODERATOR);
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room, NULL);
+    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room, NULL);
     g_free(out);
     g_free(err);
     assert_int_equal(status, 0);
@@ -119,6 +111,16 @@ static int setup(void **state)
     g_free(out);
     g_free(err);
     assert_int_equal(status, 0);
+    /* The owner makes the gate an admin of the room and an owner of the
+     * node it already has. */
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room,
+                        "--gate", GATE, NULL);
+    if (status != 0)
+        fail_msg("room create --gate: exit %d\n%s%s", status, out, err);
+    assert_non_null(strstr(out, GATE " is now an admin of"));
+    assert_non_null(strstr(out, GATE " is now an owner of the room's existing control node"));
+    g_free(out);
+    g_free(err);
     start_gate(f);
     assert_true(c2_contains(f->gate_log, "moderator@localhost is now none of the node"));
     f->owner = login(f, C2_OWNER);
@@ -132,6 +134,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    if (!f) /* the setup failed and said why */
+        return 0;
     roomctl_bus_free(f->pat);
     roomctl_bus_free(f->owner);
     if (f->gate)
@@ -235,6 +239,16 @@ static void test_agent_with_gate_ignores_others(void **state)
     g_autofree char *owner = c2_jid(f->server, C2_OWNER);
     button(xml, sizeof xml, "mute", TRUE);
     char *why = NULL;
+    if (rc_server_get_kind(f->server->xmpp) == RC_SERVER_EJABBERD) {
+        /* Only where the owner administers the PubSub service (the Prosody
+         * harness) can anyone but the gate still publish: on ejabberd the
+         * gate's takeover left the account that made the node no right. */
+        assert_false(c2_raw_publish(f->server->port, owner, "pw-" C2_OWNER, f->server->pubsub,
+                                    node, "ui.button:mute", xml, &why));
+        g_free(why);
+        c2_agent_stop(agent);
+        return;
+    }
     assert_true(c2_raw_publish(f->server->port, owner, "pw-" C2_OWNER, f->server->pubsub, node,
                                "ui.button:mute", xml, &why));
     if (!c2_wait_for(agent->log, "ignored item ui.button:mute: publisher owner@localhost is "
@@ -479,6 +493,18 @@ static void test_cli_through_gate(void **state)
     status = c2_roomctl(f->server, C2_OWNER, &out, &err, "retract", f->room, "ui.button:attach",
                         "--gate", GATE, NULL);
     assert_int_equal(status, 0);
+    g_free(out);
+    g_free(err);
+    /* doctor asks the gate too; a JID that is no gate fails it (exit 6). */
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", GATE, NULL);
+    assert_non_null(strstr(out, "\u2713 gate: " GATE " answers as roomctl-gate"));
+    g_free(out);
+    g_free(err);
+    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", "conference.localhost",
+                        NULL);
+    assert_int_equal(status, 6);
+    assert_non_null(strstr(out, "\u2717 gate: conference.localhost answers, but is not a "
+                                "roomctl-gate"));
     g_free(out);
     g_free(err);
 }

@@ -31,3 +31,26 @@ void rc_daemon_args_clear(rc_daemon_args *args)
 {
     g_clear_pointer(&args->level_text, g_free);
 }
+
+int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
+                         int *argc, char ***argv, char *const *config_path,
+                         char *const *instead, gboolean *overrides)
+{
+    GError *error = NULL;
+    gboolean parsed = g_option_context_parse(context, argc, argv, &error);
+    g_option_context_free(context);
+    int status = -1;
+    gboolean config_needed = !*config_path && !(instead && *instead);
+    if (!parsed || (!args->version && (*argc > 1 || config_needed))) {
+        fprintf(stderr, "%s: %s\nUsage: %s --config FILE\n", program,
+                error ? error->message
+                      : *argc > 1 ? "unexpected argument" : "--config FILE is required",
+                program);
+        g_clear_error(&error);
+        status = RC_EXIT_USAGE;
+    } else {
+        status = rc_daemon_args_start_log(args, program, overrides);
+    }
+    rc_daemon_args_clear(args);
+    return status;
+}

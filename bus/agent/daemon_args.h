@@ -23,6 +23,16 @@ typedef struct rc_daemon_args {
       "Log everything, the XMPP trace included (passwords masked)", NULL },               \
     { "version", 0, 0, G_OPTION_ARG_NONE, &(a)->version, "Print the version and exit", NULL }
 
+/* Parse the command line with @context (which has RC_DAEMON_ARGS_ENTRIES
+ * of @args and a --config FILE entry filling *@config_path), free @context
+ * and start the log as rc_daemon_args_start_log() does: -1 to go on, else
+ * the exit status (a bad command line said as "@program: why" and the
+ * usage line).  --config is required unless @instead (may be NULL) points
+ * at another option's value that was given (roomctl-agent's
+ * --describe-plugin).  @args is cleared either way. */
+int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
+                         int *argc, char ***argv, char *const *config_path,
+                         char *const *instead, gboolean *overrides);
 /* After parsing: -1 to go on, with the log started at the level the
  * options ask for (info without one) and *@overrides TRUE when that level
  * overrides the configuration file's log_level; else the exit status

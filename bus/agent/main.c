@@ -101,30 +101,14 @@ int main(int argc, char **argv)
         "Exit status: 0 stopped by a signal, 1 failure, 2 bad command line,\n"
         "3 bad configuration or schema, 5 cannot log in, or another client logged in\n"
         "with the same full JID (as for roomctl).  See roomctl-agent(1).\n");
-    GError *error = NULL;
-    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
-    if (parsed && argc == 1 && describe && !config_path && !daemon.version) {
-        g_option_context_free(context);
-        rc_daemon_args_clear(&daemon);
-        return describe_plugin(NULL, describe);
-    }
-    if (!parsed || (!daemon.version && (argc > 1 || !config_path))) {
-        fprintf(stderr, "roomctl-agent: %s\nUsage: roomctl-agent --config FILE [--check | "
-                        "--describe-plugin NAME]\n",
-                error ? error->message
-                      : argc > 1 ? "unexpected argument" : "--config FILE is required");
-        g_clear_error(&error);
-        g_option_context_free(context);
-        rc_daemon_args_clear(&daemon);
-        return RC_EXIT_USAGE;
-    }
-    g_option_context_free(context);
-
     gboolean level_given = FALSE;
-    int done = rc_daemon_args_start_log(&daemon, "roomctl-agent", &level_given);
-    rc_daemon_args_clear(&daemon);
+    int done = rc_daemon_args_parse("roomctl-agent", context, &daemon, &argc, &argv, &config_path,
+                                    &describe, &level_given);
     if (done >= 0)
         return done;
+    if (!config_path) /* --describe-plugin alone: the installed plugin folder */
+        return describe_plugin(NULL, describe);
+    GError *error = NULL;
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,
                                                    roomctl_host_default_plugin_dir(), &error);
     if (!config) {

@@ -57,7 +57,8 @@ int rc_cmd_doctor(int argc, char **argv)
         "service discovery), persistent items, retract and purge notifications,\n"
         "node configuration, publish-options, stream management; with ROOM, the\n"
         "room's node configuration as `room create` sets it (read by its owner),\n"
-        "whether items name their publisher, and the item size limit.  Prints one\n"
+        "whether items name their publisher, and the item size limit; with --gate\n"
+        "(or ROOMCTL_GATE), whether the gate answers.  Prints one\n"
         "line per probe, \u2713 or \u2717 and what it means.  Exits 6 when something\n"
         "roomctl needs is missing.", entries, &conn);
     int status = rc_cli_parse(context, &argc, &argv, 0, 1);
@@ -68,6 +69,8 @@ int rc_cmd_doctor(int argc, char **argv)
         if (rc_cli_conn_connect(&conn, &error) &&
             (probes = roomctl_bus_doctor_sync(conn.bus, argc > 1 ? argv[1] : NULL, &service,
                                               &error))) {
+            if (rc_cli_conn_gate(&conn))
+                roomctl_bus_doctor_gate_sync(conn.bus, rc_cli_conn_gate(&conn), probes);
             print_probes(probes, service, json);
             status = roomctl_probes_ok(probes) ? RC_EXIT_OK : RC_EXIT_SERVER;
             g_ptr_array_unref(probes);

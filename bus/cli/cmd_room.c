@@ -45,6 +45,26 @@ static void check_chat_room(rc_cli_conn *conn, const char *room, gboolean json)
     g_string_free(line, TRUE);
 }
 
+/* A control node made before the gate: its owner makes the gate an owner
+ * too, so that the gate can take it over on any server (Prosody lets a
+ * PubSub admin do so anyway; ejabberd does not).  No node yet: the gate
+ * makes it. */
+static void hand_node_to_gate(rc_cli_conn *conn, const char *room, const char *gate)
+{
+    GError *error = NULL;
+    if (roomctl_bus_room_grant_sync(conn->bus, room, gate, ROOMCTL_AFFILIATION_OWNER, &error)) {
+        printf("%s is now an owner of the room's existing control node, and takes it over\n",
+               gate);
+        return;
+    }
+    if (!g_error_matches(error, ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND))
+        fprintf(stderr, "roomctl room create: note: the room has a control node that %s "
+                "cannot hand to the gate (%s); unless the gate administers the PubSub "
+                "service, the node's owner must run `roomctl room create %s --gate %s`.\n",
+                roomctl_bus_jid(conn->bus), error->message, room, gate);
+    g_error_free(error);
+}
+
 static int room_create(int argc, char **argv)
 {
     rc_cli_conn conn = { .no_schemas = TRUE };
@@ -79,6 +99,7 @@ static int room_create(int argc, char **argv)
         if (rc_cli_room_ensure(&conn, argv[1], gate, NULL, &error)) {
             printf("%s is now an admin of %s: it sees the occupants' roles and real JIDs, "
                    "and creates and owns the room's control node\n", gate, argv[1]);
+            hand_node_to_gate(&conn, argv[1], gate);
             status = RC_EXIT_OK;
         } else {
             status = rc_cli_fail("room create", error);

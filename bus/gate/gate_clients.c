@@ -12,22 +12,6 @@
 #define KEEP_GONE_S (10 * 60)
 #define KEEP_GONE_MAX 100
 
-GPtrArray *rc_gate_values(GHashTable *table)
-{
-    GPtrArray *values = g_ptr_array_sized_new(g_hash_table_size(table));
-    GHashTableIter iter;
-    gpointer value;
-    g_hash_table_iter_init(&iter, table);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        g_ptr_array_add(values, value);
-    return values;
-}
-
-GHashTable *rc_gate_clients_new(void)
-{
-    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, rc_client_status_free);
-}
-
 /* Forget clients gone for longer than KEEP_GONE_S, and the oldest beyond
  * KEEP_GONE_MAX. */
 static void prune(rc_gate_room *room)

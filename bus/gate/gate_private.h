@@ -1,5 +1,5 @@
-/* Internal to roomctl-gate: the gate and its rooms, shared by gate.c
- * (requests, lifecycle), gate_rooms.c (setting rooms up, presence),
+/* Internal to roomctl-gate: the gate and its rooms, shared by gate_core.c
+ * (rooms, rights, publishing), gate.c (requests, lifecycle), gate_rooms.c (setting rooms up, presence),
  * gate_adhoc.c (XEP-0050 commands), gate_clients.c and gate_track.c
  * (receivers and acknowledgements, issue 13). */
 #ifndef RC_GATE_PRIVATE_H
@@ -35,7 +35,7 @@ struct rc_gate {
     guint last_track;         /* tracking ids: "t" + a counter */
 };
 
-
+/* ---- gate_core.c: the rooms ---- */
 /* Manage room @jid (bare, any case) from now on; the new room. */
 rc_gate_room *rc_gate_add_room(rc_gate *gate, const char *jid);
 /* The managed room @jid (any case, resource ignored), or NULL. */
@@ -51,7 +51,7 @@ void rc_gate_rooms_status(rc_gate *gate, gboolean connected);
 void rc_gate_rooms_presence(rc_gate *gate, xmpp_stanza_t *presence);
 void rc_gate_rooms_stop(rc_gate *gate);
 
-/* ---- gate.c: what requests and commands share ---- */
+/* ---- gate_core.c: what requests and commands share ---- */
 /* The room of a request from @from, when @from may ask now; else NULL with
  * @error (NOT_FOUND: not managed or no node; SERVER: not in the room yet;
  * NOT_ALLOWED: not a moderator). */
@@ -69,6 +69,8 @@ void rc_gate_apply(rc_gate *gate, rc_gate_room *room, rc_gate_op op, const roomc
 void rc_gate_count_refusal(rc_gate *gate, const GError *why);
 /* Send @stanza and release it. */
 void rc_gate_send(rc_gate *gate, xmpp_stanza_t *stanza);
+/* The values of @table in a new array (not owning them). */
+GPtrArray *rc_gate_values(GHashTable *table);
 
 /* ---- gate_adhoc.c ---- */
 /* Answer @iq when it is a service discovery or ad-hoc command request;
@@ -76,9 +78,6 @@ void rc_gate_send(rc_gate *gate, xmpp_stanza_t *stanza);
 gboolean rc_gate_adhoc_handle(rc_gate *gate, xmpp_stanza_t *iq);
 
 /* ---- gate_clients.c (13): receivers, acknowledgements, status ---- */
-GHashTable *rc_gate_clients_new(void);
-/* The values of @table in a new array (not owning them). */
-GPtrArray *rc_gate_values(GHashTable *table);
 /* A presence from a receiver (not from a managed room): its announcement
  * or its going away.  FALSE when it is a room's presence. */
 gboolean rc_gate_clients_presence(rc_gate *gate, xmpp_stanza_t *presence);

@@ -60,23 +60,12 @@ int main(int argc, char **argv)
         "Signals: SIGINT/SIGTERM stop; SIGUSR1 logs each room's state and the counters.\n"
         "Exit status: 0 stopped by a signal, 2 bad command line, 3 bad configuration\n"
         "or schema, 5 cannot connect to the server's component port.\n");
-    GError *error = NULL;
-    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error);
-    if (!parsed || (!daemon.version && (argc > 1 || !config_path))) {
-        fprintf(stderr, "roomctl-gate: %s\nUsage: roomctl-gate --config FILE\n",
-                error ? error->message
-                      : argc > 1 ? "unexpected argument" : "--config FILE is required");
-        g_clear_error(&error);
-        g_option_context_free(context);
-        rc_daemon_args_clear(&daemon);
-        return RC_EXIT_USAGE;
-    }
-    g_option_context_free(context);
     gboolean level_given = FALSE;
-    int done = rc_daemon_args_start_log(&daemon, "roomctl-gate", &level_given);
-    rc_daemon_args_clear(&daemon);
+    int done = rc_daemon_args_parse("roomctl-gate", context, &daemon, &argc, &argv, &config_path,
+                                    NULL, &level_given);
     if (done >= 0)
         return done;
+    GError *error = NULL;
 
     int status = EXIT_SUCCESS;
     roomctl_registry *registry = NULL;

@@ -1,5 +1,5 @@
 /* Internal: a receiver's side of acknowledgements (room_ack.c) and what its
- * host can handle (host_caps.c), docs/wire-format.md sections 12.1-11.2. */
+ * host can handle (host_caps.c), docs/wire-format.md sections 12.1-12.2. */
 #ifndef RC_ACK_CLIENT_H
 #define RC_ACK_CLIENT_H
 
@@ -19,7 +19,10 @@ void rc_ack_dropped(roomctl_bus *bus, const char *room, const char *item_id,
 void rc_ack_op(roomctl_bus *bus, const char *room, rc_gate_op op, const char *item_id);
 /* A room's join started or finished: announce again (coalesced). */
 void rc_ack_announce_soon(roomctl_bus *bus);
-void rc_reporter_free(rc_reporter *reporter);
+/* room_host.c: @host handled @item of @room_jid with @results (as
+ * roomctl_host_dispatch() fills them): acknowledge it. */
+void rc_ack_results(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
+                    GPtrArray *results);
 
 /* host_caps.c: add to @announce the types (with the versions @registry has)
  * some handler of @host matches, and @host's plugins. */

@@ -272,7 +272,8 @@ void roomctl_bus_free(roomctl_bus *bus)
     bus->stay_connected = FALSE;
     while (bus->rooms->len)
         bus->room_ops->detach(g_ptr_array_index(bus->rooms, bus->rooms->len - 1));
-    rc_reporter_free(bus->reporter);
+    if (bus->reporter)
+        bus->free_reporter(bus->reporter); /* room_ack.c (issue 13) */
     if (bus->reconnect) {
         g_source_destroy(bus->reconnect);
         g_clear_pointer(&bus->reconnect, g_source_unref);
@@ -353,15 +354,9 @@ void roomctl_bus_connect(roomctl_bus *bus, roomctl_done_fn done, void *user_data
 
 gboolean roomctl_bus_connect_sync(roomctl_bus *bus, GError **error)
 {
-    GError *failed = NULL;
     rc_wait *wait = rc_wait_new();
     roomctl_bus_connect(bus, rc_wait_done, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed) {
-        g_propagate_error(error, failed);
-        return FALSE;
-    }
-    return TRUE;
+    return rc_wait_ok(wait, bus, error);
 }
 
 void roomctl_bus_disconnect(roomctl_bus *bus)

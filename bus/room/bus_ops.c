@@ -133,40 +133,28 @@ void roomctl_bus_publish(roomctl_bus *bus, const char *room_jid, const roomctl_i
 gboolean roomctl_bus_publish_sync(roomctl_bus *bus, const char *room_jid,
                                   const roomctl_item *item, GError **error)
 {
-    GError *failed = NULL;
     rc_wait *wait = rc_wait_new();
     roomctl_bus_publish(bus, room_jid, item, rc_wait_done, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }
 
 gboolean roomctl_bus_retract_sync(roomctl_bus *bus, const char *room_jid,
                                   const char *item_id, GError **error)
 {
-    GError *failed = NULL;
     g_autofree char *node = roomctl_room_node_name(room_jid);
     rc_wait *wait = rc_wait_new();
     request_done(bus, rc_pubsub_retract(rc_bus_ctx(bus), bus->pubsub_service, node, item_id),
                  RC_OP_RETRACT, room_jid, item_id, rc_wait_done, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }
 
 gboolean roomctl_bus_purge_sync(roomctl_bus *bus, const char *room_jid, GError **error)
 {
-    GError *failed = NULL;
     g_autofree char *node = roomctl_room_node_name(room_jid);
     rc_wait *wait = rc_wait_new();
     request_done(bus, rc_pubsub_purge(rc_bus_ctx(bus), bus->pubsub_service, node),
                  RC_OP_PURGE, room_jid, NULL, rc_wait_done, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }
 
 /* ---- Fetch --------------------------------------------------------------------- */

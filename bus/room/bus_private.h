@@ -38,6 +38,7 @@ struct roomctl_bus {
     struct rc_acl *acl;        /* receiver-side checks (room_acl.c, issue 5); NULL: defaults */
     void (*free_acl)(struct rc_acl *acl); /* set with @acl, by room_acl.c */
     struct rc_reporter *reporter; /* acknowledgements to the gate (room_ack.c, issue 13) */
+    void (*free_reporter)(struct rc_reporter *reporter); /* set with @reporter, by room_ack.c */
     rc_bus_message_fn message_hook; /* sees each <message/> before the rooms do */
     void *message_hook_data;
     guint reconcile_ms;        /* anti-entropy interval; G_MAXUINT: never */
@@ -70,6 +71,9 @@ void rc_wait_finish(rc_wait *wait, const GError *error, gpointer result,
 /* Iterate @bus's context until finished or @timeout_ms passed; returns the
  * result (taken) or NULL with @error; drops the caller's reference. */
 gpointer rc_wait_run(rc_wait *wait, roomctl_bus *bus, guint timeout_ms, GError **error);
+/* rc_wait_run() for an answer that carries no result, within the bus's
+ * request timeout and a second: TRUE, or FALSE with @error. */
+gboolean rc_wait_ok(rc_wait *wait, roomctl_bus *bus, GError **error);
 /* An roomctl_done_fn that finishes the rc_wait given as user data. */
 void rc_wait_done(roomctl_bus *bus, const GError *error, void *wait);
 
@@ -84,6 +88,8 @@ typedef struct rc_room_ops {
     void (*handle_event)(roomctl_bus *bus, xmpp_stanza_t *message);
     void (*detach)(roomctl_room *room);
     gboolean (*reconcile)(roomctl_room *room); /* roomctl_room_reconcile() */
+    const char *(*jid)(const roomctl_room *room);     /* roomctl_room_jid() */
+    gboolean (*is_synced)(const roomctl_room *room);  /* roomctl_room_is_synced() */
 } rc_room_ops;
 
 /* Start (or restart after a reconnect) the join of @room. */

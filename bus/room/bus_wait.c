@@ -69,3 +69,12 @@ gpointer rc_wait_run(rc_wait *wait, roomctl_bus *bus, guint timeout_ms, GError *
     g_rc_box_release_full(wait, wait_free);
     return result;
 }
+
+gboolean rc_wait_ok(rc_wait *wait, roomctl_bus *bus, GError **error)
+{
+    GError *failed = NULL;
+    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
+    if (failed)
+        g_propagate_error(error, failed);
+    return failed == NULL;
+}

@@ -9,6 +9,7 @@
 #include <roomctl/doctor.h>
 
 #include "disco.h"
+#include "gate_proto.h"
 
 #define NS_PUBSUB_FEATURE "http://jabber.org/protocol/pubsub#"
 
@@ -279,4 +280,23 @@ GPtrArray *roomctl_bus_doctor_sync(roomctl_bus *bus, const char *room_jid, char 
     if (service_out)
         *service_out = g_steal_pointer(&service);
     return probes;
+}
+
+void roomctl_bus_doctor_gate_sync(roomctl_bus *bus, const char *gate_jid, GPtrArray *probes)
+{
+    g_return_if_fail(bus && gate_jid && probes);
+    g_autoptr(GError) error = NULL;
+    xmpp_stanza_t *info = ask(bus, rc_disco_info_request(rc_bus_ctx(bus), gate_jid), gate_jid,
+                              &error);
+    if (!info)
+        add(probes, "gate", FALSE, TRUE, "%s does not answer: %s (is roomctl-gate running, "
+            "and does the server know the component?)", gate_jid, error->message);
+    else if (!rc_disco_has_feature(info, RC_NS_GATE))
+        add(probes, "gate", FALSE, TRUE, "%s answers, but is not a roomctl-gate (no %s "
+            "feature)", gate_jid, RC_NS_GATE);
+    else
+        add(probes, "gate", TRUE, TRUE, "%s answers as roomctl-gate: moderators' requests go "
+            "through it", gate_jid);
+    if (info)
+        xmpp_stanza_release(info);
 }

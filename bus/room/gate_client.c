@@ -171,11 +171,7 @@ gboolean rc_muc_configure_instant_sync(roomctl_bus *bus, const char *room_jid,
     rc_wait *wait = rc_wait_new();
     rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_configured, wait);
     xmpp_stanza_release(iq);
-    GError *failed = NULL;
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }
 
 typedef struct {

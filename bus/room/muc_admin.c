@@ -207,9 +207,5 @@ gboolean rc_muc_set_affiliation_sync(roomctl_bus *bus, const char *room_jid, con
     xmpp_stanza_set_attribute(item, "jid", bare);
     rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_changed, change);
     xmpp_stanza_release(iq);
-    GError *failed = NULL;
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }

@@ -574,6 +574,8 @@ static const rc_room_ops room_ops = {
     .handle_event = rc_room_handle_event,
     .detach = rc_room_detach,
     .reconcile = roomctl_room_reconcile,
+    .jid = roomctl_room_jid,
+    .is_synced = roomctl_room_is_synced,
 };
 
 roomctl_room *roomctl_bus_join(roomctl_bus *bus, const char *room_jid,

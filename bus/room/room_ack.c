@@ -42,7 +42,7 @@ static void clear_source(GSource **source)
     g_clear_pointer(source, g_source_unref);
 }
 
-void rc_reporter_free(rc_reporter *reporter)
+static void reporter_free(rc_reporter *reporter)
 {
     if (!reporter)
         return;
@@ -65,7 +65,7 @@ static void announce_now(rc_reporter *reporter)
     rc_announce *announce = rc_announce_new();
     for (guint i = 0; i < bus->rooms->len; i++) {
         roomctl_room *room = g_ptr_array_index(bus->rooms, i);
-        rc_announce_add_room(announce, roomctl_room_jid(room), roomctl_room_is_synced(room));
+        rc_announce_add_room(announce, bus->room_ops->jid(room), bus->room_ops->is_synced(room));
     }
     rc_host_announce_caps(reporter->host, bus->registry, announce);
     rc_bus_send(bus, rc_announce_presence_new(rc_bus_ctx(bus), reporter->gate, announce));
@@ -170,29 +170,15 @@ void rc_ack_op(roomctl_bus *bus, const char *room, rc_gate_op op, const char *it
     queue(bus, rc_ack_new(room, op, item_id, RC_ACK_APPLIED, NULL, NULL));
 }
 
-guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomctl_item *item)
+void rc_ack_results(roomctl_bus *bus, const char *room_jid, const roomctl_item *item,
+                    GPtrArray *results)
 {
-    g_return_val_if_fail(room && host && item, 0);
-    roomctl_bus *bus = rc_room_bus(room);
-    if (!bus || !bus->reporter)
-        return roomctl_host_dispatch(host, item, NULL);
-    roomctl_host_stats before, after;
-    roomctl_host_get_stats(host, &before);
-    GPtrArray *results = NULL;
-    guint failed = roomctl_host_dispatch(host, item, &results);
-    roomctl_host_get_stats(host, &after);
-    /* Applied before a restart: acknowledged then. */
-    if (after.journal_skipped > before.journal_skipped && results->len == 0) {
-        g_ptr_array_unref(results);
-        return failed;
-    }
     const roomctl_handler_result *first_failure = NULL;
     for (guint i = 0; i < results->len && !first_failure; i++) {
         const roomctl_handler_result *r = g_ptr_array_index(results, i);
         if (!r->ok)
             first_failure = r;
     }
-    const char *room_jid = roomctl_room_jid(room);
     const char *id = roomctl_item_id(item);
     if (first_failure) {
         queue(bus, rc_ack_new(room_jid, RC_GATE_PUBLISH, id, RC_ACK_FAILED,
@@ -204,8 +190,6 @@ guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomct
     } else {
         queue(bus, rc_ack_new(room_jid, RC_GATE_PUBLISH, id, RC_ACK_APPLIED, NULL, NULL));
     }
-    g_ptr_array_unref(results);
-    return failed;
 }
 
 /* ---- Setting the gate -------------------------------------------------------------- */
@@ -213,7 +197,7 @@ guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomct
 void roomctl_bus_set_gate(roomctl_bus *bus, const char *gate_jid, roomctl_host *host)
 {
     g_return_if_fail(bus);
-    g_clear_pointer(&bus->reporter, rc_reporter_free);
+    g_clear_pointer(&bus->reporter, reporter_free);
     rc_bus_set_message_hook(bus, NULL, NULL);
     if (!gate_jid)
         return;
@@ -226,6 +210,7 @@ void roomctl_bus_set_gate(roomctl_bus *bus, const char *gate_jid, roomctl_host *
     reporter->refresh = attach(bus, g_timeout_source_new_seconds(REFRESH_S), on_refresh,
                                reporter);
     bus->reporter = reporter;
+    bus->free_reporter = reporter_free;
     rc_bus_set_message_hook(bus, on_message, reporter);
     rc_ack_announce_soon(bus);
 }

@@ -234,13 +234,9 @@ static void on_granted(roomctl_bus *bus, xmpp_stanza_t *reply, const GError *err
 static gboolean owner_request_sync(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op,
                                    const char *room_jid, GError **error)
 {
-    GError *failed = NULL;
     rc_wait *wait = rc_wait_new();
     rc_bus_request(bus, iq, op, room_jid, NULL, on_granted, wait);
-    rc_wait_run(wait, bus, bus->timeout_ms + 1000, &failed);
-    if (failed)
-        g_propagate_error(error, failed);
-    return failed == NULL;
+    return rc_wait_ok(wait, bus, error);
 }
 
 /* The same on the room's events node, which a room made by an older roomctl

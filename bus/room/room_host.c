@@ -1,9 +1,27 @@
 /* The plugin host as a room client (roomctl_bus_join_host()): items, resets,
  * purges, the reconcile after a join, and a join's items as one batch. */
 #include "bus_private.h"
-#include "roomctl/ack.h"
+#include "ack_client.h"
 
 /* ---- The plugin host as a room client ----------------------------------------------- */
+
+guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomctl_item *item)
+{
+    g_return_val_if_fail(room && host && item, 0);
+    roomctl_bus *bus = rc_room_bus(room);
+    if (!bus || !bus->reporter)
+        return roomctl_host_dispatch(host, item, NULL);
+    roomctl_host_stats before, after;
+    roomctl_host_get_stats(host, &before);
+    GPtrArray *results = NULL;
+    guint failed = roomctl_host_dispatch(host, item, &results);
+    roomctl_host_get_stats(host, &after);
+    /* Applied before a restart: acknowledged then. */
+    if (after.journal_skipped <= before.journal_skipped || results->len > 0)
+        rc_ack_results(bus, roomctl_room_jid(room), item, results);
+    g_ptr_array_unref(results);
+    return failed;
+}
 
 static void host_item(roomctl_room *room, const roomctl_item *item, void *host)
 {

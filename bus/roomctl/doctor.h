@@ -31,6 +31,11 @@ typedef struct roomctl_probe {
 GPtrArray *roomctl_bus_doctor_sync(roomctl_bus *bus, const char *room_jid, char **service_out,
                                    GError **error);
 
+/* (issue 14, additive) Append to @probes (from roomctl_bus_doctor_sync())
+ * whether @gate_jid answers as a roomctl-gate (service discovery names
+ * urn:roomctl:gate:0); a needed probe, since publishing goes through it. */
+void roomctl_bus_doctor_gate_sync(roomctl_bus *bus, const char *gate_jid, GPtrArray *probes);
+
 /* TRUE when every needed probe of @probes passed. */
 gboolean roomctl_probes_ok(const GPtrArray *probes);
 

@@ -4,7 +4,7 @@
  * lost session (handlers, queued stanzas) leaks into the next; only the
  * stream management state moves over, so that libstrophe can resume the
  * session (XEP-0198) when the server kept it. */
-#include "xmpp_conn.h"
+#include "xmpp_conn_private.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,93 +31,12 @@ typedef struct {
     GSequenceIter *slot; /* in conn->deadlines */
 } rc_pending;
 
-struct rc_conn {
-    char *jid, *password, *host;
-    char *ca_file;          /* NULL: the system's trust store only */
-    char *login_jid;          /* @jid with the resource to bind */
-    char *domain;             /* the JID's: where pings go */
-    guint16 port;
-    long flags;
-    GMainContext *context;
-    xmpp_ctx_t *ctx;
-    xmpp_log_t log;
-    xmpp_conn_t *xconn;       /* current attempt, or NULL */
-    GSource *source;
-    rc_conn_status_fn status;
-    rc_message_fn message;
-    void *user_data;
-    gboolean connected;
-    gboolean quiet;           /* freeing: no status callback */
-    GHashTable *pending;      /* id -> rc_pending */
-    /* Pending IQs by deadline, and one timer for the earliest: thousands of
-     * IQs in flight must not mean thousands of GSources. */
-    GSequence *deadlines;
-    GSource *timer;
-    guint64 next_id;
-    /* What libstrophe said while connecting, for the error text. */
-    char *last_problem;
-    const char *problem_words; /* the first of libstrophe's lines we can explain */
-    int socket_error;         /* errno of a failed TCP connect, logged at debug level */
-    gboolean auth_failed;
-    /* Resumption: seen <resumed/> in this attempt; the session is resumed. */
-    gboolean resume_seen;
-    gboolean resumed;
-    gboolean sm_offered;      /* the stream features listed XEP-0198 */
-    /* Keepalive: when the server last sent a stanza, our ping in flight. */
-    guint keepalive_ms;
-    guint ping_timeout_ms;
-    gint64 last_input;        /* monotonic µs */
-    gboolean ping_pending;
-    guint keepalive_timeouts;
-    /* An XEP-0114 component (the gate), and who takes presences and IQ
-     * requests. */
-    gboolean component;
-    rc_stanza_fn stanza;
-    void *stanza_data;
-};
-
-/* ---- libstrophe's log ------------------------------------------------------ */
-
-static void on_strophe_log(void *user_data, xmpp_log_level_t level, const char *area,
-                           const char *msg)
-{
-    rc_conn *conn = user_data;
-    if (!conn->connected) {
-        if (level >= XMPP_LEVEL_WARN) {
-            g_free(conn->last_problem);
-            conn->last_problem = g_strdup(msg);
-        }
-        if (!conn->problem_words)
-            conn->problem_words = rc_xmpp_problem_words(msg);
-        if ((g_str_equal(area, "auth") && level >= XMPP_LEVEL_WARN) ||
-            (strstr(msg, "auth failed") || strstr(msg, "not-authorized")))
-            conn->auth_failed = TRUE;
-        /* libstrophe 0.12 tells a resumption only here: <resumed/> never
-         * reaches the stanza handlers. */
-        if (strstr(msg, "Session resumed successfully"))
-            conn->resume_seen = TRUE;
-        /* Likewise the stream features, in libstrophe's dump of them. */
-        if (strstr(msg, "<sm ") && strstr(msg, "urn:xmpp:sm:3"))
-            conn->sm_offered = TRUE;
-        /* A refused port is told only as "connection failed, error 111". */
-        const char *failed = strstr(msg, "connection failed, error ");
-        if (failed)
-            conn->socket_error = atoi(failed + strlen("connection failed, error "));
-    }
-    /* libstrophe's own text is the XMPP trace: never a moderator's warning
-     * (connect_error() says what a failure means), never a password. */
-    if (rc_log_enabled(ROOMCTL_LOG_DEBUG)) {
-        g_autofree char *masked = rc_xmpp_mask_secrets(msg, conn->password);
-        rc_log(ROOMCTL_LOG_DEBUG, "xmpp", "%s: %s", area, masked);
-    }
-}
-
 /* libstrophe formats every message, stanza dumps included, when a handler is
  * set: keep it only while connecting or when debugging. */
 static void update_log_handler(rc_conn *conn)
 {
     conn->log.handler = (!conn->connected || rc_log_enabled(ROOMCTL_LOG_DEBUG))
-                        ? on_strophe_log : NULL;
+                        ? rc_conn_on_strophe_log : NULL;
 }
 
 /* ---- IQs ---------------------------------------------------------------- */
@@ -286,49 +205,6 @@ static void fail_all_pending(rc_conn *conn, const char *why)
 
 /* ---- Connection ----------------------------------------------------------- */
 
-static GError *connect_error(rc_conn *conn, int error, xmpp_stream_error_t *stream_error,
-                             gboolean was_connected)
-{
-    g_autofree char *where = g_strdup_printf("%s:%u", conn->host ? conn->host : "(domain)",
-                                             conn->port ? conn->port : 5222);
-    if (!error && !was_connected)
-        error = conn->socket_error;
-    /* What libstrophe said first explains a failure to connect best (the
-     * socket's errno is then often only the consequence). */
-    const char *detail = conn->problem_words && !was_connected ? conn->problem_words
-                       : error == ECONNREFUSED
-                         ? "nothing accepts connections there (is the server running, "
-                           "and is the port right?)"
-                       : error ? g_strerror(error)
-                       : stream_error && stream_error->text ? stream_error->text
-                       : conn->last_problem && !was_connected
-                         ? "the connection failed (--debug shows the XMPP trace)"
-                       : "the server closed the connection";
-    /* Two clients with one full JID would replace each other forever. */
-    if (stream_error && stream_error->type == XMPP_SE_CONFLICT)
-        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONFLICT,
-                           "another client logged in as %s (the same full JID), and the "
-                           "server at %s closed this session in its favour", conn->login_jid,
-                           where);
-    if (was_connected)
-        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION,
-                           "connection to %s lost: %s", where, detail);
-    if (conn->auth_failed ||
-        (stream_error && stream_error->type == XMPP_SE_NOT_AUTHORIZED))
-        return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_AUTH,
-                           "the server at %s refused the password of account %s", where,
-                           conn->jid);
-    /* The certificate's refusal says how to trust a private server's own. */
-    if (conn->problem_words && conn->last_problem && strstr(conn->last_problem, "certfail"))
-        detail = conn->ca_file
-            ? "the server's TLS certificate could not be verified (not even with the given "
-              "CA file)"
-            : "the server's TLS certificate could not be verified (a test or private server's "
-              "own certificate can be trusted with --cafile / tls_ca_file)";
-    return g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_CONNECTION, "cannot connect to %s as %s: %s",
-                       where, conn->jid, detail);
-}
-
 static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error,
                           xmpp_stream_error_t *stream_error, void *user_data)
 {
@@ -357,7 +233,7 @@ static void on_conn_event(xmpp_conn_t *xconn, xmpp_conn_event_t event, int error
     update_log_handler(conn);
     rc_xmpp_source_forget_socket(conn->source);
     conn->ping_pending = FALSE;
-    GError *why = connect_error(conn, error, stream_error, was_connected);
+    GError *why = rc_conn_connect_error(conn, error, stream_error, was_connected);
     /* Status first: rooms learn that their requests are void before the
      * requests fail. */
     if (conn->status && !conn->quiet)

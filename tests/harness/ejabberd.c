@@ -193,12 +193,13 @@ static gboolean write_config(const rc_ejabberd *server, const rc_ejabberd_option
         "acl:\n"
         "  local:\n"
         "    user_regexp: \"\"\n"
-        "%s%s%s"
+        "%s%s%s%s"
         "access_rules:\n"
         "  local:\n"
         "    allow: local\n"
         "  pubsub_createnode:\n"
-        "    allow: %s\n"
+        "    - allow: %s\n"
+        "%s"
         "  muc_create:\n"
         "    allow: local\n"
         "api_permissions:\n"
@@ -229,7 +230,11 @@ static gboolean write_config(const rc_ejabberd *server, const rc_ejabberd_option
         server->certfile ? "\"" : "", server->port, server->cafile ? "true" : "false",
         component,
         restricted ? "  pubsub_creators:\n    user: " : "", restricted ? creators : "",
-        restricted ? "\n" : "", restricted ? "pubsub_creators" : "local", max_items);
+        restricted ? "\n" : "",
+        /* The gate creates the rooms' nodes (README, "Deploying the gate"). */
+        options->component_secret ? "  roomctl_gate:\n    server: \"gate.localhost\"\n" : "",
+        restricted ? "pubsub_creators" : "local",
+        options->component_secret ? "    - allow: roomctl_gate\n" : "", max_items);
     return write_file(server, "ejabberd.yml", text, error);
 }
 
