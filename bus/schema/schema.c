@@ -252,3 +252,26 @@ roomctl_kind roomctl_schema_kind(const roomctl_schema *schema) { return schema->
 const char *roomctl_schema_description(const roomctl_schema *schema) { return schema->description; }
 const char *roomctl_schema_file(const roomctl_schema *schema) { return schema->file; }
 
+/* (17) The compatibility modes, as a schema writes them (schema_compat.c
+ * compares versions; the loader reads `compatibility:`). */
+static const char *const compat_names[] = { "none", "backward", "forward", "full" };
+
+const char *roomctl_compat_name(roomctl_compat compat)
+{
+    return compat_names[compat & ROOMCTL_COMPAT_FULL];
+}
+
+gboolean roomctl_compat_from_name(const char *name, roomctl_compat *out)
+{
+    for (int i = 0; i < (int)G_N_ELEMENTS(compat_names); i++)
+        if (!strcmp(name, compat_names[i])) {
+            *out = (roomctl_compat)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+roomctl_compat roomctl_schema_compatibility(const roomctl_schema *schema)
+{
+    return schema->compatibility;
+}

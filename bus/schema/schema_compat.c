@@ -21,28 +21,6 @@ struct roomctl_schema_diff {
     roomctl_schema_change *views;  /* the public view of each, made once */
 };
 
-static const char *const compat_names[] = { "none", "backward", "forward", "full" };
-
-const char *roomctl_compat_name(roomctl_compat compat)
-{
-    return compat_names[compat & ROOMCTL_COMPAT_FULL];
-}
-
-gboolean roomctl_compat_from_name(const char *name, roomctl_compat *out)
-{
-    for (int i = 0; i < (int)G_N_ELEMENTS(compat_names); i++)
-        if (!strcmp(name, compat_names[i])) {
-            *out = (roomctl_compat)i;
-            return TRUE;
-        }
-    return FALSE;
-}
-
-roomctl_compat roomctl_schema_compatibility(const roomctl_schema *schema)
-{
-    return schema->compatibility;
-}
-
 /* ---- Recording changes ------------------------------------------------------- */
 
 typedef struct {
