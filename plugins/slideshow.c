@@ -100,7 +100,7 @@ static int slide_handle(roomctl_plugin *plugin, const roomctl_item *item,
         g_error_free(error);
         return -1;
     }
-    const char *deck = rc_item_key(roomctl_item_type(item), roomctl_item_id(item));
+    const char *deck = rc_item_id_key(roomctl_item_type(item), roomctl_item_id(item));
     rc_state_doc_set(show->doc, roomctl_item_room(item), "decks", deck, json);
     return rc_state_doc_save(show->doc, plugin, result) ? 0 : -1;
 }
@@ -109,7 +109,7 @@ static void slide_reset(roomctl_plugin *plugin, const char *room, const char *ty
                         const char *item_id, void *user_data)
 {
     slideshow *show = roomctl_plugin_get_data(plugin);
-    if (rc_state_doc_remove(show->doc, room, "decks", rc_item_key(type, item_id)))
+    if (rc_state_doc_remove(show->doc, room, "decks", rc_item_id_key(type, item_id)))
         rc_state_doc_save(show->doc, plugin, NULL);
 }
 

@@ -34,7 +34,7 @@ static int ui_handle(roomctl_plugin *plugin, const roomctl_item *item,
                      roomctl_result *result, void *user_data)
 {
     const ui_kind *kind = user_data;
-    const char *key = rc_item_key(kind->type, roomctl_item_id(item));
+    const char *key = rc_item_id_key(kind->type, roomctl_item_id(item));
     rc_state_doc_set(roomctl_plugin_get_data(plugin), roomctl_item_room(item), kind->section,
                      key, bool_fields_json(item));
     return rc_state_doc_save(roomctl_plugin_get_data(plugin), plugin, result) ? 0 : -1;
@@ -45,7 +45,7 @@ static void ui_reset(roomctl_plugin *plugin, const char *room, const char *type,
 {
     const ui_kind *kind = user_data;
     if (rc_state_doc_remove(roomctl_plugin_get_data(plugin), room, kind->section,
-                            rc_item_key(type, item_id)))
+                            rc_item_id_key(type, item_id)))
         rc_state_doc_save(roomctl_plugin_get_data(plugin), plugin, NULL);
 }
 

@@ -323,8 +323,100 @@ static void test_yaml_errors(void **state)
     g_free(missing);
 }
 
+/* ---- Access keys: moderators, max_item_size, local_test_server ------------- */
+
+#define ACCESS_ACCOUNT "account: {jid: screen@localhost/kiosk, password_env: F_TEST_PASSWORD}\n"
+
+static void test_config_moderators(void **state)
+{
+    fixture *f = *state;
+    GError *error = NULL;
+    rc_agent_config *c = load(f, ACCESS_ACCOUNT
+        "moderators: [mod@localhost, Boss@Localhost]\n"
+        "max_item_size: 65536\n"
+        "rooms:\n"
+        "  - plain@conference.localhost\n"
+        "  - {jid: own@conference.localhost, moderators: [alice@localhost]}\n"
+        "  - jid: other@conference.localhost\n", &error);
+    if (!c)
+        fail_msg("%s", error->message);
+    assert_int_equal(c->rooms->len, 3);
+    assert_string_equal(c->rooms->pdata[0], "plain@conference.localhost");
+    assert_string_equal(c->rooms->pdata[1], "own@conference.localhost");
+    assert_string_equal(c->rooms->pdata[2], "other@conference.localhost");
+    assert_int_equal(c->moderators->len, 2);
+    assert_string_equal(c->moderators->pdata[1], "Boss@Localhost");
+    GPtrArray *own = g_hash_table_lookup(c->room_moderators, "own@conference.localhost");
+    assert_non_null(own);
+    assert_int_equal(own->len, 1);
+    assert_string_equal(own->pdata[0], "alice@localhost");
+    assert_null(g_hash_table_lookup(c->room_moderators, "other@conference.localhost"));
+    assert_int_equal(c->max_item_size, 65536);
+    assert_false(c->allow_plaintext);
+    rc_agent_config_free(c);
+
+    c = load(f, ACCESS_ACCOUNT "room: r@conference.localhost\n", &error);
+    assert_non_null(c);
+    assert_null(c->moderators);
+    assert_int_equal(c->max_item_size, 0);
+    rc_agent_config_free(c);
+}
+
+static void test_config_access_errors(void **state)
+{
+    fixture *f = *state;
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\nmoderators: [not a jid]\n",
+                 3, 14, "'not a jid' is not an account address; "
+                 "expected a bare JID, e.g. alice@example.org");
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\nmoderators: []\n",
+                 3, 13, "'moderators' is an empty list; expected at "
+                 "least one account JID");
+    expect_error(f, ACCESS_ACCOUNT "rooms:\n  - {jid: r@c.localhost, moderator: [a@localhost]}\n",
+                 0, 0, "unknown key 'moderator' in a room entry (did you mean 'moderators'?); "
+                 "expected one of: jid, moderators");
+    expect_error(f, ACCESS_ACCOUNT "rooms:\n  - {moderators: [a@localhost]}\n",
+                 3, 5, "missing 'jid' in room entry; expected the "
+                 "room's bare JID");
+    expect_error(f, ACCESS_ACCOUNT "rooms:\n  - {jid: nodomain}\n",
+                 0, 0, "'nodomain' is not a room address");
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\nmax_item_size: 10\n",
+                 3, 16, "'max_item_size' must be a number of bytes from "
+                 "1024 to 2147483647 (default 1048576, 1 MiB)");
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\nmax_item_size: big\n",
+                 0, 0, "'max_item_size' must be a number of bytes");
+}
+
+static void test_config_local_test_server(void **state)
+{
+    fixture *f = *state;
+    GError *error = NULL;
+    rc_agent_config *c = load(f, ACCESS_ACCOUNT "room: r@c.localhost\n"
+                              "server: {host: 127.0.0.1, local_test_server: true}\n", &error);
+    assert_non_null(c);
+    assert_true(c->allow_plaintext);
+    rc_agent_config_free(c);
+    /* No host: the JID's domain, localhost here. */
+    c = load(f, ACCESS_ACCOUNT "room: r@c.localhost\nserver: {allow_plaintext: true}\n", &error);
+    assert_non_null(c);
+    assert_true(c->allow_plaintext);
+    rc_agent_config_free(c);
+
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\n"
+                 "server: {host: xmpp.example.org, local_test_server: true}\n",
+                 3, 53, "'local_test_server: true' turns TLS off, which "
+                 "is for a test server on this machine only; the server is 'xmpp.example.org', "
+                 "not 127.0.0.1 or localhost");
+    expect_error(f, "account: {jid: screen@example.org, password_env: F_TEST_PASSWORD}\n"
+                 "room: r@c.example.org\nserver: {allow_plaintext: true}\n",
+                 0, 0, "'allow_plaintext: true' turns TLS off, which is for a test server on this "
+                 "machine only; the server is 'example.org'");
+    expect_error(f, ACCESS_ACCOUNT "room: r@c.localhost\nserver: {local_test_server: maybe}\n",
+                 0, 0, "'local_test_server' must be true or false");
+}
+
 int main(void)
 {
+    g_setenv("F_TEST_PASSWORD", "secret", TRUE); /* the access keys' account */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
@@ -337,6 +429,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misc_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_yaml_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_moderators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_access_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_local_test_server, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

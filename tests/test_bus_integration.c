@@ -214,6 +214,14 @@ static void test_retract_and_purge(void **state)
     assert_int_equal(w->purges, 1);
     g_autoptr(GPtrArray) none = roomctl_room_state(r);
     assert_int_equal(none->len, 0);
+    /* The same item published again after the purge reaches the room again. */
+    guint seen = w->items->len;
+    publish(mod, room, "ui.button", "button=attach", "enabled=false", NULL);
+    WAIT_UNTIL(w->items->len == seen + 1, WAIT_MS);
+    assert_int_equal(w->items->len, seen + 1);
+    g_autoptr(GPtrArray) again = roomctl_room_state(r);
+    assert_int_equal(again->len, 1);
+    assert_string_equal(roomctl_item_id(g_ptr_array_index(again, 0)), "ui.button:attach");
 
     roomctl_bus_free(alice);
     roomctl_bus_free(mod);

@@ -62,11 +62,15 @@ for c in publish retract purge state watch "room create" "room grant" "room show
 done
 expect 0 'Subcommands:' room --help
 
-# roomctl-agent: expect_agent CODE TEXT ARGS…
+# roomctl-agent: expect_agent CODE TEXT ARGS…  Each run is bounded, so that
+# an agent that hangs fails here with a message, not at meson's timeout.
+agent_limit=20
 expect_agent() {
   local code=$1 text=$2; shift 2
-  "$agent" "$@" >"$tmp/out" 2>&1
+  timeout -k 5 $agent_limit "$agent" "$@" >"$tmp/out" 2>&1
   local got=$?
+  [ "$got" -eq 124 ] || [ "$got" -eq 137 ] &&
+    fail "roomctl-agent $*: still running after ${agent_limit} s (expected exit $code): $(cat "$tmp/out")"
   [ "$got" -eq "$code" ] || fail "roomctl-agent $*: exit $got, expected $code: $(cat "$tmp/out")"
   grep -qF -- "$text" "$tmp/out" || fail "roomctl-agent $*: expected '$text' in: $(cat "$tmp/out")"
 }
@@ -111,6 +115,11 @@ for _ in $(seq 100); do grep -q 'connecting again' "$tmp/run.log" && break; slee
 kill -USR1 $pid
 for _ in $(seq 100); do grep -q 'reconnects 0' "$tmp/run.log" && break; sleep 0.05; done
 kill -TERM $pid
+for _ in $(seq 200); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+if kill -0 $pid 2>/dev/null; then
+  kill -KILL $pid
+  fail "roomctl-agent did not stop within 10 s of SIGTERM: $(cat "$tmp/run.log")"
+fi
 wait $pid || fail "roomctl-agent did not stop cleanly: $(cat "$tmp/run.log")"
 grep -q 'not connected (account screen@localhost)' "$tmp/run.log" || fail "SIGUSR1: $(cat "$tmp/run.log")"
 grep -qF 'items applied 0, replayed 0, dropped 0, handler failures 0, slow handlers 0 (over 1000 ms), reconnects 0' "$tmp/run.log" ||

@@ -37,6 +37,10 @@ static const char *const lenient =
     "type: test.lenient\nversion: 1\nkind: event\nunknown_fields: ignore\n"
     "fields:\n  a: {type: string}\n";
 
+/* A url field without `schemes:`. */
+static const char *const web =
+    "type: test.web\nversion: 1\nkind: event\nfields:\n  u: {type: url}\n";
+
 static roomctl_registry *registry;
 
 static int setup(void **state)
@@ -49,6 +53,8 @@ static int setup(void **state)
     assert_non_null(schema);
     assert_true(roomctl_registry_add(registry, schema, &error));
     schema = roomctl_schema_load_string("lenient.yaml", lenient, -1, &error);
+    assert_true(roomctl_registry_add(registry, schema, &error));
+    schema = roomctl_schema_load_string("web.yaml", web, -1, &error);
     assert_true(roomctl_registry_add(registry, schema, &error));
     return 0;
 }
@@ -753,6 +759,25 @@ static void test_load_yaml(void **state)
     g_free(path);
 }
 
+/* Without `schemes:`, a url field allows http and https only (docs/schemas.md). */
+static void test_url_default_schemes(void **state)
+{
+    roomctl_item_unref(decode(CONTROL("test.web", "<u>http://a.example/x</u>"), NULL));
+    roomctl_item_unref(decode(CONTROL("test.web", "<u>HTTPS://a.example/x?y=1</u>"), NULL));
+    static const char *const refused[] = { "ftp", "mailto", "javascript", "xmpp", "file" };
+    static const char *const urls[] = { "ftp://a.example/x", "mailto:a@b.example",
+                                        "javascript:alert(1)", "xmpp:a@b.example",
+                                        "file:///etc/passwd" };
+    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
+        char *xml = g_strdup_printf(CONTROL("test.web", "<u>%s</u>"), urls[i]);
+        char *expected = g_strdup_printf("test.web: field 'u': URL scheme '%s' is not allowed "
+                                         "(allowed: http, https)", refused[i]);
+        assert_invalid(xml, expected);
+        g_free(expected);
+        g_free(xml);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -778,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_builder_errors),
         cmocka_unit_test(test_bytes_from_file),
         cmocka_unit_test(test_load_yaml),
+        cmocka_unit_test(test_url_default_schemes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

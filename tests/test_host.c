@@ -61,6 +61,11 @@ static void test_load_by_name(void **state)
     fixture_assert_logged(f, expected);
     g_free(expected);
     g_free(path);
+    /* init learns the host's minor (SDK 1.3). */
+    expected = g_strdup_printf("INFO plugin:probe-a: host ABI %d.%d\n", ROOMCTL_PLUGIN_ABI_MAJOR,
+                               ROOMCTL_PLUGIN_ABI_MINOR);
+    fixture_assert_logged(f, expected);
+    g_free(expected);
 }
 
 static void test_load_by_path(void **state)
@@ -89,7 +94,7 @@ static void test_wrong_abi_major(void **state)
 {
     fixture *f = *state;
     char *path = test_plugin("abi-major");
-    char *expected = g_strdup_printf("%s: plugin requires ABI %d.0, this host supports %d.%d",
+    char *expected = g_strdup_printf("%s: plugin needs ABI %d.0, this host has %d.%d",
                                      path, ROOMCTL_PLUGIN_ABI_MAJOR + 1,
                                      ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
     assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_PLUGIN), expected);
@@ -103,13 +108,44 @@ static void test_newer_abi_minor(void **state)
     fixture *f = *state;
     add_test_dir(f);
     char *path = test_plugin("abi-minor");
-    char *expected = g_strdup_printf("%s: plugin requires ABI %d.%d, this host supports %d.%d",
+    char *expected = g_strdup_printf("%s: plugin needs ABI %d.%d, this host has %d.%d",
                                      path, ROOMCTL_PLUGIN_ABI_MAJOR,
                                      ROOMCTL_PLUGIN_ABI_MINOR + 1, ROOMCTL_PLUGIN_ABI_MAJOR,
                                      ROOMCTL_PLUGIN_ABI_MINOR);
     assert_message(fixture_load_error(f, "abi-minor", NULL, ROOMCTL_ERR_PLUGIN), expected);
     g_free(expected);
     g_free(path);
+}
+
+/* A plugin for a newer minor that calls a function this host lacks is
+ * refused by its descriptor, before any symbol is bound: the message names
+ * both versions and the file, not the missing symbol. */
+static void test_newer_abi_minor_calling_newer_function(void **state)
+{
+    fixture *f = *state;
+    add_test_dir(f);
+    char *path = test_plugin("abi-newer-call");
+    char *expected = g_strdup_printf("%s: plugin needs ABI %d.%d, this host has %d.%d",
+                                     path, ROOMCTL_PLUGIN_ABI_MAJOR,
+                                     ROOMCTL_PLUGIN_ABI_MINOR + 1, ROOMCTL_PLUGIN_ABI_MAJOR,
+                                     ROOMCTL_PLUGIN_ABI_MINOR);
+    assert_message(fixture_load_error(f, "abi-newer-call", NULL, ROOMCTL_ERR_PLUGIN), expected);
+    assert_int_equal(roomctl_host_plugins(f->host)->len, 0);
+    g_free(expected);
+    g_free(path);
+}
+
+/* ROOMCTL_PLUGIN_MIN_MINOR: the descriptor claims the older minor, and the
+ * plugin's weak newer call does not stop it binding. */
+static void test_plugin_claiming_older_minor(void **state)
+{
+    fixture *f = *state;
+    add_test_dir(f);
+    fixture_load(f, "min-minor", NULL);
+    char *expected = g_strdup_printf("INFO plugin:min-minor: claims 1.1, host has 1.%d: "
+                                     "newer call skipped\n", ROOMCTL_PLUGIN_ABI_MINOR);
+    fixture_assert_logged(f, expected);
+    g_free(expected);
 }
 
 static void test_missing_descriptor(void **state)
@@ -180,7 +216,7 @@ static void test_check_without_init(void **state)
     /* The refusals are those of roomctl_host_load(). */
     path = test_plugin("abi-major");
     assert_false(roomctl_host_check(f->host, path, &error));
-    char *expected = g_strdup_printf("%s: plugin requires ABI %d.0, this host supports %d.%d",
+    char *expected = g_strdup_printf("%s: plugin needs ABI %d.0, this host has %d.%d",
                                      path, ROOMCTL_PLUGIN_ABI_MAJOR + 1,
                                      ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
     assert_int_equal(error->code, ROOMCTL_ERR_PLUGIN);
@@ -245,6 +281,32 @@ static void test_group_writable_dir(void **state)
     assert_string_equal(error->message, expected);
     g_clear_error(&error);
     /* Loading a file from it by path is refused for the same reason. */
+    assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_INSECURE), expected);
+    g_free(expected);
+    g_free(path);
+    g_free(source);
+}
+
+/* Write rights for others only, not the group (0646, 0757): refused too. */
+static void test_other_writable_paths(void **state)
+{
+    fixture *f = *state;
+    char *source = test_plugin("probe-a");
+    char *path = fixture_path(f, "probe-a.so");
+    copy_file(source, path, 0646);
+    char *expected = g_strdup_printf("%s: refusing plugin: mode 0646 lets others than its "
+                                     "owner write it (chmod go-w)", path);
+    assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_INSECURE), expected);
+    g_free(expected);
+
+    assert_int_equal(g_chmod(path, 0644), 0);
+    assert_int_equal(g_chmod(f->tmpdir, 0757), 0);
+    GError *error = NULL;
+    assert_false(roomctl_host_add_plugin_dir(f->host, f->tmpdir, &error));
+    expected = g_strdup_printf("%s: refusing plugin directory: mode 0757 lets others "
+                               "than its owner write it (chmod go-w)", f->tmpdir);
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
     assert_message(fixture_load_error(f, path, NULL, ROOMCTL_ERR_INSECURE), expected);
     g_free(expected);
     g_free(path);
@@ -446,6 +508,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_found, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_wrong_abi_major, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_newer_abi_minor, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_newer_abi_minor_calling_newer_function,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_plugin_claiming_older_minor, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_missing_descriptor, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_an_elf, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failing_init, fixture_setup, fixture_teardown),
@@ -453,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_name, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_file, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_writable_dir, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_directory, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_other_writable_paths, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_a_directory, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_failing_handler_others_run, fixture_setup,
                                         fixture_teardown),

@@ -301,6 +301,52 @@ static void test_journal_stays_small(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* After a purge, the same item published again reaches the plugins again:
+ * the purge emptied what they held, so "already applied" no longer holds,
+ * in this process and after a restart. */
+static void test_republish_after_purge(void **state)
+{
+    fixture *f = *state;
+    start_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    dispatch(f, BUTTON("k1", "false")); /* unchanged: skipped */
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 1);
+    roomctl_host_purge(f->host, ROOM);
+    assert_count(f, "probe-a: purge " ROOM, 1);
+    dispatch(f, BUTTON("k1", "false"));
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 2);
+    g_autofree char *ui = fixture_path(f, "ui.json");
+    g_autofree char *doc = fixture_read(ui);
+    assert_non_null(strstr(doc, "\"k1\": {\"enabled\":false"));
+
+    roomctl_host_purge(f->host, ROOM);
+    restart_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 1);
+}
+
+/* A journal written before the digest had a canonical form (SHA-256 of
+ * the item's XML): its entries match nothing now, so each item is applied
+ * once more, and from then on skipped again. */
+static void test_old_digest_applied_once(void **state)
+{
+    fixture *f = *state;
+    roomctl_item *item = fixture_item_from(f, BUTTON("k1", "false"), ROOM, NULL, TRUE);
+    g_autofree char *xml = roomctl_item_encode_xml(item);
+    g_autofree char *old = g_compute_checksum_for_string(G_CHECKSUM_SHA256, xml, -1);
+    roomctl_item_unref(item);
+    g_autofree char *path = fixture_path(f, "journal");
+    g_autofree char *text = g_strdup_printf("roomctl-journal 1\na\t%s\tprobe-a\tui.button:k1\t%s\n",
+                                            ROOM, old);
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+    start_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 1);
+    restart_host(f, NULL);
+    dispatch(f, BUTTON("k1", "false"));
+    assert_count(f, "probe-a: handled ui.button ui.button:k1", 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +363,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_lines_skipped, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_journal_stays_small, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_old_digest_applied_once, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_republish_after_purge, fixture_setup,
                                         fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

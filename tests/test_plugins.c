@@ -221,7 +221,7 @@ static void test_state_file_unreadable(void **state)
 }
 
 /* The host checks the section against the settings ui-state declares
- * (SDK 1.3) before init: every problem, each at its place. */
+ * (SDK 1.4) before init: every problem, each at its place. */
 static void test_ui_state_needs_file(void **state)
 {
     fixture *f = *state;
@@ -459,7 +459,7 @@ static void test_config_errors(void **state)
     fixture *f = *state;
     assert_true(roomctl_host_add_plugin_dir(f->host, fixture_plugin_dir(), NULL));
     /* What the host refuses before init, from the settings each plugin
-     * declares (SDK 1.3). */
+     * declares (SDK 1.4). */
     static const struct {
         const char *plugin;
         const char *yaml;

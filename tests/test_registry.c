@@ -146,6 +146,73 @@ static void test_path(void **state)
     remove_dir(two);
 }
 
+/* ---- Schema folders others could change ------------------------------------- */
+
+static void test_schema_dir_permissions(void **state)
+{
+    g_autofree char *dir = g_dir_make_tmp("rc-access-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "ui.button.yaml", NULL);
+    g_autofree char *source = g_build_filename(g_getenv("ROOMCTL_TEST_SCHEMAS"),
+                                               "ui.button.yaml", NULL);
+    g_autofree char *yaml = NULL;
+    assert_true(g_file_get_contents(source, &yaml, NULL, NULL));
+    assert_true(g_file_set_contents(file, yaml, -1, NULL));
+    assert_int_equal(g_chmod(file, 0644), 0);
+
+    roomctl_registry *r = roomctl_registry_new();
+    GError *error = NULL;
+    assert_true(roomctl_registry_load_dir(r, dir, &error));
+    roomctl_registry_free(r);
+
+    assert_int_equal(g_chmod(dir, 0777), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    g_autofree char *expected = g_strdup_printf(
+        "%s: refusing schema directory: mode 0777 lets others than its owner write it "
+        "(chmod go-w)", dir);
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_string_equal(error->message, expected);
+    g_clear_error(&error);
+    /* Through a search path, as the agent and the CLI load them. */
+    assert_false(roomctl_registry_load_path(r, dir, &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    g_clear_error(&error);
+    roomctl_registry_free(r);
+
+    assert_int_equal(g_chmod(dir, 0755), 0);
+    assert_int_equal(g_chmod(file, 0666), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    g_autofree char *file_expected = g_strdup_printf(
+        "%s: refusing schema file: mode 0666 lets others than its owner write it (chmod go-w)",
+        file);
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_string_equal(error->message, file_expected);
+    g_clear_error(&error);
+    assert_null(roomctl_registry_lookup(r, "ui.button", 0));
+    roomctl_registry_free(r);
+
+    /* Write rights for others only, not the group: refused too. */
+    assert_int_equal(g_chmod(file, 0646), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_non_null(strstr(error->message, "mode 0646 lets others"));
+    g_clear_error(&error);
+    roomctl_registry_free(r);
+    assert_int_equal(g_chmod(file, 0644), 0);
+    assert_int_equal(g_chmod(dir, 0757), 0);
+    r = roomctl_registry_new();
+    assert_false(roomctl_registry_load_dir(r, dir, &error));
+    assert_int_equal(error->code, ROOMCTL_ERR_INSECURE);
+    assert_non_null(strstr(error->message, "mode 0757 lets others"));
+    g_clear_error(&error);
+    roomctl_registry_free(r);
+    assert_int_equal(g_chmod(dir, 0755), 0);
+    g_remove(file);
+    g_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_dir_with_broken_and_duplicate_files),
         cmocka_unit_test(test_path),
+        cmocka_unit_test(test_schema_dir_permissions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,13 +3,12 @@
 #include <string.h>
 
 #include "agent.h"
+#include "bus_private.h"
 #include "agent_acl.h"
 #include "agent_log.h"
 #include "chat_power.h"
 
 /* Back-off between connection attempts, doubled each time up to the max. */
-#define RETRY_FIRST_MS 500
-#define RETRY_MAX_MS 30000
 
 struct rc_agent {
     const rc_agent_config *config; /* the caller's */
@@ -20,8 +19,6 @@ struct rc_agent {
     GPtrArray *rooms;          /* roomctl_room *, owned by the bus */
     rc_agent_fatal_fn fatal;
     void *fatal_data;
-    guint retry_source;
-    guint retry_ms;
     guint connects;            /* successful logins so far */
     guint64 applied, replayed, dropped, reconnects;
     guint slow_ms;             /* what counts as a slow handler; 0: none does */
@@ -115,14 +112,14 @@ static void on_reset(roomctl_room *room, const char *type, const char *item_id, 
 {
     rc_agent *agent = user_data;
     rc_agent_log(ROOMCTL_LOG_INFO, "%s: %s retracted", roomctl_room_jid(room), item_id);
-    roomctl_host_reset(agent->host, roomctl_room_jid(room), type, item_id);
+    rc_room_host_callbacks.reset(room, type, item_id, agent->host);
 }
 
 static void on_purge(roomctl_room *room, void *user_data)
 {
     rc_agent *agent = user_data;
     rc_agent_log(ROOMCTL_LOG_INFO, "%s: all state purged", roomctl_room_jid(room));
-    roomctl_host_purge(agent->host, roomctl_room_jid(room));
+    rc_room_host_callbacks.purge(room, agent->host);
 }
 
 static void on_deleted(roomctl_room *room, void *user_data)
@@ -130,7 +127,7 @@ static void on_deleted(roomctl_room *room, void *user_data)
     rc_agent *agent = user_data;
     rc_agent_log(ROOMCTL_LOG_WARNING, "%s: the room's roomctl node was deleted; state purged",
                  roomctl_room_jid(room));
-    roomctl_host_purge(agent->host, roomctl_room_jid(room));
+    rc_room_host_callbacks.deleted(room, agent->host);
 }
 
 static void on_dropped(roomctl_room *room, const char *item_id, const GError *why,
@@ -155,11 +152,11 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
     if (error) {
         rc_agent_log(ROOMCTL_LOG_ERROR, "%s: cannot join: %s", roomctl_room_jid(room),
                      error->message);
-        roomctl_room_reconcile_host(room, error, agent->host);
+        rc_room_host_callbacks.synced(room, error, agent->host);
         return;
     }
     /* Keys retracted while this process was not running: reset them. */
-    roomctl_room_reconcile_host(room, NULL, agent->host);
+    rc_room_host_callbacks.synced(room, NULL, agent->host);
     GPtrArray *state = roomctl_room_state(room);
     rc_agent_log(ROOMCTL_LOG_INFO, "%s: joined, %u state items", roomctl_room_jid(room),
                  state->len);
@@ -170,10 +167,7 @@ static void on_synced(roomctl_room *room, const GError *error, void *user_data)
 static void on_batch(roomctl_room *room, gboolean begins, void *user_data)
 {
     rc_agent *agent = user_data;
-    if (begins)
-        roomctl_host_begin_batch(agent->host);
-    else
-        roomctl_host_end_batch(agent->host);
+    rc_room_host_callbacks.batch(room, begins, agent->host);
 }
 
 static const roomctl_room_callbacks room_callbacks = {
@@ -182,33 +176,9 @@ static const roomctl_room_callbacks room_callbacks = {
 };
 
 /* ---- Connection ----------------------------------------------------------
- * The agent retries the first connection itself (the server may not be up
- * yet); after that the bus reconnects on its own. */
-
-static void connect_now(rc_agent *agent);
-
-static gboolean retry_cb(gpointer user_data)
-{
-    rc_agent *agent = user_data;
-    agent->retry_source = 0;
-    connect_now(agent);
-    return G_SOURCE_REMOVE;
-}
-
-static void schedule_retry(rc_agent *agent)
-{
-    if (agent->retry_source)
-        return;
-    const rc_agent_config *config = agent->config;
-    guint first = config->reconnect_min_ms ? (guint)config->reconnect_min_ms : RETRY_FIRST_MS;
-    guint max = MAX(first, config->reconnect_max_ms ? (guint)config->reconnect_max_ms
-                                                    : RETRY_MAX_MS);
-    agent->retry_ms = agent->retry_ms ? MIN(agent->retry_ms * 2, max) : first;
-    /* Jitter, as the bus does: agents started together do not retry together. */
-    guint delay = agent->retry_ms / 2 + g_random_int_range(0, agent->retry_ms / 2 + 1);
-    rc_agent_log(ROOMCTL_LOG_INFO, "connecting again in %.1f s", delay / 1000.0);
-    agent->retry_source = g_timeout_add(delay, retry_cb, agent);
-}
+ * A first connection that fails (the server may not be up yet) is tried
+ * again with the bus's own back-off (rc_bus_connect_later()); after that the
+ * bus reconnects on its own. */
 
 static void on_connected(roomctl_bus *bus, const GError *error, void *user_data)
 {
@@ -221,7 +191,7 @@ static void on_connected(roomctl_bus *bus, const GError *error, void *user_data)
         return;
     }
     rc_agent_log(ROOMCTL_LOG_WARNING, "cannot connect: %s", error->message);
-    schedule_retry(agent);
+    rc_bus_connect_later(bus, on_connected, agent);
 }
 
 static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
@@ -231,7 +201,6 @@ static void on_status(roomctl_bus *bus, gboolean connected, const GError *error,
     if (connected) {
         if (agent->connects++ > 0)
             agent->reconnects++;
-        agent->retry_ms = 0;
         rc_agent_log(ROOMCTL_LOG_INFO, "connected as %s (PubSub service %s)",
                      roomctl_bus_jid(bus), roomctl_bus_pubsub_service(bus));
         rc_agent_acl_connected(agent->acl);
@@ -330,8 +299,6 @@ void rc_agent_free(rc_agent *agent)
 {
     if (!agent)
         return;
-    if (agent->retry_source)
-        g_source_remove(agent->retry_source);
     /* The bus goes first: no item may reach a plugin being shut down. */
     if (agent->acl)
         rc_agent_acl_stop(agent->acl);

@@ -1,8 +1,10 @@
 /* Where the installed schemas and plugins are: found from the path of the
- * running libroomctl (dladdr), so a prefix moved or chosen at install time
- * (meson install --destdir, a relocated tree) still finds its own files. */
+ * running libroomctl (dladdr), or of the program when it links the layers
+ * statically, so a prefix moved or chosen at install time (meson install
+ * --destdir, a relocated tree) still finds its own files. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <stdlib.h>
 
 #include <roomctl/host.h>
@@ -22,14 +24,25 @@
 #ifndef ROOMCTL_LIBDIR_TO_PLUGINDIR
 #define ROOMCTL_LIBDIR_TO_PLUGINDIR "roomctl/plugins"
 #endif
+#ifndef ROOMCTL_BINDIR_TO_SCHEMADIR
+#define ROOMCTL_BINDIR_TO_SCHEMADIR "../share/roomctl/schemas"
+#endif
+#ifndef ROOMCTL_BINDIR_TO_PLUGINDIR
+#define ROOMCTL_BINDIR_TO_PLUGINDIR "../lib/roomctl/plugins"
+#endif
 
-/* @relative resolved against the folder of the loaded libroomctl when that
- * folder exists; otherwise @configured (a build tree has no such folder). */
-static char *resolve(const char *relative, const char *configured)
+/* @from_libdir resolved against the folder of the loaded libroomctl, or
+ * @from_bindir against the program's when this code is linked into the
+ * program itself (its link map has no name), when that folder exists;
+ * otherwise @configured (a build tree has no such folder). */
+static char *resolve(const char *from_libdir, const char *from_bindir, const char *configured)
 {
     Dl_info info;
-    if (dladdr((void *)resolve, &info) && info.dli_fname) {
-        char *library = realpath(info.dli_fname, NULL);
+    struct link_map *map = NULL;
+    if (dladdr1((void *)resolve, &info, (void **)&map, RTLD_DL_LINKMAP) && info.dli_fname) {
+        gboolean in_program = map && (!map->l_name || !*map->l_name);
+        const char *relative = in_program ? from_bindir : from_libdir;
+        char *library = realpath(in_program ? "/proc/self/exe" : info.dli_fname, NULL);
         if (library) {
             g_autofree char *libdir = g_path_get_dirname(library);
             free(library);
@@ -47,7 +60,8 @@ const char *rc_install_schema_dir(void)
 {
     static char *dir;
     if (g_once_init_enter(&dir))
-        g_once_init_leave(&dir, resolve(ROOMCTL_LIBDIR_TO_SCHEMADIR, ROOMCTL_SCHEMADIR));
+        g_once_init_leave(&dir, resolve(ROOMCTL_LIBDIR_TO_SCHEMADIR, ROOMCTL_BINDIR_TO_SCHEMADIR,
+                                          ROOMCTL_SCHEMADIR));
     return dir;
 }
 
@@ -55,6 +69,7 @@ const char *roomctl_host_default_plugin_dir(void)
 {
     static char *dir;
     if (g_once_init_enter(&dir))
-        g_once_init_leave(&dir, resolve(ROOMCTL_LIBDIR_TO_PLUGINDIR, ROOMCTL_PLUGINDIR));
+        g_once_init_leave(&dir, resolve(ROOMCTL_LIBDIR_TO_PLUGINDIR, ROOMCTL_BINDIR_TO_PLUGINDIR,
+                                          ROOMCTL_PLUGINDIR));
     return dir;
 }

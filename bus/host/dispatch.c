@@ -1,6 +1,8 @@
 /* The dispatcher: which handlers an item goes to, and what they said. */
 #include "host_private.h"
 #include "journal.h"
+#include "item_digest.h"
+#include "item_id.h"
 #include "log.h"
 
 #include <string.h>
@@ -67,10 +69,8 @@ typedef struct {
 
 static const char *view_digest(journal_view *view)
 {
-    if (!view->digest) {
-        g_autofree char *xml = roomctl_item_encode_xml(view->item);
-        view->digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, xml ? xml : "", -1);
-    }
+    if (!view->digest)
+        view->digest = rc_item_digest(view->item);
     return view->digest;
 }
 
@@ -183,8 +183,7 @@ static void reconcile_entry(const char *plugin_name, const char *item_id, void *
     reconcile_ctx *ctx = user_data;
     if (g_hash_table_contains(ctx->current, item_id))
         return;
-    /* Item ids are "TYPE:KEY" with ':' escaped in the key. */
-    g_autofree char *type = g_strndup(item_id, strcspn(item_id, ":"));
+    g_autofree char *type = rc_item_id_type(item_id);
     roomctl_plugin *plugin = rc_host_find_plugin(ctx->host, plugin_name);
     /* Retracted, purged, or its current item is not valid here (invalid,
      * unknown version): the host cannot tell which, and need not. */

@@ -154,31 +154,57 @@ static const char *without_path(const char *text, const char *path)
     return text ? text : "unknown dlopen error";
 }
 
-/* Open the file and check its descriptor; fills plugin->dl and ->descriptor. */
-static gboolean open_plugin(roomctl_plugin *plugin, GError **error)
+static void *open_dl(const char *path, int binding, GError **error)
 {
-    const char *path = plugin->path;
-    plugin->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!plugin->dl) {
+    void *dl = dlopen(path, binding | RTLD_LOCAL);
+    if (!dl)
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN, "%s: cannot load plugin: %s",
                     path, without_path(dlerror(), path));
-        return FALSE;
-    }
+    return dl;
+}
+
+/* The descriptor of an opened plugin, when it has one for an ABI this host
+ * supports; NULL with the reason. */
+static const roomctl_plugin_descriptor *supported_descriptor(void *dl, const char *path,
+                                                            GError **error)
+{
     dlerror();
-    const roomctl_plugin_descriptor *d = dlsym(plugin->dl, ROOMCTL_PLUGIN_SYMBOL);
+    const roomctl_plugin_descriptor *d = dlsym(dl, ROOMCTL_PLUGIN_SYMBOL);
     if (!d) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
                     "%s: not a roomctl plugin: no descriptor symbol '%s' "
                     "(write one with ROOMCTL_PLUGIN_DEFINE())", path, ROOMCTL_PLUGIN_SYMBOL);
-        return FALSE;
+        return NULL;
     }
     if (d->abi_major != ROOMCTL_PLUGIN_ABI_MAJOR || d->abi_minor > ROOMCTL_PLUGIN_ABI_MINOR) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
-                    "%s: plugin requires ABI %u.%u, this host supports %d.%d", path,
+                    "%s: plugin needs ABI %u.%u, this host has %d.%d", path,
                     (unsigned)d->abi_major, (unsigned)d->abi_minor,
                     ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR);
-        return FALSE;
+        return NULL;
     }
+    return d;
+}
+
+/* Open the file and check its descriptor before anything is bound; fills
+ * plugin->dl and ->descriptor.  The first dlopen() is lazy, so that a plugin
+ * built for a newer minor, which calls functions this host lacks, still
+ * loads far enough for its descriptor to say so; only a plugin this host
+ * supports is then opened again with every symbol bound (RTLD_NOW), and a
+ * missing symbol is an error at load, never in the middle of a handler. */
+static gboolean open_plugin(roomctl_plugin *plugin, GError **error)
+{
+    const char *path = plugin->path;
+    if (!(plugin->dl = open_dl(path, RTLD_LAZY, error)) ||
+        !supported_descriptor(plugin->dl, path, error))
+        return FALSE;
+    /* Bind: the lazy handle must go first, or dlopen() would hand it back
+     * as it is, with its symbols still unresolved. */
+    dlclose(plugin->dl);
+    const roomctl_plugin_descriptor *d;
+    if (!(plugin->dl = open_dl(path, RTLD_NOW, error)) ||
+        !(d = supported_descriptor(plugin->dl, path, error)))
+        return FALSE;
     if (!valid_plugin_name(d->name)) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_PLUGIN,
                     "%s: bad plugin name '%s' in its descriptor: expected [a-z0-9-]+",

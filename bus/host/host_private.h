@@ -88,7 +88,7 @@ void rc_handler_free(gpointer handler);
 /* TRUE when the handler's pattern matches @type. */
 gboolean rc_handler_matches(const rc_handler *handler, const char *type);
 
-/* ---- plugin_settings.c (SDK 1.3) ---- */
+/* ---- plugin_settings.c (SDK 1.4) ---- */
 /* Check @config against the settings @d declares (TRUE when it declares
  * none); every problem is one line of @error (ROOMCTL_ERR_CONFIG), as
  * "FILE:LINE:COL: error: plugin 'NAME': TEXT". */

@@ -103,6 +103,11 @@ int roomctl_plugin_keeps_state(roomctl_plugin *plugin, int restored)
     return ROOMCTL_PLUGIN_OK;
 }
 
+unsigned roomctl_plugin_host_abi_minor(const roomctl_plugin *plugin)
+{
+    return ROOMCTL_PLUGIN_ABI_MINOR;
+}
+
 void *roomctl_plugin_get_data(const roomctl_plugin *plugin)
 {
     return plugin ? plugin->data : NULL;

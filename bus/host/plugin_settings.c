@@ -1,4 +1,4 @@
-/* A plugin's declared settings (SDK 1.3): the host checks a configuration
+/* A plugin's declared settings (SDK 1.4): the host checks a configuration
  * section against them before init, and describes them for people. */
 #include <string.h>
 
@@ -140,8 +140,9 @@ static void check_section(checker *c, const roomctl_setting *table, const roomct
 gboolean rc_plugin_settings_check(const roomctl_plugin_descriptor *d,
                                   const roomctl_config *config, GError **error)
 {
-    if (d->abi_minor < 3 || !d->settings)
-        return TRUE; /* the plugin declares none: it reads its section alone */
+    if (!d->settings)
+        return TRUE; /* the plugin declares none (or predates 1.4, whose slot
+                      * was zero): it reads its section alone */
     checker c = { d->name, NULL };
     if (config && roomctl_config_length(config) &&
         roomctl_config_kind_of(config) != ROOMCTL_CONFIG_MAPPING)
@@ -187,8 +188,8 @@ char *rc_plugin_settings_describe(const roomctl_plugin_descriptor *d, const char
                            d->version ? d->version : "",
                            d->description ? d->description : "", path,
                            (unsigned)d->abi_major, (unsigned)d->abi_minor);
-    if (d->abi_minor < 3 || !d->settings) {
-        g_string_append(out, "  settings: not declared (built before SDK 1.3, or the plugin "
+    if (!d->settings) {
+        g_string_append(out, "  settings: not declared (built before SDK 1.4, or the plugin "
                              "does not say): the host does not check its section\n");
     } else if (!d->settings->name) {
         g_string_append(out, "  settings: none\n");

@@ -53,6 +53,7 @@ static void finish_connect(roomctl_bus *bus, const GError *error)
 }
 
 static void schedule_reconnect(roomctl_bus *bus);
+static gboolean reconnect_now(gpointer data);
 
 static gboolean reconnect_timed_out(gpointer data)
 {
@@ -93,20 +94,41 @@ static gboolean reconnect_now(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Exponential back-off with jitter: a delay drawn from [d/2, d], d doubling
- * from reconnect_min_ms to reconnect_max_ms. */
-static void schedule_reconnect(roomctl_bus *bus)
+/* Exponential back-off with jitter: @fn after a delay drawn from [d/2, d],
+ * d doubling from reconnect_min_ms to reconnect_max_ms. */
+static void schedule(roomctl_bus *bus, GSourceFunc fn)
 {
     if (bus->reconnect)
         return;
     guint half = bus->reconnect_ms / 2;
     guint delay = half + (guint)g_random_int_range(0, (gint32)MIN(half, G_MAXINT32 - 1) + 1);
-    rc_info("bus", "reconnecting in %u ms", delay);
+    rc_info("bus", "%s in %u ms", fn == reconnect_now ? "reconnecting" : "connecting again",
+            delay);
     bus->reconnect = g_timeout_source_new(delay);
-    g_source_set_callback(bus->reconnect, reconnect_now, bus, NULL);
+    g_source_set_callback(bus->reconnect, fn, bus, NULL);
     g_source_attach(bus->reconnect, bus->context);
     bus->reconnect_ms = bus->reconnect_ms > bus->reconnect_max_ms / 2 ? bus->reconnect_max_ms
                                                                       : bus->reconnect_ms * 2;
+}
+
+static void schedule_reconnect(roomctl_bus *bus)
+{
+    schedule(bus, reconnect_now);
+}
+
+static gboolean connect_later_now(gpointer data)
+{
+    roomctl_bus *bus = data;
+    g_clear_pointer(&bus->reconnect, g_source_unref);
+    roomctl_bus_connect(bus, bus->later_done, bus->later_data);
+    return G_SOURCE_REMOVE;
+}
+
+void rc_bus_connect_later(roomctl_bus *bus, roomctl_done_fn done, void *user_data)
+{
+    bus->later_done = done;
+    bus->later_data = user_data;
+    schedule(bus, connect_later_now);
 }
 
 static void on_connected(roomctl_bus *bus)

@@ -30,7 +30,9 @@ struct roomctl_bus {
     gboolean was_up;           /* the status callback last heard "connected" */
     guint reconnect_min_ms, reconnect_max_ms;
     guint reconnect_ms;        /* next reconnect delay, before jitter */
-    GSource *reconnect;
+    GSource *reconnect;        /* a reconnect, or a rc_bus_connect_later() */
+    roomctl_done_fn later_done; /* rc_bus_connect_later()'s callback */
+    void *later_data;
     GSource *connect_guard;    /* bounds roomctl_bus_connect() and each reconnection */
     roomctl_bus_stats stats;
     GPtrArray *rooms;          /* joined roomctl_room *, each holding one ref */
@@ -91,6 +93,17 @@ typedef struct rc_room_ops {
     const char *(*jid)(const roomctl_room *room);     /* roomctl_room_jid() */
     gboolean (*is_synced)(const roomctl_room *room);  /* roomctl_room_is_synced() */
 } rc_room_ops;
+
+/* What roomctl_bus_join_host() joins with (user data: the roomctl_host):
+ * for a program that adds its own logging around the same steps. */
+extern const roomctl_room_callbacks rc_room_host_callbacks;
+
+/* A first connection that failed, tried again with the bus's own back-off
+ * (reconnect_min_ms doubling to reconnect_max_ms, with jitter): calls
+ * roomctl_bus_connect(@bus, @done, @user_data) after the next delay.  For
+ * programs that must wait for a server that is not up yet (roomctl-agent);
+ * cancelled by roomctl_bus_disconnect() and roomctl_bus_free(). */
+void rc_bus_connect_later(roomctl_bus *bus, roomctl_done_fn done, void *user_data);
 
 /* Start (or restart after a reconnect) the join of @room. */
 void rc_room_start(roomctl_room *room);

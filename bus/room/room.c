@@ -548,7 +548,7 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
         if (!room->bus)
             continue;
         if (!trusted) {
-            g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_ALLOWED,
+            g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_FORGED,
                                                 "event from %s, not from the PubSub service %s",
                                                 from ? from : "(no sender)", bus->pubsub_service);
             drop(room, NULL, why);

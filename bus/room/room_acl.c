@@ -224,7 +224,7 @@ const char *roomctl_drop_reason(const GError *why)
     if (!why || why->domain != ROOMCTL_ERROR)
         return "other";
     switch (why->code) {
-    case ROOMCTL_ERR_NOT_ALLOWED: return "not-from-service";
+    case ROOMCTL_ERR_FORGED: return "not-from-service";
     case ROOMCTL_ERR_NOT_MODERATOR: return "not-a-moderator";
     case ROOMCTL_ERR_TOO_LARGE: return "too-large";
     case ROOMCTL_ERR_INVALID_ITEM: return "invalid";

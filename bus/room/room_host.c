@@ -62,16 +62,13 @@ static void host_batch(roomctl_room *room, gboolean begins, void *host)
         roomctl_host_end_batch(host);
 }
 
+const roomctl_room_callbacks rc_room_host_callbacks = {
+    .item = host_item, .reset = host_reset, .synced = host_synced, .batch = host_batch,
+    /* A deleted node leaves no state: the plugins hear a purge. */
+    .purge = host_purge, .deleted = host_purge,
+};
+
 roomctl_room *roomctl_bus_join_host(roomctl_bus *bus, const char *room_jid, roomctl_host *host)
 {
-    static const roomctl_room_callbacks to_host = {
-        .item = host_item,
-        .reset = host_reset,
-        .purge = host_purge,
-        /* A deleted node leaves no state: the plugins hear a purge. */
-        .deleted = host_purge,
-        .synced = host_synced,
-        .batch = host_batch,
-    };
-    return roomctl_bus_join(bus, room_jid, &to_host, host, NULL);
+    return roomctl_bus_join(bus, room_jid, &rc_room_host_callbacks, host, NULL);
 }

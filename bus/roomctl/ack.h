@@ -1,4 +1,4 @@
-/* (13, additive) Acknowledgements: what a receiver tells the room's gate
+/* Acknowledgements: what a receiver tells the room's gate
  * about each item it handled, and who it is (docs/wire-format.md section 12). */
 #ifndef ROOMCTL_ACK_H
 #define ROOMCTL_ACK_H
@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * (may be NULL: nothing handled) is not owned and must outlive the bus or
  * the next call.
  */
+ROOMCTL_API
 void roomctl_bus_set_gate(roomctl_bus *bus, const char *gate_jid, roomctl_host *host);
 
 /*
@@ -29,6 +30,7 @@ void roomctl_bus_set_gate(roomctl_bus *bus, const char *gate_jid, roomctl_host *
  * host's journal says was applied before a restart is not acknowledged
  * again.  Returns the number of handlers that failed.
  */
+ROOMCTL_API
 guint roomctl_room_dispatch(roomctl_room *room, roomctl_host *host, const roomctl_item *item);
 
 G_END_DECLS

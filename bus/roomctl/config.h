@@ -15,14 +15,20 @@ G_BEGIN_DECLS
  * 1 MiB, invalid UTF-8.  The caller frees the tree with roomctl_config_free();
  * every node lives as long as the root.
  */
+ROOMCTL_API
 roomctl_config *roomctl_config_load_file(const char *path, GError **error);
+ROOMCTL_API
 roomctl_config *roomctl_config_load_string(const char *name, const char *yaml, gssize len,
                                            GError **error);
+ROOMCTL_API
 void roomctl_config_free(roomctl_config *root);
 /* An empty mapping, for a plugin without a section; free as above. */
+ROOMCTL_API
 roomctl_config *roomctl_config_new_empty(void);
 /* Line and column (from 1) of a node. */
+ROOMCTL_API
 guint roomctl_config_line(const roomctl_config *node);
+ROOMCTL_API
 guint roomctl_config_column(const roomctl_config *node);
 
 G_END_DECLS

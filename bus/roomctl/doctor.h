@@ -16,7 +16,7 @@ typedef struct roomctl_probe {
 } roomctl_probe;
 
 /*
- * (issue 14) Probe the server @bus is connected to, and when @room_jid is
+ * Probe the server @bus is connected to, and when @room_jid is
  * not NULL that room's node: the PubSub service (found by service
  * discovery and compared with the bus's), its features (persistent items,
  * retract and purge notifications, node configuration, publish-options…),
@@ -28,15 +28,18 @@ typedef struct roomctl_probe {
  * @service_out (may be NULL) receives the discovered PubSub service, or
  * NULL when none was found (g_free()).
  */
+ROOMCTL_API
 GPtrArray *roomctl_bus_doctor_sync(roomctl_bus *bus, const char *room_jid, char **service_out,
                                    GError **error);
 
 /* (issue 14, additive) Append to @probes (from roomctl_bus_doctor_sync())
  * whether @gate_jid answers as a roomctl-gate (service discovery names
  * urn:roomctl:gate:0); a needed probe, since publishing goes through it. */
+ROOMCTL_API
 void roomctl_bus_doctor_gate_sync(roomctl_bus *bus, const char *gate_jid, GPtrArray *probes);
 
 /* TRUE when every needed probe of @probes passed. */
+ROOMCTL_API
 gboolean roomctl_probes_ok(const GPtrArray *probes);
 
 G_END_DECLS

@@ -28,13 +28,34 @@ typedef enum {
     ROOMCTL_ERR_INSECURE,       /* a file or directory others can write or read */
     ROOMCTL_ERR_TOO_LARGE,      /* an incoming item is over the size limit */
     ROOMCTL_ERR_NOT_MODERATOR,  /* an incoming item's publisher is not a moderator */
-    ROOMCTL_ERR_CONFLICT        /* (16) another client logged in with the same full JID */
+    ROOMCTL_ERR_CONFLICT,       /* another client logged in with the same full JID */
+    ROOMCTL_ERR_FORGED          /* an incoming event did not come from the PubSub service */
 } roomctl_error_code;
 
 #define ROOMCTL_ERROR (roomctl_error_quark())
+ROOMCTL_API
 GQuark roomctl_error_quark(void);
 
+/*
+ * Where an error of the ROOMCTL_ERROR domain is, as data (the message says
+ * the same in words): for a schema or configuration file, the file, line and
+ * column of its first problem; for an item, the field.  Members the error
+ * does not know are NULL or 0.  Strings are owned by the error.
+ */
+typedef struct {
+    const char *file;   /* the file (or the name given for a string) */
+    unsigned line;      /* 1-based */
+    unsigned column;    /* 1-based */
+    const char *field;  /* the field of the schema or item it concerns */
+} roomctl_error_position;
+
+/* Fill @out with where @error is; FALSE (and @out all empty) when it
+ * carries no position: not of ROOMCTL_ERROR, or none known. */
+ROOMCTL_API
+gboolean roomctl_error_get_position(const GError *error, roomctl_error_position *out);
+
 /* A short English description of @code; static, never NULL. */
+ROOMCTL_API
 const char *roomctl_strerror(int code);
 
 /*
@@ -45,9 +66,12 @@ const char *roomctl_strerror(int code);
  */
 typedef void (*roomctl_log_fn)(roomctl_log_level level, const char *domain,
                                const char *message, void *user_data);
+ROOMCTL_API
 void roomctl_set_log_handler(roomctl_log_fn fn, void *user_data);
 /* Messages less severe than @max are dropped before formatting. */
+ROOMCTL_API
 void roomctl_set_log_level(roomctl_log_level max);
+ROOMCTL_API
 roomctl_log_level roomctl_get_log_level(void);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "error_data.h"
 #include "item_private.h"
 
 static gboolean invalid(GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -79,8 +80,9 @@ static const char *field_text(rc_draft *draft, const rc_field *field, xmpp_stanz
     GString *joined = g_string_new(NULL);
     for (xmpp_stanza_t *c = first; c; c = xmpp_stanza_get_next(c)) {
         if (!xmpp_stanza_is_text(c)) {
-            invalid(error, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': expected text, got <%s>",
-                    draft->schema->type, field->name, xmpp_stanza_get_name(c));
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field->name,
+                               "%s: field '%s': expected text, got <%s>", draft->schema->type,
+                               field->name, xmpp_stanza_get_name(c));
             g_string_free(joined, TRUE);
             return NULL;
         }
@@ -122,7 +124,8 @@ roomctl_item *rc_item_decode_stanza(const roomctl_registry *registry, xmpp_stanz
         if (!field) {
             if (schema->ignore_unknown)
                 continue;
-            invalid(error, ROOMCTL_ERR_INVALID_ITEM, "%s: unknown field '%s'", schema->type, name);
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, name, "%s: unknown field '%s'",
+                               schema->type, name);
             goto fail;
         }
         next = field->index + (field->type != ROOMCTL_FIELD_LIST);

@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "config_tree.h"
+#include "error_data.h"
 #include "files.h"
 
 #define MAX_DEPTH 64
@@ -37,6 +38,7 @@ typedef struct {
     const char *data;
     gsize len;
     GString *errors;
+    guint first_line, first_column; /* of the first error: the GError's position */
     gboolean fatal;
     roomctl_config *root;
     GArray *stack;
@@ -79,8 +81,12 @@ static void add_error(parse_state *st, guint line, guint column, const char *fmt
 {
     va_list ap;
     va_start(ap, fmt);
-    if (st->errors->len)
+    if (st->errors->len) {
         g_string_append_c(st->errors, '\n');
+    } else {
+        st->first_line = line;
+        st->first_column = column;
+    }
     g_string_append_printf(st->errors, "%s:%u:%u: error: ", st->file, line, column);
     g_string_append_vprintf(st->errors, fmt, ap);
     va_end(ap);
@@ -302,6 +308,7 @@ roomctl_config *roomctl_config_load_string(const char *name, const char *yaml, g
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG,
                     "%s:1:1: error: file is too large (%" G_GSIZE_FORMAT
                     " bytes; the limit is 1 MiB)", name, size);
+        rc_error_set_position(error ? *error : NULL, name, 1, 1);
         return NULL;
     }
 
@@ -316,6 +323,7 @@ roomctl_config *roomctl_config_load_string(const char *name, const char *yaml, g
 
     if (st.errors->len) {
         g_set_error_literal(error, ROOMCTL_ERROR, ROOMCTL_ERR_CONFIG, st.errors->str);
+        rc_error_set_position(error ? *error : NULL, name, st.first_line, st.first_column);
         g_string_free(st.errors, TRUE);
         roomctl_config_free(st.root);
         g_free(owned_name);

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "codec.h"
+#include "error_data.h"
+#include "item_id.h"
 #include "item_private.h"
 
 /* ---- Drafts --------------------------------------------------------------- */
@@ -58,46 +60,29 @@ gboolean rc_draft_set(rc_draft *draft, const rc_field *field, const char *text, 
     }
     roomctl_value *slot = &draft->values[field->index];
     if (slot->flags & RC_VALUE_SET) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                    "%s: field '%s' is given more than once", type, field->name);
+        rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field->name,
+                           "%s: field '%s' is given more than once", type, field->name);
         return FALSE;
     }
     if (rc_field_parse(field, text, slot, &problem))
         return TRUE;
     rc_value_clear(slot);
 fail:
-    g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': %s", type,
-                field->name, problem);
+    rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field->name, "%s: field '%s': %s", type,
+                       field->name, problem);
     g_free(problem);
     return FALSE;
 }
 
-/* Key values go into ids with '%' and ':' escaped, so that ids stay unique
- * whatever the key values hold, and with bytes below 0x20 escaped, because
- * XML attribute normalisation turns a tab or line feed in an id into a space
- * and every receiver would then reject the item. */
-static void append_key_text(GString *id, const roomctl_value *v)
+/* The state id of the draft's values: "TYPE:KEY1[:KEY2…]"; a new GString. */
+static GString *state_id(const roomctl_schema *s, const roomctl_value *values)
 {
-    if (v->type == ROOMCTL_FIELD_INT) {
-        g_string_append_printf(id, "%" G_GINT64_FORMAT, v->u.i);
-        return;
-    }
-    for (const char *p = v->text; *p; p++) {
-        if (*p == '%' || *p == ':' || (guchar)*p < 0x20)
-            g_string_append_printf(id, "%%%02X", (guchar)*p);
-        else
-            g_string_append_c(id, *p);
-    }
-}
-
-/* The state id of the draft's values: "TYPE:KEY1[:KEY2…]" in @buf. */
-static void state_id(const roomctl_schema *s, const roomctl_value *values, GString *buf)
-{
-    g_string_append(buf, s->type);
+    GString *id = g_string_new(s->type);
     for (guint k = 0; k < s->n_key; k++) {
-        g_string_append_c(buf, ':');
-        append_key_text(buf, &values[s->key[k]]);
+        const roomctl_value *key = &values[s->key[k]];
+        rc_item_id_add_key(id, key->type, key->u.i, key->text);
     }
+    return id;
 }
 
 static gboolean finish_lists(rc_draft *draft, GError **error)
@@ -109,8 +94,8 @@ static gboolean finish_lists(rc_draft *draft, GError **error)
             continue;
         char *problem = NULL;
         if (!rc_field_check_items(&s->fields[i], elements->len, &problem)) {
-            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': %s",
-                        s->type, s->fields[i].name, problem);
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, s->fields[i].name,
+                               "%s: field '%s': %s", s->type, s->fields[i].name, problem);
             g_free(problem);
             return FALSE;
         }
@@ -137,38 +122,23 @@ roomctl_item *rc_draft_finish(rc_draft *draft, const char *item_id, GError **err
             if (v->text)
                 text_size += strlen(v->text) + 1;
         } else if (f->required) {
-            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                        "%s: missing required field '%s'", s->type, f->name);
+            rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, f->name,
+                               "%s: missing required field '%s'", s->type, f->name);
             goto out;
         }
     }
 
-    /* Ids are short: build on the stack unless the keys are long.  @need
-     * bounds what state_id() writes, so the stack GString never grows. */
-    char id_buf[256];
-    GString id = { id_buf, 0, sizeof id_buf };
-    GString *heap_id = NULL;
+    GString *state = NULL;
     const char *id_text;
     char *fresh = NULL;
     if (s->kind == ROOMCTL_KIND_STATE) {
-        gsize need = strlen(s->type) + 1;
-        for (guint k = 0; k < s->n_key; k++)
-            need += 3 * strlen(draft->values[s->key[k]].text) + 24;
-        if (need < sizeof id_buf) {
-            id_buf[0] = '\0';
-            state_id(s, draft->values, &id);
-            id_text = id.str;
-        } else {
-            heap_id = g_string_new(NULL);
-            state_id(s, draft->values, heap_id);
-            id_text = heap_id->str;
-        }
+        state = state_id(s, draft->values);
+        id_text = state->str;
         if (item_id && strcmp(item_id, id_text)) {
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
                         "%s: item id '%s' does not match the item's key (expected '%s')",
                         s->type, item_id, id_text);
-            if (heap_id)
-                g_string_free(heap_id, TRUE);
+            g_string_free(state, TRUE);
             goto out;
         }
     } else {
@@ -203,8 +173,8 @@ roomctl_item *rc_draft_finish(rc_draft *draft, const char *item_id, GError **err
         }
     }
     item->id = memcpy(texts, id_text, id_len);
-    if (heap_id)
-        g_string_free(heap_id, TRUE);
+    if (state)
+        g_string_free(state, TRUE);
     g_free(fresh);
 out:
     rc_draft_clear(draft);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "config_tree.h"
+#include "error_data.h"
 #include "item_private.h"
 #include "files.h"
 #include "error_list.h"
@@ -61,8 +62,8 @@ static const rc_field *builder_field(roomctl_item_builder *b, const char *field,
     names[s->n_fields] = NULL;
     const char *near = field ? rc_closest_word(field, names) : NULL;
     char *hint = near ? g_strdup_printf(" (did you mean '%s'?)", near) : g_strdup("");
-    g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: unknown field '%s'%s",
-                s->type, field ? field : "(null)", hint);
+    rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field, "%s: unknown field '%s'%s",
+                       s->type, field ? field : "(null)", hint);
     g_free(hint);
     return NULL;
 }
@@ -85,9 +86,9 @@ gboolean roomctl_item_builder_set_bytes(roomctl_item_builder *builder, const cha
         return FALSE;
     const rc_field *spec = f->type == ROOMCTL_FIELD_LIST ? f->items : f;
     if (spec->type != ROOMCTL_FIELD_BYTES) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                    "%s: field '%s': expected %s, got bytes", builder->draft.schema->type,
-                    f->name, rc_field_type_name(spec->type));
+        rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, f->name,
+                           "%s: field '%s': expected %s, got bytes", builder->draft.schema->type,
+                           f->name, rc_field_type_name(spec->type));
         return FALSE;
     }
     char *text = rc_draft_keep(&builder->draft, g_base64_encode(data, len));
@@ -117,17 +118,17 @@ static gboolean assign_file(roomctl_item_builder *b, const char *name, const rc_
     GError *io = NULL;
     char *data = rc_read_file_capped(path, max, &len, &io);
     if (!data && io) {
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: field '%s': %s", type, name,
-                    io->message);
+        rc_set_field_error(error, ROOMCTL_ERR_IO, name, "%s: field '%s': %s", type, name,
+                           io->message);
         g_error_free(io);
         return FALSE;
     }
     if (!data) {
         char *size = len ? g_strdup_printf("%" G_GSIZE_FORMAT " bytes", len)
                          : g_strdup_printf("more than %" G_GSIZE_FORMAT " bytes", max);
-        g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                    "%s: field '%s': %s: too large: %s, at most %" G_GSIZE_FORMAT, type, name,
-                    path, size, max);
+        rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, name,
+                           "%s: field '%s': %s: too large: %s, at most %" G_GSIZE_FORMAT, type,
+                           name, path, size, max);
         g_free(size);
         return FALSE;
     }
@@ -169,9 +170,10 @@ static void report_missing(const roomctl_item_builder *b, GHashTable *named, GEr
         if (f->required && !(b->draft.values[i].flags & RC_VALUE_SET) &&
             !(b->draft.lists && b->draft.lists[i]) &&
             !g_hash_table_contains(named, f->name)) {
-            char *text = g_strdup_printf("%s: missing required field '%s'", s->type, f->name);
-            rc_error_append(errors, ROOMCTL_ERR_INVALID_ITEM, text);
-            g_free(text);
+            GError *local = NULL;
+            rc_set_field_error(&local, ROOMCTL_ERR_INVALID_ITEM, f->name,
+                               "%s: missing required field '%s'", s->type, f->name);
+            rc_error_merge(errors, local);
         }
     }
 }
@@ -216,12 +218,15 @@ roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *regis
 /* ---- YAML item files ------------------------------------------------------------ */
 
 /* Put "FILE:LINE:COL: error: " before @error's message. */
+/* Say where in the YAML file @error is, in its message and as data. */
 static void locate(GError *error, const roomctl_config *node)
 {
     char *located = g_strdup_printf("%s: error: %s", roomctl_config_location(node),
                                     error->message);
     g_free(error->message);
     error->message = located;
+    rc_error_set_position(error, rc_config_file(node), roomctl_config_line(node),
+                          roomctl_config_column(node));
 }
 
 static gboolean set_yaml_field(roomctl_item_builder *b, const char *name,
@@ -235,9 +240,9 @@ static gboolean set_yaml_field(roomctl_item_builder *b, const char *name,
             const roomctl_config *element = roomctl_config_at(node, i, NULL);
             const char *text = roomctl_config_scalar(element);
             if (!text)
-                g_set_error(&local, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                            "%s: field '%s': list items must be single values",
-                            b->draft.schema->type, name);
+                rc_set_field_error(&local, ROOMCTL_ERR_INVALID_ITEM, name,
+                                   "%s: field '%s': list items must be single values",
+                                   b->draft.schema->type, name);
             else
                 roomctl_item_builder_set(b, name, text, &local);
             if (local)
@@ -246,9 +251,9 @@ static gboolean set_yaml_field(roomctl_item_builder *b, const char *name,
     } else if (f && f->type != ROOMCTL_FIELD_LIST && roomctl_config_scalar(node)) {
         roomctl_item_builder_set(b, name, roomctl_config_scalar(node), &local);
     } else if (f) {
-        g_set_error(&local, ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM, "%s: field '%s': expected %s",
-                    b->draft.schema->type, name,
-                    f->type == ROOMCTL_FIELD_LIST ? "a list, like [a, b]" : "a single value");
+        rc_set_field_error(&local, ROOMCTL_ERR_INVALID_ITEM, name, "%s: field '%s': expected %s",
+                           b->draft.schema->type, name,
+                           f->type == ROOMCTL_FIELD_LIST ? "a list, like [a, b]" : "a single value");
     }
     if (!local)
         return TRUE;

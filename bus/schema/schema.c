@@ -2,6 +2,7 @@
  * mistake of the file reported as "FILE:LINE:COL: error: TEXT". */
 #include <string.h>
 
+#include "error_data.h"
 #include "schema_loader.h"
 
 static const char *const top_keywords[] = {
@@ -177,6 +178,12 @@ static roomctl_schema *compile_tree(const char *file, roomctl_config *root, GErr
         return l.schema;
     }
     g_array_sort(l.problems, problem_order);
+    const schema_error *first = &g_array_index(l.problems, schema_error, 0);
+    guint line = first->line, column = first->column;
+    /* The field the first problem names, in the loader's own wording. */
+    char *field = NULL;
+    if (g_str_has_prefix(first->text, "field '"))
+        field = g_strndup(first->text + 7, strcspn(first->text + 7, "'"));
     GString *text = g_string_new(NULL);
     for (guint i = 0; i < l.problems->len; i++) {
         schema_error *p = &g_array_index(l.problems, schema_error, i);
@@ -186,6 +193,9 @@ static roomctl_schema *compile_tree(const char *file, roomctl_config *root, GErr
     }
     g_array_unref(l.problems);
     g_set_error_literal(error, ROOMCTL_ERROR, ROOMCTL_ERR_SCHEMA, text->str);
+    rc_error_set_position(error ? *error : NULL, file, line, column);
+    rc_error_set_field(error ? *error : NULL, field);
+    g_free(field);
     g_string_free(text, TRUE);
     roomctl_schema_free(l.schema);
     return NULL;

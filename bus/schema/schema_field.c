@@ -1,36 +1,12 @@
-/* A field of a schema: its spec read and checked keyword by keyword, its
- * default, enum and bounds cross-checked. */
+/* A field of a schema: its spec read and checked keyword by keyword (the
+ * table of schema_keyword.c), its default, enum and bounds cross-checked. */
 #include <string.h>
 
-#include "schema_loader.h"
-#include "media.h"
+#include "schema_keyword.h"
 
-static const char *const field_keywords[] = {
-    "type", "required", "default", "description", "min_length", "max_length", "pattern",
-    "enum", "min", "max", "schemes", "max_bytes", "media_types", "items", "min_items",
-    "max_items", NULL
-};
 static const char *const type_keywords[] = {
     "string", "int", "number", "bool", "url", "jid", "bytes", "timestamp", "list", NULL
 };
-
-static gboolean keyword_applies(const char *keyword, roomctl_field_type type)
-{
-    static const struct { const char *keyword; roomctl_field_type type; } only[] = {
-        { "pattern", ROOMCTL_FIELD_STRING },    { "enum", ROOMCTL_FIELD_STRING },
-        { "schemes", ROOMCTL_FIELD_URL },       { "max_bytes", ROOMCTL_FIELD_BYTES },
-        { "media_types", ROOMCTL_FIELD_BYTES }, { "items", ROOMCTL_FIELD_LIST },
-        { "min_items", ROOMCTL_FIELD_LIST },    { "max_items", ROOMCTL_FIELD_LIST },
-    };
-    if (!strcmp(keyword, "min") || !strcmp(keyword, "max"))
-        return type == ROOMCTL_FIELD_INT || type == ROOMCTL_FIELD_NUMBER;
-    if (!strcmp(keyword, "min_length") || !strcmp(keyword, "max_length"))
-        return type == ROOMCTL_FIELD_STRING || type == ROOMCTL_FIELD_URL;
-    for (gsize i = 0; i < G_N_ELEMENTS(only); i++)
-        if (!strcmp(keyword, only[i].keyword))
-            return type == only[i].type;
-    return TRUE;
-}
 
 static void field_free(rc_field *f)
 {
@@ -51,86 +27,6 @@ void rc_field_clear(rc_field *f)
     g_strfreev(f->schemes);
     field_free(f->items);
     rc_value_clear(&f->default_value);
-}
-
-static gboolean bound(loader *l, rc_field *f, const roomctl_config *node, const char *what,
-                      gint64 *i, double *d)
-{
-    const char *text = rc_loader_scalar(l, node, what);
-    if (!text)
-        return FALSE;
-    if (f->type == ROOMCTL_FIELD_INT ? rc_parse_int(text, i) : rc_parse_number(text, d))
-        return TRUE;
-    rc_loader_report(l, AT(node), "field '%s': %s must be %s, got '%s'", f->name, what,
-                     f->type == ROOMCTL_FIELD_INT ? "an integer" : "a number", text);
-    return FALSE;
-}
-
-static void compile_keyword(loader *l, rc_field *f, const char *key, const roomctl_config *v)
-{
-    char *what = g_strdup_printf("field '%s': '%s'", f->name, key);
-    if (!strcmp(key, "description")) {
-        const char *text = rc_loader_scalar(l, v, what);
-        f->description = g_strdup(text);
-    } else if (!strcmp(key, "required")) {
-        rc_loader_boolean(l, v, what, &f->required);
-    } else if (!strcmp(key, "min_length")) {
-        f->has_min_length = rc_loader_count(l, v, what, &f->min_length);
-    } else if (!strcmp(key, "max_length")) {
-        f->has_max_length = rc_loader_count(l, v, what, &f->max_length);
-    } else if (!strcmp(key, "min_items")) {
-        f->has_min_items = rc_loader_count(l, v, what, &f->min_items);
-    } else if (!strcmp(key, "max_items")) {
-        f->has_max_items = rc_loader_count(l, v, what, &f->max_items);
-    } else if (!strcmp(key, "max_bytes")) {
-        f->has_max_bytes = rc_loader_count(l, v, what, &f->max_bytes);
-    } else if (!strcmp(key, "min")) {
-        f->has_min = bound(l, f, v, "min", &f->min_i, &f->min_d);
-    } else if (!strcmp(key, "max")) {
-        f->has_max = bound(l, f, v, "max", &f->max_i, &f->max_d);
-    } else if (!strcmp(key, "pattern")) {
-        const char *text = rc_loader_scalar(l, v, what);
-        GError *error = NULL;
-        /* Without DOLLAR_ENDONLY, '$' also matches before a final line feed:
-         * '^[a-z]+$' would accept "send\n". */
-        if (text && !(f->pattern = g_regex_new(text, G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY,
-                                               0, &error))) {
-            rc_loader_report(l, AT(v), "field '%s': bad pattern: %s", f->name, error->message);
-            g_error_free(error);
-        }
-        f->pattern_text = g_strdup(text);
-    } else if (!strcmp(key, "enum")) {
-        f->enum_values = rc_loader_string_list(l, v, what);
-        if (f->enum_values && !f->enum_values[0]) {
-            rc_loader_report(l, AT(v), "field '%s': 'enum' is empty", f->name);
-            g_clear_pointer(&f->enum_values, g_strfreev);
-        }
-    } else if (!strcmp(key, "schemes")) {
-        f->schemes = rc_loader_string_list(l, v, what);
-        for (char **s = f->schemes; s && *s; s++) {
-            char *lower = g_ascii_strdown(*s, -1);
-            g_free(*s);
-            *s = lower;
-        }
-    } else if (!strcmp(key, "media_types")) {
-        char **names = rc_loader_string_list(l, v, what);
-        for (gsize i = 0; names && names[i]; i++) {
-            rc_media_type t = rc_media_type_from_name(names[i]);
-            if (!t) {
-                char *known = rc_media_type_list(RC_MEDIA_ALL);
-                rc_loader_report(l, AT(roomctl_config_at(v, i, NULL)),
-                                 "field '%s': unknown media type '%s' (known: %s)", f->name, names[i], known);
-                g_free(known);
-            }
-            f->media_types |= t;
-        }
-        g_strfreev(names);
-    } else if (!strcmp(key, "items")) {
-        f->items = g_new0(rc_field, 1);
-        f->items->name = g_strdup(f->name);
-        rc_field_compile(l, f->items, v, TRUE);
-    }
-    g_free(what);
 }
 
 static gboolean parse_default_value(loader *l, rc_field *f, const roomctl_config *v)
@@ -267,21 +163,28 @@ void rc_field_compile(loader *l, rc_field *f, const roomctl_config *node, gboole
     for (gsize i = 0; i < roomctl_config_length(node); i++) {
         const char *key;
         const roomctl_config *v = roomctl_config_at(node, i, &key);
-        if (!g_strv_contains(field_keywords, key)) {
-            char *hint = rc_loader_suggest(key, field_keywords);
+        const rc_keyword *keyword = rc_keyword_find(key);
+        if (!keyword) {
+            char *hint = rc_loader_suggest(key, rc_keyword_names());
             rc_loader_report(l, AT_KEY(v), "field '%s': unknown keyword '%s'%s", f->name, key, hint);
             g_free(hint);
         } else if (is_items && (!strcmp(key, "required") || !strcmp(key, "default"))) {
             rc_loader_report(l, AT_KEY(v), "field '%s': '%s' does not apply to list items", f->name, key);
         } else if (!known_type) {
             continue; /* its keywords cannot be checked without a type */
-        } else if (!keyword_applies(key, f->type)) {
+        } else if (!rc_keyword_applies(keyword, f->type)) {
             rc_loader_report(l, AT_KEY(v), "field '%s': '%s' does not apply to a field of type %s",
                              f->name, key, rc_field_type_name(f->type));
         } else if (!strcmp(key, "default")) {
             default_node = v;
-        } else if (strcmp(key, "type")) {
-            compile_keyword(l, f, key, v);
+        } else if (!strcmp(key, "items")) {
+            f->items = g_new0(rc_field, 1);
+            f->items->name = g_strdup(f->name);
+            rc_field_compile(l, f->items, v, TRUE);
+        } else if (keyword->read) {
+            char *what = g_strdup_printf("field '%s': '%s'", f->name, key);
+            keyword->read(l, f, what, v);
+            g_free(what);
         }
     }
     if (!known_type)

@@ -81,7 +81,7 @@ static void hello_shutdown(roomctl_plugin *plugin)
     roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "goodbye after %lu items", state->count);
 }
 
-/* The settings it takes (SDK 1.3): the host refuses any other key, and a bad
+/* The settings it takes (SDK 1.4): the host refuses any other key, and a bad
  * value, before init, and `roomctl-agent --describe-plugin hello` prints
  * this table.  The plugin still applies the defaults itself (above). */
 static const roomctl_setting hello_settings[] = {

@@ -1,6 +1,7 @@
 /* Helpers shared by the shipped plugins (a static library linked into each):
- * item ids, options and the per-room state document, plus the library's JSON,
- * file and media helpers (bus/base), of which each plugin links a hidden copy. */
+ * options and the per-room state document, plus the library's item ids, JSON,
+ * file and media helpers (bus/schema, bus/base), of which each plugin links a
+ * hidden copy. */
 #ifndef RC_PLUGIN_COMMON_H
 #define RC_PLUGIN_COMMON_H
 
@@ -11,15 +12,10 @@
 #include "../../bus/base/files.h"
 #include "../../bus/base/json.h"
 #include "../../bus/base/media.h"
+#include "../../bus/schema/item_id.h"
 #include "../../bus/schema/item_json.h"
 
 G_BEGIN_DECLS
-
-/* ---- Items ----------------------------------------------------------------- */
-
-/* The key part of a state item id ("send" of "ui.button:send"); the whole id
- * when it does not start with "TYPE:".  Points into @item_id. */
-const char *rc_item_key(const char *type, const char *item_id);
 
 /* ---- The state document ---------------------------------------------------- *
  * What ui-state and slideshow write: room -> section -> key -> JSON value,

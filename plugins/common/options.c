@@ -1,15 +1,6 @@
-/* Item ids and options, as every shipped plugin needs them. */
+/* Options, as every shipped plugin needs them. */
 #include "common.h"
 
-#include <string.h>
-
-const char *rc_item_key(const char *type, const char *item_id)
-{
-    gsize n = strlen(type);
-    if (strncmp(item_id, type, n) == 0 && item_id[n] == ':')
-        return item_id + n + 1;
-    return item_id;
-}
 
 const char *rc_option_require(roomctl_plugin *plugin, const roomctl_config *config,
                               const char *key, const char *what)

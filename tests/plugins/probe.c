@@ -71,6 +71,8 @@ static int probe_init(roomctl_plugin *plugin, const roomctl_config *config)
         roomctl_plugin_set_error(plugin, "cannot handle '%s'", def.types);
         return -1;
     }
+    roomctl_plugin_log(plugin, ROOMCTL_LOG_INFO, "host ABI %d.%u", ROOMCTL_PLUGIN_ABI_MAJOR,
+                       roomctl_plugin_host_abi_minor(plugin));
     int keeps_state = 0, restored = 1;
     roomctl_config_get_bool(config, "keeps_state", &keeps_state);
     roomctl_config_get_bool(config, "restored", &restored);
