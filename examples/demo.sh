@@ -9,8 +9,10 @@
 # `examples/demo.sh --server ejabberd` runs it on a throwaway ejabberd.
 #
 # examples/demo.sh --web also serves the browser pages of examples/web on
-# 127.0.0.1 (npm ci first), prints their URLs and accounts, waits for Enter
-# before the script, and keeps everything up until Ctrl-C (Prosody only).
+# 127.0.0.1 (npm ci first), told the room's gate (the chat page takes only
+# the gate's items, the panel sends through it), prints their URLs and
+# accounts, waits for Enter before the script, and keeps everything up until
+# Ctrl-C (Prosody only).
 set -euo pipefail
 server=prosody
 web=0
@@ -54,7 +56,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-[ "$web" -eq 0 ] || trap 'exit 0' INT   # Ctrl-C is how a --web demo ends
+[ "$web" -eq 0 ] || trap 'exit 0' INT TERM   # Ctrl-C (or kill) is how a --web demo ends
 
 # Wait up to $3 seconds for file $1 to contain $2.
 wait_for() {
@@ -146,15 +148,17 @@ if [ "$web" -eq 1 ]; then
   (cd examples/web && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in examples/web failed"
   "$roomctl" schema export >"$work/schemas.json"
   ws=$(sed -n 's/.*websocket=\([^ ]*\).*/\1/p' <<<"$line")
+  # --gate: the pages take only the gate's items, and the panel asks the gate.
   node examples/web/serve.mjs --schemas "$work/schemas.json" --websocket "$ws" --pubsub "$pubsub" \
-    --room "$room" --create-rooms </dev/null >"$work/web.out" 2>"$work/web.log" &
+    --room "$room" --gate "$gate" --create-rooms </dev/null >"$work/web.out" 2>"$work/web.log" &
   pids+=($!)
   wait_for "$work/web.out" "url=" 20
   url=$(sed -n 's/^url=//p' "$work/web.out")
   echo "Chat page (log in as ${clients[*]}, password pw-NAME):"
   for c in "${clients[@]}"; do echo "    ${url}chat.html?jid=$c@$domain"; done
-  echo "Moderator panel (password pw-moderator; any other account is refused):"
+  echo "Moderator panel, through the gate $gate (password pw-moderator; pat, password pw-pat, is refused by the gate):"
   echo "    ${url}panel.html?jid=moderator@$domain"
+  echo "    ${url}panel.html?jid=pat@$domain"
   echo "Publish by hand from another terminal:"
   echo "    ROOMCTL_JID=moderator@$domain ROOMCTL_PASSWORD=pw-moderator ROOMCTL_HOST=127.0.0.1 \\"
   echo "    ROOMCTL_PORT=$port ROOMCTL_ALLOW_PLAINTEXT=1 ROOMCTL_SCHEMA_PATH=$top/schemas ROOMCTL_GATE=$gate \\"
@@ -207,6 +211,10 @@ done
 
 if [ "$web" -eq 1 ]; then
   say "The pages stay up at ${url} until Ctrl-C"
-  while sleep 3600; do :; done
+  # Waited for in the background, so that a signal to this script alone
+  # (kill -INT PID, not only Ctrl-C's to the whole group) stops it at once.
+  sleep infinity &
+  pids+=($!)
+  wait $!
 fi
 say "Done: stopping the agents and $server (files kept in _demo/)"

@@ -3,9 +3,11 @@
 // config.json (where the server is).  Node's standard library only.
 //
 //   node serve.mjs --schemas FILE --websocket ws://127.0.0.1:5280/xmpp-websocket
-//                  [--pubsub pubsub.localhost] [--room ROOM] [--port N] [--keepalive-ms MS]
-//                  [--create-rooms]
+//                  [--pubsub pubsub.localhost] [--room ROOM] [--gate JID] [--port N]
+//                  [--keepalive-ms MS] [--create-rooms]
 //
+// --gate names the room's roomctl-gate: the pages then take only the items
+// it published, and the panel sends its requests through it.
 // --create-rooms lets the chat page create a chat room that does not exist
 // (its first visitor becomes its owner): for throwaway test servers only.
 //
@@ -25,16 +27,17 @@ const { values: opt } = parseArgs({
     websocket: { type: 'string' },
     pubsub: { type: 'string', default: 'pubsub.localhost' },
     room: { type: 'string', default: '' },
+    gate: { type: 'string', default: '' },
     port: { type: 'string', default: '0' },
     'keepalive-ms': { type: 'string', default: '30000' },
     'create-rooms': { type: 'boolean', default: false },
   },
 });
 if (!opt.schemas || !opt.websocket) {
-  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--port N] [--keepalive-ms MS] [--create-rooms]');
+  console.error('usage: node serve.mjs --schemas FILE --websocket URL [--pubsub JID] [--room ROOM] [--gate JID] [--port N] [--keepalive-ms MS] [--create-rooms]');
   process.exit(2);
 }
-const config = JSON.stringify({ websocket: opt.websocket, pubsub: opt.pubsub, room: opt.room,
+const config = JSON.stringify({ websocket: opt.websocket, pubsub: opt.pubsub, room: opt.room, gate: opt.gate,
                                 keepalive_ms: Number(opt['keepalive-ms']), create_rooms: opt['create-rooms'] });
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
                 '.json': 'application/json', '.png': 'image/png' };

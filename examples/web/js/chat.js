@@ -1,10 +1,12 @@
 // The chat page: log in, join the room, and apply the room's control items
 // to the page (one handler per type, as plugins/ui_state.c does).
 import { sniffMediaType } from './values.js';
-import { $, setStatus, startPage } from './page.js';
+import { $, setStatus, startPage, stayConnected } from './page.js';
+import { RoomFollower } from './follow.js';
+import { Reporter } from './acks.js';
 
-const state = new Map(); // item id -> the applied state item
-let registry;
+let follower; // what the page holds of the room (js/follow.js)
+let reporter; // under a gate: what the page tells it (js/acks.js), else null
 let session;
 let room;
 let slideUrl = null; // the object URL of an inline slide, revoked when replaced
@@ -55,7 +57,7 @@ function setButton(name, enabled, visible) {
 }
 
 function showFeatures() {
-  const features = [...state.values()].filter((i) => i.type === 'ui.feature');
+  const features = follower.items().filter((i) => i.type === 'ui.feature');
   $('features').textContent = features.length
     ? 'Features: ' + features.map((i) => `${i.fields.feature} ${i.fields.enabled ? 'on' : 'off'}`).join(', ') : '';
 }
@@ -87,74 +89,62 @@ const handlers = {
 
 // ---- Control items as they arrive (docs/wire-format.md, section 7) --------
 
-function countDrop(reason) {
-  document.body.dataset.dropped = Number(document.body.dataset.dropped || 0) + 1;
-  console.warn(`roomctl: dropped an item: ${reason}`);
+// Each change goes to the type's handler and, under a gate, is
+// acknowledged to it (a retraction's reset as op retract, a purge once).
+function followerOf(registry, gate) {
+  const apply = (item) => {
+    handlers[item.type]?.apply(item.fields);
+    reporter?.applied(item);
+  };
+  return new RoomFollower(registry, gate, {
+    apply,
+    event: apply,
+    reset: (item, byPurge) => {
+      handlers[item.type]?.reset?.(item.fields);
+      if (!byPurge) reporter?.retracted(item.id);
+    },
+    purged: () => reporter?.purged(),
+    dropped: (id, reason, why) => {
+      document.body.dataset.dropped = Number(document.body.dataset.dropped || 0) + 1;
+      document.body.dataset.lastDropped = reason;
+      reporter?.dropped(id, reason, why);
+    },
+    synced: () => {
+      reporter?.setSynced(true);
+      document.body.dataset.synced = 'true';
+      setStatus(`online as ${session.jid}, in sync with ${room}${follower.gate ? `, items from ${follower.gate} only` : ''}`, 'online');
+    },
+  });
 }
-
-function onItem(element, live) {
-  const result = registry.validateItem(element);
-  if (result.error) return countDrop(result.error);
-  const item = result.item;
-  // Events fetched with the node's history are not live: not applied.
-  if (item.kind === 'event' && !live) return;
-  if (item.kind === 'state') state.set(item.id, item);
-  handlers[item.type]?.apply(item.fields);
-}
-
-function onRetract(id) {
-  const old = state.get(id);
-  if (!old) return;
-  state.delete(id);
-  handlers[old.type]?.reset?.(old.fields);
-}
-
-const controlHandlers = {
-  item: onItem,
-  retract: onRetract,
-  purge: () => [...state.keys()].forEach(onRetract),
-  // Keys retracted while we were away are reset.
-  synced: (ids) => {
-    [...state.keys()].filter((id) => !ids.includes(id)).forEach(onRetract);
-    document.body.dataset.synced = 'true';
-    setStatus(`online as ${session.jid}, in sync with ${room}`, 'online');
-  },
-};
 
 // ---- Login, chat ---------------------------------------------------------
 
 let createRooms = false; // config.json's create_rooms (serve.mjs --create-rooms)
 
 async function follow(history = true) {
+  if (reporter) {
+    reporter.synced = false;
+    reporter.attach(session); // a new session: the gate learns it anew
+  }
   await session.joinChat(room, session.jid.split('@')[0], (nick, text) => addLine(nick, text),
                          { create: createRooms, history });
   $('room').hidden = false;
-  await session.watchControl(room, controlHandlers);
+  await session.watchControl(room, follower.handlers());
 }
 
 // After a lost connection, a new session joins, subscribes and fetches
-// again (wire-format.md section 7, step 5): synced() resets the keys
-// retracted meanwhile.  Retries back off from 1 s to 30 s.
-let retryMs = 1000;
-function reconnectLater() {
-  document.body.dataset.synced = 'false';
-  setStatus(`offline: connection lost, reconnecting in ${retryMs / 1000} s`, 'error');
-  setTimeout(async () => {
-    session = session.renewed();
-    try {
-      await session.connect();
-      await follow(false);
-      retryMs = 1000;
-    } catch {
-      retryMs = Math.min(retryMs * 2, 30000);
-      reconnectLater();
-    }
-  }, retryMs);
+// again: synced() resets the keys retracted meanwhile.
+function rejoin(newSession) {
+  session = newSession;
+  return follow(false);
 }
 
-async function joinRoom(newSession, newRoom, newRegistry, config) {
-  [session, room, registry, createRooms] = [newSession, newRoom, newRegistry, config.create_rooms === true];
-  session.onDisconnect = reconnectLater;
+async function joinRoom(newSession, newRoom, registry, config) {
+  [session, room, createRooms] = [newSession, newRoom, config.create_rooms === true];
+  follower = followerOf(registry, config.gate);
+  reporter = config.gate ? new Reporter(config.gate, room, registry, Object.keys(handlers),
+                                        { name: 'roomctl-web-chat', version: '1' }) : null;
+  stayConnected(session, rejoin, () => { document.body.dataset.synced = 'false'; });
   await follow();
 }
 

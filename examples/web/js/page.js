@@ -30,6 +30,9 @@ export async function startPage(onLogin) {
     $('login-join').disabled = true;
     return showError(`cannot load the control types: ${e.message}`);
   }
+  // The room's gate (wire-format.md section 11): the pages take only its
+  // items, and the panel sends through it.  serve.mjs --gate, or ?gate=.
+  config.gate = (params.get('gate') ?? config.gate ?? '').trim().toLowerCase();
   $('login-jid').value = params.get('jid') || '';
   $('login-room').value = params.get('room') || config.room || '';
   $('login').addEventListener('submit', async (event) => {
@@ -54,4 +57,29 @@ export async function startPage(onLogin) {
     }
   });
   document.body.dataset.ready = 'true';
+}
+
+// Keep a page logged in: after a lost connection, a new session logs in
+// again and @rejoin(session) joins what the page needs (wire-format.md
+// section 7, step 5: subscribe and fetch again); @onLost() is told first.
+// Retries back off from 1 s to 30 s.
+export function stayConnected(session, rejoin, onLost = () => {}) {
+  let retryMs = 1000;
+  const lost = (current) => {
+    onLost();
+    setStatus(`offline: connection lost, reconnecting in ${retryMs / 1000} s`, 'error');
+    setTimeout(async () => {
+      const next = current.renewed();
+      next.onDisconnect = () => lost(next);
+      try {
+        await next.connect();
+        await rejoin(next);
+        retryMs = 1000;
+      } catch {
+        retryMs = Math.min(retryMs * 2, 30000);
+        lost(next);
+      }
+    }, retryMs);
+  };
+  session.onDisconnect = () => lost(session);
 }

@@ -66,11 +66,12 @@ export class Registry {
   }
 
   // validate() for a received PubSub <item/> (a DOM element), which
-  // carries exactly one <control/>.
-  validateItem(element) {
+  // carries exactly one <control/>.  @checkId false: its id is not a state
+  // key (an item of the events node, whose kind is checked after).
+  validateItem(element, checkId = true) {
     const [control, ...more] = element.children;
     if (!control || more.length) return { error: `item '${element.getAttribute('id')}' must carry exactly one <control/>` };
-    return this.validate(plainTree(control), element.getAttribute('id'));
+    return this.validate(plainTree(control), checkId ? element.getAttribute('id') : undefined);
   }
 
   // A received <control/> (plain tree) and its item id.  Returns

@@ -1,31 +1,32 @@
-// How the moderator panel changes a room: the one function to change when
-// requests go through the gate (issue 12) instead of straight to the node.
-//
-// Today each request is a XEP-0060 request to the room's control node as the
-// logged-in account, which the server accepts only from the node's
-// publishers (the room's moderators; a purge: its owner).  With the gate, it
-// becomes the gate's request IQ, and the answer's acknowledgements (issue
-// 13: "applied on 2 of 3") are reported through @onProgress.
-//
-// @session: a logged-in Session (js/xmpp.js); @room: the room's bare JID;
-// @request: {op: 'publish', item, control} with item as Registry.validate()
-// returned it (its id set) and control the <control/> plain tree
-// (js/schemas.js); {op: 'retract', id}; or {op: 'purge'}.  Resolves with a
-// line for the panel's log; rejects with an Error whose message a moderator
-// reads.
-export async function send(session, room, request, onProgress = () => {}) {
-  let done;
+// How the moderator panel changes a room: through the room's gate when the
+// page is told one (docs/wire-format.md section 11; acknowledgements:
+// section 12.3), else straight to the room's nodes (section 7), as
+// `roomctl` does with and without --gate.
+import { gateRequest } from './gate.js';
+import { eventsNode } from './xmpp.js';
+
+// @session: a logged-in Session (js/xmpp.js), in the chat room when
+// there is a gate (the gate checks the requester's live role there);
+// @room: the room's bare JID; @gate: the gate's JID or ''; @request:
+// {op: 'publish', item, control} with item as Registry.validate() returned
+// it and control the <control/> plain tree (js/schemas.js); {op: 'retract',
+// id}; or {op: 'purge'}.  @onProgress(counts, line, done) reports the
+// clients' acknowledgements (gate only).  Resolves with a line for the
+// panel's log; rejects with an Error whose message a moderator reads.
+export async function send(session, room, gate, request, onProgress = () => {}) {
+  if (gate) return (await gateRequest(session, gate, room, request, onProgress)).done;
   try {
     if (request.op === 'publish') {
-      await session.publish(room, request.item.id, request.control);
-      done = `published ${request.item.id} to ${room}`;
-    } else if (request.op === 'retract') {
-      await session.retract(room, request.id);
-      done = `retracted ${request.id} from ${room}`;
-    } else {
-      await session.purge(room);
-      done = `purged ${room}`;
+      const id = request.item.kind === 'event' ? crypto.randomUUID() : request.item.id;
+      await session.publish(room, id, request.control, request.item.kind === 'event' ? eventsNode(room) : undefined);
+      return `published ${id} to ${room}`;
     }
+    if (request.op === 'retract') {
+      await session.retract(room, request.id);
+      return `retracted ${request.id} from ${room}`;
+    }
+    await session.purge(room);
+    return `purged ${room}`;
   } catch (e) {
     const account = session.jid.split('/')[0];
     if (e.condition === 'forbidden' || e.condition === 'not-authorized')
@@ -35,6 +36,4 @@ export async function send(session, room, request, onProgress = () => {}) {
                                                : `room ${room} has no control node (run \`roomctl room create ${room}\`)`);
     throw e;
   }
-  onProgress({ done: true });
-  return done;
 }

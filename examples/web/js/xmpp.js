@@ -1,6 +1,7 @@
 // The XMPP side of the pages, on Strophe.js over WebSocket (RFC 7395): log
-// in, join the chat room (XEP-0045), follow the room's control node
-// (XEP-0060) as docs/wire-format.md section 7 says, and publish to it.
+// in, join the chat room (XEP-0045), subscribe to the room's two nodes and
+// fetch its state (XEP-0060, docs/wire-format.md sections 2 and 7), and
+// publish to them.  What the items mean is js/follow.js's business.
 import { Strophe, $build, $iq, $pres, $msg } from '../vendor/strophe.esm.js';
 
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
@@ -11,8 +12,10 @@ const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
 const IQ_TIMEOUT_MS = 10000;
 const NS_PING = 'urn:xmpp:ping';
 
-// The control node of a chat room (wire-format.md, section 2).
+// The nodes of a chat room (wire-format.md, section 2): the state node,
+// fetched on joining, and the transient events node, never fetched.
 export const controlNode = (room) => 'roomctl/' + room.toLowerCase();
+export const eventsNode = (room) => 'roomctl-events/' + room.toLowerCase();
 
 // The first child element of @el named @name in @ns, or null.
 export function child(el, name, ns) {
@@ -21,13 +24,25 @@ export function child(el, name, ns) {
 }
 
 // An Error for an error answer, with its condition ("forbidden", …) in
-// .condition, or for no answer (@stanza null: "timeout").
+// .condition, or for no answer (@stanza null: "timeout"); .text is the
+// error's <text/> and .element the <error/> itself (where the gate puts its
+// <failure code=…/>, wire-format.md section 11.3), when there are.
 function iqError(stanza, what) {
   const error = stanza ? child(stanza, 'error') : null;
-  const condition = error ? [...error.children].find((c) => c.localName !== 'text') : null;
+  const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+  const condition = error ? [...error.children].find((c) => c.namespaceURI === NS_STANZAS && c.localName !== 'text') : null;
   const err = new Error(`${what}: ${condition ? condition.localName : 'no answer in time'}`);
   err.condition = condition ? condition.localName : 'timeout';
+  err.text = error ? child(error, 'text', NS_STANZAS)?.textContent : undefined;
+  err.element = error;
   return err;
+}
+
+// The <control/> element of a plain tree (js/schemas.js).
+export function buildControl(control) {
+  const payload = $build(control.name, { xmlns: control.ns, ...control.attrs });
+  for (const c of control.children) payload.c(c.name).t(c.children.join('')).up();
+  return payload.tree();
 }
 
 export class Session {
@@ -76,12 +91,13 @@ export class Session {
     });
   }
 
-  // Unsubscribe from the rooms' control nodes (wire-format.md section 7,
-  // step 6), then log out; nothing is waited for: the page is going away.
+  // Unsubscribe from the rooms' nodes (wire-format.md section 7, step 6),
+  // then log out; nothing is waited for: the page is going away.
   leave(rooms) {
     for (const room of rooms)
-      this.conn.send($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
-        .c('unsubscribe', { node: controlNode(room), jid: this.jid }));
+      for (const node of [controlNode(room), eventsNode(room)])
+        this.conn.send($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
+          .c('unsubscribe', { node, jid: this.jid }));
     this.conn.flush();
     this.disconnect();
   }
@@ -111,7 +127,8 @@ export class Session {
       this.conn.sendIQ(stanza, resolve, (s) => reject(iqError(s, what)), IQ_TIMEOUT_MS));
   }
 
-  // Join the chat room as @nick; @onMessage(nick, text, delayed) gets its
+  // Join the chat room as @nick; resolves with this occupant's role
+  // ("moderator", "participant", …).  @onMessage(nick, text, delayed) gets its
   // messages.  @options: {create, history}.  A room that does not exist yet
   // is created as an instant room only with create, since its creator
   // becomes the room's owner, which `roomctl room sync` makes a moderator;
@@ -143,7 +160,7 @@ export class Session {
         if (codes.includes('201'))
           this.iq($iq({ type: 'set', to: room }).c('query', { xmlns: NS_MUC_OWNER }).c('x', { xmlns: 'jabber:x:data', type: 'submit' }),
             `configure ${room}`).catch(() => {});
-        resolve();
+        resolve(child(x, 'item')?.getAttribute('role') || '');
         return false;
       }, null, 'presence');
       const join = $pres({ to: me }).c('x', { xmlns: NS_MUC });
@@ -156,38 +173,50 @@ export class Session {
     this.conn.send($msg({ to: room, type: 'groupchat' }).c('body').t(text));
   }
 
-  // Follow the room's control node, as wire-format.md section 7 says:
-  // subscribe this full JID, then fetch the items; events are handed over
-  // as they arrive.  @on: {item(itemElement, live), retract(id), purge(),
-  // synced(ids)}: item gets the <item/>; synced gets the ids fetched, so
-  // that keys retracted while away can be reset.
+  // Follow the room's nodes, as wire-format.md section 7 says: subscribe
+  // this full JID to both, then fetch the state node; the events node is
+  // never fetched (Prosody refuses to: it keeps nothing).  @on gets what
+  // arrives, as DOM elements, with which node it came from (events: true
+  // for the events node): item(<item/>, {live, events}), retract(<retract/>),
+  // purge() for a purge or deletion of the state node, and synced(fetched
+  // <item/>s) once the fetch answered.  Notifications of the events node
+  // other than items say nothing about the state and are not handed on.
   async watchControl(room, on) {
     const node = controlNode(room);
+    const events = eventsNode(room);
     const service = this.options.pubsub;
     this.conn.addHandler((m) => {
       // Only the PubSub service sends events: anything else is forged.
       if (m.getAttribute('from') !== service) return true;
       const event = child(m, 'event', NS_PUBSUB_EVENT);
       for (const e of event?.children || []) {
-        if (e.getAttribute('node') !== node) continue;
+        const from = e.getAttribute('node');
+        if (from === events) {
+          if (e.localName === 'items')
+            for (const i of e.children) if (i.localName === 'item') on.item(i, { live: true, events: true });
+          continue;
+        }
+        if (from !== node) continue;
         if (e.localName === 'purge' || e.localName === 'delete') on.purge();
         if (e.localName !== 'items') continue;
         for (const i of e.children) {
-          if (i.localName === 'item') on.item(i, true);
-          else if (i.localName === 'retract') on.retract(i.getAttribute('id'));
+          if (i.localName === 'item') on.item(i, { live: true, events: false });
+          else if (i.localName === 'retract') on.retract(i);
         }
       }
       return true;
     }, NS_PUBSUB_EVENT, 'message');
     const what = `follow ${room}`;
-    await this.iq($iq({ type: 'set', to: service }).c('pubsub', { xmlns: NS_PUBSUB })
-      .c('subscribe', { node, jid: this.jid }), what);
+    const subscribe = (n) => $iq({ type: 'set', to: service }).c('pubsub', { xmlns: NS_PUBSUB }).c('subscribe', { node: n, jid: this.jid });
+    await this.iq(subscribe(node), what);
+    await this.iq(subscribe(events), what).catch((e) => {
+      if (e.condition !== 'item-not-found') throw e;
+      console.warn(`roomctl: ${room} has no events node (made by an older roomctl): events are not shown until \`roomctl room create ${room}\` adds it`);
+    });
     const answer = await this.iq($iq({ type: 'get', to: service }).c('pubsub', { xmlns: NS_PUBSUB })
       .c('items', { node }), what);
     const items = child(child(answer, 'pubsub', NS_PUBSUB), 'items');
-    const fetched = [...(items?.children || [])].filter((i) => i.localName === 'item');
-    for (const i of fetched) on.item(i, false);
-    on.synced(fetched.map((i) => i.getAttribute('id')));
+    on.synced([...(items?.children || [])].filter((i) => i.localName === 'item'));
   }
 
   // Retract item @id of the room's node: subscribers reset that key.
@@ -203,12 +232,11 @@ export class Session {
       .c('purge', { node: controlNode(room) }), `purge ${room}`);
   }
 
-  // Publish @control (a plain tree, js/schemas.js) as item @id of the room's node.
-  publish(room, id, control) {
-    const payload = $build(control.name, { xmlns: control.ns, ...control.attrs });
-    for (const c of control.children) payload.c(c.name).t(c.children.join('')).up();
+  // Publish @control (a plain tree, js/schemas.js) as item @id of the
+  // room's @node (default: the state node; events go to eventsNode(room)).
+  publish(room, id, control, node = controlNode(room)) {
     return this.iq($iq({ type: 'set', to: this.options.pubsub }).c('pubsub', { xmlns: NS_PUBSUB })
-      .c('publish', { node: controlNode(room) }).c('item', { id }).cnode(payload.tree()),
+      .c('publish', { node }).c('item', { id }).cnode(buildControl(control)),
     `publish to ${room}`);
   }
 }
