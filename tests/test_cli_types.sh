@@ -66,6 +66,18 @@ assert d["verdict"] == "BACKWARD", d
 assert d["changes"][0]["field"] == "colour" and d["changes"][0]["keeps"] == "BACKWARD", d
 ' "$tmp/json" || fail "diff --json: $(cat "$tmp/json")"
 expect 2 "roomctl schema diff: expected OLD.yaml NEW.yaml" schema diff "$tmp/v/ui.button.yaml"
+# Without a gate, publish warns that older clients drop the newest version,
+# for an item file without 'version:' too; a chosen version is not warned about.
+printf 'type: ui.button\nbutton: send\n' >"$tmp/item.yaml"
+expect 0 "roomctl publish: warning: sending ui.button version 2, the highest known; clients that know only version 1 drop it (choose one with 'version: N' in the file, or publish through a gate, which picks the highest every connected client handles)" \
+  publish --dry-run lobby@conference.localhost --file "$tmp/item.yaml" --schemas "$tmp/v"
+printf 'type: ui.button\nversion: 1\nbutton: send\n' >"$tmp/item1.yaml"
+expect 0 "<control xmlns=\"urn:roomctl:0\" type=\"ui.button\" version=\"1\"><button>send</button></control>" \
+  publish --dry-run lobby@conference.localhost --file "$tmp/item1.yaml" --schemas "$tmp/v"
+grep -q warning "$tmp/out" && fail "a version the file names is warned about: $(cat "$tmp/out")"
+expect 0 "<control xmlns=\"urn:roomctl:0\" type=\"ui.button\" version=\"1\"><button>send</button></control>" \
+  publish --dry-run lobby@conference.localhost ui.button button=send --version 1 --schemas "$tmp/v"
+grep -q warning "$tmp/out" && fail "--version 1 is warned about: $(cat "$tmp/out")"
 # schema check holds version 2 to the compatibility it declares (default
 # backward: passes), and refuses one that breaks it, naming the field.
 expect 0 "$tmp/v/ui.button.v2.yaml: ok (ui.button version 2, state)" schema check "$tmp/v"

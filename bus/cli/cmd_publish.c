@@ -11,17 +11,29 @@
 
 /* Without a gate nobody knows which versions the room's clients handle:
  * say so when the type has older versions, whose clients drop this item. */
-static void warn_older_versions(const roomctl_registry *registry, const roomctl_item *item)
+static void warn_older_versions(const roomctl_registry *registry, const roomctl_item *item,
+                                const char *choose)
 {
     const char *type = roomctl_item_type(item);
     int version = roomctl_item_schema_version(item);
     char *older = roomctl_registry_version_list(registry, type, version);
     if (*older)
         fprintf(stderr, "roomctl publish: warning: sending %s version %d, the highest known; "
-                "clients that know only version %s drop it (choose one with --version N, or "
-                "publish through a gate, which picks the highest every connected client "
-                "handles)\n", type, version, older);
+                "clients that know only version %s drop it (choose one with %s, or publish "
+                "through a gate, which picks the highest every connected client handles)\n",
+                type, version, older, choose);
     g_free(older);
+}
+
+/* Whether the item file @path says `version:` (it was read once already:
+ * a second read of a small file is cheaper than a flag through the
+ * library).  FALSE for no file. */
+static gboolean file_names_version(const char *path)
+{
+    roomctl_config *root = path ? roomctl_config_load_file(path, NULL) : NULL;
+    gboolean named = root && roomctl_config_child(root, "version");
+    roomctl_config_free(root);
+    return named;
 }
 
 int rc_cmd_publish(int argc, char **argv)
@@ -68,8 +80,9 @@ int rc_cmd_publish(int argc, char **argv)
                     : roomctl_item_new_from_assignments_at(conn.registry, argv[2], version,
                                                            (const char *const *)argv + 3, &error);
     }
-    if (status < 0 && item && !file && !version && !rc_cli_conn_gate(&conn))
-        warn_older_versions(conn.registry, item);
+    if (status < 0 && item && !version && !rc_cli_conn_gate(&conn) && !file_names_version(file))
+        warn_older_versions(conn.registry, item,
+                            file ? "'version: N' in the file" : "--version N");
     if (status < 0 && item && dry_run && !acks.json) {
         char *node = roomctl_item_is_state(item) ? roomctl_room_node_name(argv[1])
                                                  : roomctl_room_events_node_name(argv[1]);
