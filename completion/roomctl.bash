@@ -15,7 +15,7 @@ _roomctl_takes_value() {
 _roomctl_options() {
   local conn='--jid --password-file --host --port --pubsub --allow-plaintext --schemas'
   case $1 in
-    publish) echo "--file --dry-run --json $conn" ;;
+    publish) echo "--file --dry-run --json --version $conn" ;;
     retract|purge) echo "--dry-run --json --yes $conn" ;;
     state) echo "--json $conn" ;;
     watch) echo "--json --state $conn" ;;
@@ -73,7 +73,7 @@ _roomctl() {
     room|schema)
       if [ ${#args[@]} -eq 1 ]; then
         local verbs="create delete grant show sync"
-        [ "$command" = schema ] && verbs="check types describe"
+        [ "$command" = schema ] && verbs="check types describe diff gen-c export"
         COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
         return
       fi
@@ -122,7 +122,7 @@ _roomctl_daemon() {
     --log-level|-l) COMPREPLY=($(compgen -W "error warning info debug" -- "$cur")); return ;;
   esac
   local opts="--config --check --help --version"
-  [ "$1" = roomctl-agent ] && opts="$opts --log-level --verbose --debug"
+  [ "$1" = roomctl-agent ] && opts="$opts --log-level --verbose --debug --describe-plugin"
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
 complete -F _roomctl_daemon roomctl-agent roomctl-gate

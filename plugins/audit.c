@@ -141,5 +141,13 @@ static int audit_init(roomctl_plugin *plugin, const roomctl_config *config)
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("audit", "1.1", "Appends every handled item to a JSON-lines file",
-                      audit_init, NULL);
+static const roomctl_setting audit_settings[] = {
+    { "file", ROOMCTL_SETTING_PATH, 1, NULL, "the file to append the audit trail to", 0, 0, NULL },
+    { "types", ROOMCTL_SETTING_STRING, 0, "*",
+      "the types to record: ui.button, a prefix such as ui.*, or *", 0, 0, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("audit", "1.2",
+                                    "Appends every handled item to a JSON-lines file",
+                                    audit_init, NULL, audit_settings);

@@ -38,5 +38,8 @@ static int chat_init(roomctl_plugin *plugin, const roomctl_config *config)
     return roomctl_plugin_add_handler(plugin, &def) == ROOMCTL_PLUGIN_OK ? 0 : -1;
 }
 
-ROOMCTL_PLUGIN_DEFINE("chat-power", "1.1", "Turns the host's chat on and off",
-                      chat_init, NULL);
+/* It takes no settings: any key in its section is a mistake. */
+static const roomctl_setting chat_settings[] = { ROOMCTL_SETTINGS_END };
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("chat-power", "1.2", "Turns the host's chat on and off",
+                                    chat_init, NULL, chat_settings);

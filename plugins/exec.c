@@ -274,6 +274,26 @@ static int exec_init(roomctl_plugin *plugin, const roomctl_config *config)
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("exec", "1.1",
-                      "Runs configured commands for items, fields in environment variables",
-                      exec_init, NULL);
+static const roomctl_setting command_settings[] = {
+    { "types", ROOMCTL_SETTING_STRING, 1, NULL,
+      "the types to run the command for: room.notice, a prefix such as ui.*, or *", 0, 0, NULL },
+    { "argv", ROOMCTL_SETTING_LIST, 1, NULL,
+      "the program and its arguments, run without a shell", 0, 0, NULL },
+    { "timeout_ms", ROOMCTL_SETTING_INT, 0, "the plugin's timeout_ms",
+      "how long this command may run, in milliseconds", 1, EXEC_MAX_TIMEOUT_MS, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+static const roomctl_setting exec_settings[] = {
+    { "commands", ROOMCTL_SETTING_LIST, 1, NULL,
+      "the commands to run, each {types, argv, timeout_ms}", 0, 0, command_settings },
+    { "timeout_ms", ROOMCTL_SETTING_INT, 0, G_STRINGIFY(EXEC_DEFAULT_TIMEOUT_MS),
+      "how long a command may run, in milliseconds (up to 24 h)", 1, EXEC_MAX_TIMEOUT_MS, NULL },
+    { "replay_after_restart", ROOMCTL_SETTING_BOOL, 0, "false",
+      "after a restart, run the commands again for items they already ran for", 0, 0, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("exec", "1.2",
+                                    "Runs configured commands for items, fields in environment "
+                                    "variables", exec_init, NULL, exec_settings);

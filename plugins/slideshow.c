@@ -152,6 +152,12 @@ static int slideshow_init(roomctl_plugin *plugin, const roomctl_config *config)
     return roomctl_plugin_add_handler(plugin, &def) == ROOMCTL_PLUGIN_OK ? 0 : -1;
 }
 
-ROOMCTL_PLUGIN_DEFINE("slideshow", "1.2",
-                      "Keeps the current slide of each deck and caches inline images",
-                      slideshow_init, NULL);
+static const roomctl_setting slideshow_settings[] = {
+    { "cache_dir", ROOMCTL_SETTING_PATH, 1, NULL, "the directory for inline images", 0, 0, NULL },
+    { "file", ROOMCTL_SETTING_PATH, 1, NULL, "the JSON file for the current slides", 0, 0, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("slideshow", "1.3",
+                                    "Keeps the current slide of each deck and caches inline images",
+                                    slideshow_init, NULL, slideshow_settings);

@@ -83,6 +83,11 @@ static int ui_init(roomctl_plugin *plugin, const roomctl_config *config)
     return 0;
 }
 
-ROOMCTL_PLUGIN_DEFINE("ui-state", "1.2",
-                      "Keeps buttons' and features' enabled/visible state in a JSON file",
-                      ui_init, NULL);
+static const roomctl_setting ui_settings[] = {
+    { "file", ROOMCTL_SETTING_PATH, 1, NULL, "the JSON file for the UI state", 0, 0, NULL },
+    ROOMCTL_SETTINGS_END
+};
+
+ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("ui-state", "1.3",
+                                    "Keeps buttons' and features' enabled/visible state in a "
+                                    "JSON file", ui_init, NULL, ui_settings);

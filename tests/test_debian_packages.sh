@@ -58,7 +58,7 @@ echo "$out" | grep -q '^ui.button ' || fail "the installed roomctl finds no inst
 [ -f /usr/share/man/man1/roomctl.1.gz ] || fail "no man page roomctl(1)"
 
 echo "== examples/plugin-hello against libroomctl-dev"
-mkdir "$tmp/hello" && cp examples/plugin-hello/hello.c "$tmp/hello/"
+mkdir "$tmp/hello" && cp examples/plugin-hello/hello.c examples/plugin-hello/hello_types.h "$tmp/hello/"
 (cd "$tmp/hello" &&
  cc -shared -fPIC -fvisibility=hidden -o hello.so hello.c $(pkg-config --cflags roomctl-plugin)) ||
   fail "hello.c does not build against the installed roomctl-plugin.pc"

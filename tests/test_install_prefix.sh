@@ -69,7 +69,7 @@ fi
 
 # Man pages, when the build had scdoc: each renders, with EXAMPLES and EXIT STATUS.
 if [ "${HAVE_SCDOC:-1}" = 1 ]; then
-  for page in roomctl.1 roomctl-agent.1 roomctl-gate.1 roomctl-schema.5 roomctl-plugin.3; do
+  for page in roomctl.1 roomctl-agent.1 roomctl-gate.1 roomctl-plugin-test.1 roomctl-schema.5 roomctl-plugin.3; do
     file=$prefix/share/man/man${page##*.}/$page
     [ -f "$file" ] || fail "man page $page is not installed"
     text=$(MANWIDTH=80 man -l "$file" 2>&1) || fail "man -l $page: $text"

@@ -27,7 +27,7 @@ case "$(pkg-config --libs roomctl-plugin)" in
   *-l*) echo "roomctl-plugin.pc must not link anything: $(pkg-config --libs roomctl-plugin)"; exit 1 ;;
 esac
 
-mkdir "$tmp/hello" && cp "$source/examples/plugin-hello/hello.c" "$tmp/hello/"
+mkdir "$tmp/hello" && cp "$source/examples/plugin-hello/hello.c" "$source/examples/plugin-hello/hello_types.h" "$tmp/hello/"
 cd "$tmp/hello"
 # The README's one-liner, word for word.
 cc -shared -fPIC -fvisibility=hidden -o hello.so hello.c $(pkg-config --cflags roomctl-plugin)

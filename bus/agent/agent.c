@@ -61,7 +61,7 @@ static gboolean load_plugins(rc_agent *agent, gboolean check_only, GError **erro
             return FALSE;
     for (guint i = 0; i < config->plugins->len; i++) {
         const rc_agent_plugin_conf *p = &g_array_index(config->plugins, rc_agent_plugin_conf, i);
-        if (check_only ? !roomctl_host_check(agent->host, p->name, error)
+        if (check_only ? !roomctl_host_check_config(agent->host, p->name, p->section, error)
                        : !roomctl_host_load(agent->host, p->name, p->section, error))
             return FALSE;
         rc_agent_log(ROOMCTL_LOG_INFO, "plugin %s %s", p->name, check_only ? "checked" : "loaded");

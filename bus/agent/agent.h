@@ -24,7 +24,8 @@ rc_agent *rc_agent_new(const rc_agent_config *config, rc_agent_fatal_fn fatal,
 void rc_agent_free(rc_agent *agent);
 
 /* `roomctl-agent --check`: load the schemas and check every plugin @config
- * names (roomctl_host_check()) without running its init, which may write
+ * names, and its section against the settings it declares
+ * (roomctl_host_check_config()), without running its init, which may write
  * files a running agent owns.  Errors as for rc_agent_new(). */
 gboolean rc_agent_check(const rc_agent_config *config, GError **error);
 

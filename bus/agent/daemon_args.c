@@ -34,13 +34,14 @@ void rc_daemon_args_clear(rc_daemon_args *args)
 
 int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
                          int *argc, char ***argv, char *const *config_path,
-                         gboolean *overrides)
+                         char *const *instead, gboolean *overrides)
 {
     GError *error = NULL;
     gboolean parsed = g_option_context_parse(context, argc, argv, &error);
     g_option_context_free(context);
     int status = -1;
-    if (!parsed || (!args->version && (*argc > 1 || !*config_path))) {
+    gboolean config_needed = !*config_path && !(instead && *instead);
+    if (!parsed || (!args->version && (*argc > 1 || config_needed))) {
         fprintf(stderr, "%s: %s\nUsage: %s --config FILE\n", program,
                 error ? error->message
                       : *argc > 1 ? "unexpected argument" : "--config FILE is required",

@@ -27,10 +27,12 @@ typedef struct rc_daemon_args {
  * of @args and a --config FILE entry filling *@config_path), free @context
  * and start the log as rc_daemon_args_start_log() does: -1 to go on, else
  * the exit status (a bad command line said as "@program: why" and the
- * usage line).  @args is cleared either way. */
+ * usage line).  --config is required unless @instead (may be NULL) points
+ * at another option's value that was given (roomctl-agent's
+ * --describe-plugin).  @args is cleared either way. */
 int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
                          int *argc, char ***argv, char *const *config_path,
-                         gboolean *overrides);
+                         char *const *instead, gboolean *overrides);
 /* After parsing: -1 to go on, with the log started at the level the
  * options ask for (info without one) and *@overrides TRUE when that level
  * overrides the configuration file's log_level; else the exit status

@@ -44,6 +44,33 @@ static void on_fatal(const GError *error, void *user_data)
     g_main_loop_quit(r->loop);
 }
 
+/* `--describe-plugin NAME`: the plugin's settings, from the plugin
+ * directories of @config (NULL: the installed one); its init is not run. */
+static int describe_plugin(const rc_agent_config *config, const char *name)
+{
+    GError *error = NULL;
+    roomctl_host *host = roomctl_host_new(NULL);
+    gboolean ok = TRUE;
+    if (config) {
+        for (guint i = 0; ok && i < config->plugin_dirs->len; i++)
+            ok = roomctl_host_add_plugin_dir(host, config->plugin_dirs->pdata[i], &error);
+    } else if (g_file_test(roomctl_host_default_plugin_dir(), G_FILE_TEST_IS_DIR)) {
+        ok = roomctl_host_add_plugin_dir(host, roomctl_host_default_plugin_dir(), &error);
+    }
+    char *text = ok ? roomctl_host_describe_plugin(host, name, &error) : NULL;
+    int status = RC_EXIT_OK;
+    if (text) {
+        fputs(text, stdout);
+        g_free(text);
+    } else {
+        fprintf(stderr, "roomctl-agent: %s\n", error->message);
+        status = rc_exit_code_for(error);
+        g_error_free(error);
+    }
+    roomctl_host_free(host);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -51,6 +78,7 @@ int main(int argc, char **argv)
     g_autofree char *config_path = NULL;
     rc_daemon_args daemon = { 0 };
     gboolean check_only = FALSE;
+    g_autofree char *describe = NULL;
     GOptionEntry entries[] = {
         { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
           "The agent configuration (YAML; see roomctl-agent(1) and examples/agent.yaml)",
@@ -58,6 +86,9 @@ int main(int argc, char **argv)
         { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
           "Check the configuration, schemas and plugins (without starting them), then exit",
           NULL },
+        { "describe-plugin", 0, 0, G_OPTION_ARG_STRING, &describe,
+          "Print a plugin's settings (name, type, default, help) and exit; its plugin "
+          "directories are --config's, else the installed one", "NAME" },
         RC_DAEMON_ARGS_ENTRIES(&daemon),
         { NULL }
     };
@@ -72,9 +103,11 @@ int main(int argc, char **argv)
         "with the same full JID (as for roomctl).  See roomctl-agent(1).\n");
     gboolean level_given = FALSE;
     int done = rc_daemon_args_parse("roomctl-agent", context, &daemon, &argc, &argv, &config_path,
-                                    &level_given);
+                                    &describe, &level_given);
     if (done >= 0)
         return done;
+    if (!config_path) /* --describe-plugin alone: the installed plugin folder */
+        return describe_plugin(NULL, describe);
     GError *error = NULL;
     rc_agent_config *config = rc_agent_config_load(config_path, NULL,
                                                    roomctl_host_default_plugin_dir(), &error);
@@ -86,6 +119,11 @@ int main(int argc, char **argv)
     }
     if (!level_given)
         roomctl_set_log_level(config->log_level);
+    if (describe) {
+        int status = describe_plugin(config, describe);
+        rc_agent_config_free(config);
+        return status;
+    }
 
     if (check_only) {
         int status = RC_EXIT_OK;

@@ -4,6 +4,7 @@
 
 #include <roomctl/error.h>
 #include "error_data.h"
+#include "error_list.h"
 
 /* The position an error carries (roomctl_error_get_position()). */
 typedef struct {
@@ -103,4 +104,28 @@ const char *roomctl_strerror(int code)
     if (code < 0 || (gsize)code >= G_N_ELEMENTS(text) || !text[code])
         return "unknown error";
     return text[code];
+}
+
+void rc_error_append(GError **error, int code, const char *message)
+{
+    if (!error)
+        return;
+    if (!*error) {
+        g_set_error_literal(error, ROOMCTL_ERROR, code, message);
+    } else {
+        char *joined = g_strconcat((*error)->message, "\n", message, NULL);
+        g_free((*error)->message);
+        (*error)->message = joined;
+    }
+}
+
+void rc_error_merge(GError **error, GError *local)
+{
+    if (error && !*error) {
+        /* The first problem keeps its position and field as data. */
+        g_propagate_error(error, local);
+        return;
+    }
+    rc_error_append(error, local->code, local->message);
+    g_error_free(local);
 }

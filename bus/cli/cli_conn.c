@@ -104,7 +104,11 @@ int rc_cli_parse_room(GOptionContext *context, int *argc, char ***argv, int min,
 int rc_cli_fail(const char *command, GError *error)
 {
     int status = rc_exit_code_for(error);
-    fprintf(stderr, "roomctl %s: %s\n", command, error->message);
+    /* Several problems come one per line: each line names the command. */
+    char **lines = g_strsplit(error->message, "\n", -1);
+    for (char **line = lines; *line; line++)
+        fprintf(stderr, "roomctl %s: %s\n", command, *line);
+    g_strfreev(lines);
     g_error_free(error);
     return status;
 }

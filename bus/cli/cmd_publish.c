@@ -9,11 +9,39 @@
 #include "cli_acks.h"
 #include "cli_print.h"
 
+/* Without a gate nobody knows which versions the room's clients handle:
+ * say so when the type has older versions, whose clients drop this item. */
+static void warn_older_versions(const roomctl_registry *registry, const roomctl_item *item,
+                                const char *choose)
+{
+    const char *type = roomctl_item_type(item);
+    int version = roomctl_item_schema_version(item);
+    char *older = roomctl_registry_version_list(registry, type, version);
+    if (*older)
+        fprintf(stderr, "roomctl publish: warning: sending %s version %d, the highest known; "
+                "clients that know only version %s drop it (choose one with %s, or publish "
+                "through a gate, which picks the highest every connected client handles)\n",
+                type, version, older, choose);
+    g_free(older);
+}
+
+/* Whether the item file @path says `version:` (it was read once already:
+ * a second read of a small file is cheaper than a flag through the
+ * library).  FALSE for no file. */
+static gboolean file_names_version(const char *path)
+{
+    roomctl_config *root = path ? roomctl_config_load_file(path, NULL) : NULL;
+    gboolean named = root && roomctl_config_child(root, "version");
+    roomctl_config_free(root);
+    return named;
+}
+
 int rc_cmd_publish(int argc, char **argv)
 {
     rc_cli_conn conn = { 0 };
     char *file = NULL;
     gboolean dry_run = FALSE;
+    int version = 0;
     rc_cli_acks acks = { 0 };
     const GOptionEntry entries[] = {
         { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
@@ -21,6 +49,9 @@ int rc_cmd_publish(int argc, char **argv)
           "TYPE field=value…", "ITEM.yaml" },
         { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
           "Validate and print the item's XML; send nothing", NULL },
+        { "version", 0, 0, G_OPTION_ARG_INT, &version,
+          "Publish version N of the type (default: through a gate, the highest every "
+          "connected client handles; else the highest known)", "N" },
         RC_CLI_ACKS_ENTRIES(&acks),
         { "require-all", 0, 0, G_OPTION_ARG_NONE, &acks.require_all,
           "Through the gate: refuse when a connected client cannot handle the type or "
@@ -37,13 +68,21 @@ int rc_cmd_publish(int argc, char **argv)
         status = rc_cli_usage_error("publish", "missing TYPE (or --file ITEM.yaml)");
     if (status < 0 && file && argc > 2)
         status = rc_cli_usage_error("publish", "give TYPE field=value… or --file, not both");
+    if (status < 0 && version < 0)
+        status = rc_cli_usage_error("publish", "--version must be an integer >= 1");
+    if (status < 0 && file && version)
+        status = rc_cli_usage_error("publish", "--file gives the version in the file "
+                                               "('version: N'), not with --version");
     GError *error = NULL;
     roomctl_item *item = NULL;
     if (status < 0 && rc_cli_conn_load_schemas(&conn, &error)) {
         item = file ? roomctl_item_load_yaml(conn.registry, file, &error)
-                    : roomctl_item_new_from_assignments(conn.registry, argv[2],
-                                                        (const char *const *)argv + 3, &error);
+                    : roomctl_item_new_from_assignments_at(conn.registry, argv[2], version,
+                                                           (const char *const *)argv + 3, &error);
     }
+    if (status < 0 && item && !version && !rc_cli_conn_gate(&conn) && !file_names_version(file))
+        warn_older_versions(conn.registry, item,
+                            file ? "'version: N' in the file" : "--version N");
     if (status < 0 && item && dry_run && !acks.json) {
         char *node = roomctl_item_is_state(item) ? roomctl_room_node_name(argv[1])
                                                  : roomctl_room_events_node_name(argv[1]);
@@ -53,7 +92,7 @@ int rc_cmd_publish(int argc, char **argv)
         g_free(node);
         status = RC_EXIT_OK;
     } else if (status < 0 && item && !dry_run && rc_cli_conn_gate(&conn)) {
-        if (!file) /* no version asked for: the highest every client handles */
+        if (!file && !version) /* no version asked for: the highest every client handles */
             acks.assignments = (const char *const *)argv + 3;
         /* The gate names the item (an event's id is the gate's) and, with
          * --wait, tells what the clients did (issue 13). */

@@ -6,16 +6,22 @@
 #include <roomctl/roomctl.h>
 #include "commands.h"
 #include "cli_conn.h"
+#include "cmd_schema_evolve.h"
 
 static const char *const usage_text =
-    "Usage: roomctl schema check FILE…\n"
+    "Usage: roomctl schema check FILE|DIR…\n"
     "       roomctl schema types [--schemas PATH] [--json]\n"
     "       roomctl schema describe TYPE [--version N] [--schemas PATH] [--json]\n"
+    "       roomctl schema diff OLD.yaml NEW.yaml [--json]\n"
+    "       roomctl schema gen-c TYPE[@VERSION]… -o FILE.h [--schemas PATH]\n"
     "       roomctl schema export [--schemas PATH] [--json]\n"
     "\n"
-    "  check     check schema files; prints FILE:LINE:COL: error: … for each mistake\n"
+    "  check     check schema files (a DIR: its *.yaml, *.yml); prints FILE:LINE:COL: error: …\n"
+    "            for each mistake\n"
     "  types     list the control types of the schema path\n"
     "  describe  show one type: fields, constraints, defaults, item id\n"
+    "  diff      compare two versions of a type: FULL, BACKWARD, FORWARD or NONE, and why\n"
+    "  gen-c     write a C header for plugins: a struct per type and version\n"
     "  export    every type of the schema path as one JSON document, for clients\n"
     "            in other languages (docs/schemas.md, \"Exporting schemas\")\n"
     "\n"
@@ -58,6 +64,47 @@ static gboolean parse_options(const char *verb, const char *args, const char *su
     return ok;
 }
 
+/* Check one file into @registry (so that two files of the same type and
+ * version are caught); prints "FILE: ok (…)" or the errors. */
+static void check_file(roomctl_registry *registry, const char *path, int *status)
+{
+    GError *error = NULL;
+    roomctl_schema *schema = roomctl_schema_load_file(path, &error);
+    char *summary = schema ? g_strdup_printf("%s version %d, %s", roomctl_schema_type(schema),
+                                             roomctl_schema_version(schema),
+                                             roomctl_schema_kind(schema) == ROOMCTL_KIND_STATE
+                                                 ? "state" : "event")
+                           : NULL;
+    if (schema && roomctl_registry_add(registry, schema, &error))
+        printf("%s: ok (%s)\n", path, summary);
+    if (error) {
+        fprintf(stderr, "%s\n", error->message);
+        if (*status == RC_EXIT_OK)
+            *status = rc_exit_code_for(error);
+        g_error_free(error);
+    }
+    g_free(summary);
+}
+
+/* A folder stands for its *.yaml and *.yml files, in name order. */
+static void check_dir(roomctl_registry *registry, const char *dir, int *status)
+{
+    GError *error = NULL;
+    char **paths = roomctl_schema_dir_files(dir, &error);
+    if (paths && !paths[0])
+        g_set_error(&error, ROOMCTL_ERROR, ROOMCTL_ERR_IO,
+                    "%s: error: no schema files (*.yaml, *.yml) in this directory", dir);
+    for (char **path = paths; path && *path; path++)
+        check_file(registry, *path, status);
+    g_strfreev(paths);
+    if (error) {
+        fprintf(stderr, "%s\n", error->message);
+        if (*status == RC_EXIT_OK)
+            *status = rc_exit_code_for(error);
+        g_error_free(error);
+    }
+}
+
 /* parse_options() for a verb that takes options but no argument. */
 static gboolean parse_no_arguments(const char *verb, const char *summary, int *argc,
                                    char ***argv)
@@ -73,34 +120,30 @@ static gboolean parse_no_arguments(const char *verb, const char *summary, int *a
 
 static int check(int argc, char **argv)
 {
-    if (!parse_options("check", "FILE…",
-                       "Check schema files; prints FILE:LINE:COL: error: … for each mistake.",
-                       &argc, &argv, FALSE))
+    if (!parse_options("check", "FILE|DIR…",
+                       "Check schema files (a DIR: its *.yaml and *.yml files) and each version "
+                       "of a type against the one before; prints FILE:LINE:COL: error: … for "
+                       "each mistake.", &argc, &argv, FALSE))
         return RC_EXIT_USAGE;
     if (argc < 2) {
         fputs(usage_text, stderr);
         return RC_EXIT_USAGE;
     }
-    /* One registry, so that two files of the same type and version are caught. */
     roomctl_registry *registry = roomctl_registry_new();
     int status = RC_EXIT_OK;
     for (int i = 1; i < argc; i++) {
-        GError *error = NULL;
-        roomctl_schema *schema = roomctl_schema_load_file(argv[i], &error);
-        char *summary = schema ? g_strdup_printf("%s version %d, %s", roomctl_schema_type(schema),
-                                                 roomctl_schema_version(schema),
-                                                 roomctl_schema_kind(schema) == ROOMCTL_KIND_STATE
-                                                     ? "state" : "event")
-                               : NULL;
-        if (schema && roomctl_registry_add(registry, schema, &error))
-            printf("%s: ok (%s)\n", argv[i], summary);
-        if (error) {
-            fprintf(stderr, "%s\n", error->message);
-            if (status == RC_EXIT_OK)
-                status = rc_exit_code_for(error);
-            g_error_free(error);
-        }
-        g_free(summary);
+        if (g_file_test(argv[i], G_FILE_TEST_IS_DIR))
+            check_dir(registry, argv[i], &status);
+        else
+            check_file(registry, argv[i], &status);
+    }
+    /* Each version against the one before, in the mode the newer declares. */
+    GError *error = NULL;
+    if (!roomctl_registry_check_compatibility(registry, &error)) {
+        fprintf(stderr, "%s\n", error->message);
+        if (status == RC_EXIT_OK)
+            status = rc_exit_code_for(error);
+        g_error_free(error);
     }
     roomctl_registry_free(registry);
     return status;
@@ -191,11 +234,15 @@ static int describe(int argc, char **argv)
         for (guint i = 0; i < all->len; i++)
             g_string_append_printf(known, "%s%s", i ? ", " : "",
                                    roomctl_schema_type(g_ptr_array_index(all, i)));
+        const char *near = roomctl_registry_closest_type(registry, argv[1]);
+        char *hint = near ? g_strdup_printf("did you mean '%s'? ", near) : g_strdup("");
         if (opt_version)
-            fprintf(stderr, "roomctl: unknown control type '%s' version %d (known: %s)\n",
-                    argv[1], opt_version, known->str);
+            fprintf(stderr, "roomctl: unknown control type '%s' version %d (%sknown: %s)\n",
+                    argv[1], opt_version, hint, known->str);
         else
-            fprintf(stderr, "roomctl: unknown control type '%s' (known: %s)\n", argv[1], known->str);
+            fprintf(stderr, "roomctl: unknown control type '%s' (%sknown: %s)\n", argv[1], hint,
+                    known->str);
+        g_free(hint);
         g_string_free(known, TRUE);
         g_ptr_array_unref(all);
         status = RC_EXIT_INVALID;
@@ -244,6 +291,8 @@ static int schema_command(int argc, char **argv)
         { "check", NULL, check },
         { "types", NULL, types },
         { "describe", NULL, describe },
+        { "diff", NULL, rc_schema_diff },
+        { "gen-c", NULL, rc_schema_gen_c },
         { "export", NULL, export_schemas },
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
         "or schema, 5 cannot connect to the server's component port.\n");
     gboolean level_given = FALSE;
     int done = rc_daemon_args_parse("roomctl-gate", context, &daemon, &argc, &argv, &config_path,
-                                    &level_given);
+                                    NULL, &level_given);
     if (done >= 0)
         return done;
     GError *error = NULL;

@@ -283,16 +283,48 @@ static roomctl_plugin *open_checked(roomctl_host *host, const char *name, GError
     return plugin;
 }
 
-gboolean roomctl_host_check(roomctl_host *host, const char *name, GError **error)
+/* Loading checks, and with @settings the section against the declared
+ * settings (@config NULL: an empty section, as roomctl_host_load() makes). */
+static gboolean check_plugin(roomctl_host *host, const char *name, gboolean settings,
+                             const roomctl_config *config, GError **error)
 {
     g_return_val_if_fail(host && name, FALSE);
     roomctl_plugin *plugin = open_checked(host, name, error);
     if (!plugin)
         return FALSE;
-    rc_debug(RC_HOST_LOG_DOMAIN, "plugin '%s' %s in %s can be loaded", plugin->descriptor->name,
-             plugin->descriptor->version ? plugin->descriptor->version : "", plugin->path);
+    roomctl_config *empty = settings && !config ? roomctl_config_new_empty() : NULL;
+    gboolean ok = !settings ||
+                  rc_plugin_settings_check(plugin->descriptor, config ? config : empty, error);
+    if (empty)
+        roomctl_config_free(empty);
+    if (ok)
+        rc_debug(RC_HOST_LOG_DOMAIN, "plugin '%s' %s in %s can be loaded",
+                 plugin->descriptor->name,
+                 plugin->descriptor->version ? plugin->descriptor->version : "", plugin->path);
     plugin_unload(plugin);
-    return TRUE;
+    return ok;
+}
+
+gboolean roomctl_host_check(roomctl_host *host, const char *name, GError **error)
+{
+    return check_plugin(host, name, FALSE, NULL, error);
+}
+
+gboolean roomctl_host_check_config(roomctl_host *host, const char *name,
+                                   const roomctl_config *config, GError **error)
+{
+    return check_plugin(host, name, TRUE, config, error);
+}
+
+char *roomctl_host_describe_plugin(roomctl_host *host, const char *name, GError **error)
+{
+    g_return_val_if_fail(host && name, NULL);
+    roomctl_plugin *plugin = open_checked(host, name, error);
+    if (!plugin)
+        return NULL;
+    char *text = rc_plugin_settings_describe(plugin->descriptor, plugin->path);
+    plugin_unload(plugin);
+    return text;
 }
 
 gboolean roomctl_host_load(roomctl_host *host, const char *name,
@@ -316,6 +348,9 @@ gboolean roomctl_host_load(roomctl_host *host, const char *name,
     if (!config)
         config = plugin->own_config = roomctl_config_new_empty();
     plugin->config = config;
+    /* Unknown keys and bad values are refused before init sees them. */
+    if (!rc_plugin_settings_check(d, config, error))
+        goto fail;
 
     plugin->in_init = TRUE;
     int rc = d->init(plugin, config);

@@ -93,6 +93,15 @@ void rc_handler_free(gpointer handler);
 /* TRUE when the handler's pattern matches @type. */
 gboolean rc_handler_matches(const rc_handler *handler, const char *type);
 
+/* ---- plugin_settings.c (SDK 1.4) ---- */
+/* Check @config against the settings @d declares (TRUE when it declares
+ * none); every problem is one line of @error (ROOMCTL_ERR_CONFIG), as
+ * "FILE:LINE:COL: error: plugin 'NAME': TEXT". */
+gboolean rc_plugin_settings_check(const roomctl_plugin_descriptor *d,
+                                  const roomctl_config *config, GError **error);
+/* What `roomctl-agent --describe-plugin` prints; g_free(). */
+char *rc_plugin_settings_describe(const roomctl_plugin_descriptor *d, const char *path);
+
 G_END_DECLS
 
 #endif

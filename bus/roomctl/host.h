@@ -55,6 +55,26 @@ gboolean roomctl_host_load(roomctl_host *host, const char *name,
  */
 ROOMCTL_API
 gboolean roomctl_host_check(roomctl_host *host, const char *name, GError **error);
+/*
+ * (17) The same, and also check @config (the plugin's section; NULL: none
+ * given) against the settings the plugin declares (SDK 1.4), without init.
+ * A plugin that declares none passes.  Errors (ROOMCTL_ERR_CONFIG) hold one
+ * line per problem: "agent.yaml:14:7: error: plugin 'exec': unknown setting
+ * 'timout_ms' (did you mean 'timeout_ms'?)"; roomctl_host_load() refuses
+ * the same before init.
+ */
+ROOMCTL_API
+gboolean roomctl_host_check_config(roomctl_host *host, const char *name,
+                                   const roomctl_config *config, GError **error);
+/*
+ * (17) The plugin's name, version, description, file, ABI and the settings
+ * it declares (name, type, bounds, required, default, help), as
+ * `roomctl-agent --describe-plugin NAME` prints them.  Found and checked as
+ * for roomctl_host_check(); init is not called.  The caller frees the text
+ * with g_free(); NULL and @error when the plugin cannot be loaded.
+ */
+ROOMCTL_API
+char *roomctl_host_describe_plugin(roomctl_host *host, const char *name, GError **error);
 /* Names of the loaded plugins in load order; owned by the host. */
 ROOMCTL_API
 GPtrArray *roomctl_host_plugins(const roomctl_host *host);

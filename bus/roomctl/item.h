@@ -38,7 +38,8 @@ void roomctl_item_builder_free(roomctl_item_builder *builder);
 
 /* An item from "field=value" assignments, as `roomctl publish` takes them;
  * "field=@FILE" reads a bytes field from FILE, no further than the field's
- * max_bytes (64 MiB without one). */
+ * max_bytes (64 MiB without one).  (17) Every bad assignment and every
+ * missing required field is reported, one per line of @error. */
 ROOMCTL_API
 roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry,
                                                 const char *type,

@@ -63,6 +63,10 @@ void roomctl_registry_free(roomctl_registry *registry);
  */
 ROOMCTL_API
 gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error);
+/* The schema files of @dir (*.yaml, *.yml) as paths in name order, or NULL
+ * and @error (ROOMCTL_ERR_IO).  Free with g_strfreev(). */
+ROOMCTL_API
+char **roomctl_schema_dir_files(const char *dir, GError **error);
 ROOMCTL_API
 gboolean roomctl_registry_load_file(roomctl_registry *registry, const char *path, GError **error);
 /*
@@ -85,10 +89,85 @@ gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema
 ROOMCTL_API
 const roomctl_schema *roomctl_registry_lookup(const roomctl_registry *registry,
                                               const char *type, int version);
+/* The known type name nearest to @type when @type looks like a typo of it
+ * ("ui.buton" gives "ui.button"), else NULL.  Owned by the registry. */
+ROOMCTL_API
+const char *roomctl_registry_closest_type(const roomctl_registry *registry, const char *type);
+/* The versions of @type the registry has, below @below (0: all), as text
+ * ("1, 2"); "" when none.  The caller frees it with g_free(). */
+ROOMCTL_API
+char *roomctl_registry_version_list(const roomctl_registry *registry, const char *type,
+                                    int below);
 /* All schemas sorted by type then version; free the array with
  * g_ptr_array_unref() (the schemas stay the registry's). */
 ROOMCTL_API
 GPtrArray *roomctl_registry_list(const roomctl_registry *registry);
+
+/* ---- (17) Comparing two versions of a type (schema_compat.c) -------------
+ *
+ * As Confluent's Schema Registry names them: BACKWARD means a reader with
+ * the new schema accepts every item valid under the old one; FORWARD means
+ * a reader with the old schema accepts every item valid under the new one;
+ * FULL is both, NONE neither.  The values are bit sets: FULL = BACKWARD |
+ * FORWARD. */
+typedef enum {
+    ROOMCTL_COMPAT_NONE = 0,
+    ROOMCTL_COMPAT_BACKWARD = 1 << 0,
+    ROOMCTL_COMPAT_FORWARD = 1 << 1,
+    ROOMCTL_COMPAT_FULL = ROOMCTL_COMPAT_BACKWARD | ROOMCTL_COMPAT_FORWARD
+} roomctl_compat;
+
+/* "backward", "forward", "full", "none" (lower case, as a schema writes it). */
+ROOMCTL_API
+const char *roomctl_compat_name(roomctl_compat compat);
+/* The mode of @name; FALSE when @name is none of the four. */
+ROOMCTL_API
+gboolean roomctl_compat_from_name(const char *name, roomctl_compat *out);
+/* The schema's `compatibility:` (default ROOMCTL_COMPAT_BACKWARD). */
+ROOMCTL_API
+roomctl_compat roomctl_schema_compatibility(const roomctl_schema *schema);
+
+/* What changed from one schema to another, change by change. */
+typedef struct roomctl_schema_diff roomctl_schema_diff;
+
+/* One change: @field is the field's path ("choices[]" for a list's
+ * elements; NULL for the type as a whole), @reason a sentence, @keeps what
+ * it leaves intact (FULL for a change that breaks nothing), @line and
+ * @column where the new schema writes it (where the old one did for a
+ * removed field).  All owned by the diff. */
+typedef struct {
+    const char *field;
+    const char *reason;
+    roomctl_compat keeps;
+    unsigned line, column;
+} roomctl_schema_change;
+
+/* Compare @old_schema with @new_schema (usually two versions of one type).
+ * Both must outlive the diff.  Free with roomctl_schema_diff_free(). */
+ROOMCTL_API
+roomctl_schema_diff *roomctl_schema_diff_new(const roomctl_schema *old_schema,
+                                             const roomctl_schema *new_schema);
+ROOMCTL_API
+void roomctl_schema_diff_free(roomctl_schema_diff *diff);
+/* What every change together leaves intact. */
+ROOMCTL_API
+roomctl_compat roomctl_schema_diff_verdict(const roomctl_schema_diff *diff);
+ROOMCTL_API
+guint roomctl_schema_diff_length(const roomctl_schema_diff *diff);
+/* Change @i (< length), in field order; owned by the diff. */
+ROOMCTL_API
+const roomctl_schema_change *roomctl_schema_diff_at(const roomctl_schema_diff *diff, guint i);
+/* The report `roomctl schema diff` prints: the verdict, then one line per
+ * change; with @json, a JSON object.  Free with g_free(). */
+ROOMCTL_API
+char *roomctl_schema_diff_format(const roomctl_schema_diff *diff, gboolean json);
+/* Check each version of each type of @registry against the version before
+ * it, in the mode the newer one declares.  FALSE and @error
+ * (ROOMCTL_ERR_SCHEMA) with one line per breaking change, as
+ * "FILE:LINE:COL: error: TYPE version N is not backward compatible with
+ * version M: field 'x': REASON". */
+ROOMCTL_API
+gboolean roomctl_registry_check_compatibility(const roomctl_registry *registry, GError **error);
 
 G_END_DECLS
 

@@ -6,6 +6,8 @@
 #include "error_data.h"
 #include "item_private.h"
 #include "files.h"
+#include "error_list.h"
+#include "suggest.h"
 
 struct roomctl_item_builder {
     rc_draft draft;
@@ -19,9 +21,16 @@ roomctl_item_builder *roomctl_item_builder_new(const roomctl_registry *registry,
     g_return_val_if_fail(registry && type, NULL);
     const roomctl_schema *schema = roomctl_registry_lookup(registry, type, version);
     if (!schema) {
-        if (version && roomctl_registry_lookup(registry, type, 0))
+        if (version && roomctl_registry_lookup(registry, type, 0)) {
+            char *known = roomctl_registry_version_list(registry, type, 0);
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_UNKNOWN_TYPE,
-                        "%s: unknown version %d", type, version);
+                        "%s: unknown version %d (known: %s)", type, version, known);
+            g_free(known);
+        }
+        else if (roomctl_registry_closest_type(registry, type))
+            g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_UNKNOWN_TYPE,
+                        "unknown control type '%s' (did you mean '%s'?)", type,
+                        roomctl_registry_closest_type(registry, type));
         else
             g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_UNKNOWN_TYPE,
                         "unknown control type '%s'", type);
@@ -43,11 +52,20 @@ void roomctl_item_builder_free(roomctl_item_builder *builder)
 /* The publishing side always refuses unknown fields: a typo must not vanish. */
 static const rc_field *builder_field(roomctl_item_builder *b, const char *field, GError **error)
 {
-    const rc_field *f = field ? rc_schema_field(b->draft.schema, field) : NULL;
-    if (!f)
-        rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field, "%s: unknown field '%s'",
-                           b->draft.schema->type, field ? field : "(null)");
-    return f;
+    const roomctl_schema *s = b->draft.schema;
+    const rc_field *f = field ? rc_schema_field(s, field) : NULL;
+    if (f)
+        return f;
+    const char *names[RC_MAX_FIELDS + 1];
+    for (guint i = 0; i < s->n_fields; i++)
+        names[i] = s->fields[i].name;
+    names[s->n_fields] = NULL;
+    const char *near = field ? rc_closest_word(field, names) : NULL;
+    char *hint = near ? g_strdup_printf(" (did you mean '%s'?)", near) : g_strdup("");
+    rc_set_field_error(error, ROOMCTL_ERR_INVALID_ITEM, field, "%s: unknown field '%s'%s",
+                       s->type, field ? field : "(null)", hint);
+    g_free(hint);
+    return NULL;
 }
 
 gboolean roomctl_item_builder_set(roomctl_item_builder *builder, const char *field,
@@ -142,6 +160,24 @@ static gboolean assign(roomctl_item_builder *b, const char *assignment, GError *
     return ok;
 }
 
+/* Every required field that no assignment named gets its own line in
+ * @errors, so that one run of `publish` shows every mistake. */
+static void report_missing(const roomctl_item_builder *b, GHashTable *named, GError **errors)
+{
+    const roomctl_schema *s = b->draft.schema;
+    for (guint i = 0; i < s->n_fields; i++) {
+        const rc_field *f = &s->fields[i];
+        if (f->required && !(b->draft.values[i].flags & RC_VALUE_SET) &&
+            !(b->draft.lists && b->draft.lists[i]) &&
+            !g_hash_table_contains(named, f->name)) {
+            GError *local = NULL;
+            rc_set_field_error(&local, ROOMCTL_ERR_INVALID_ITEM, f->name,
+                               "%s: missing required field '%s'", s->type, f->name);
+            rc_error_merge(errors, local);
+        }
+    }
+}
+
 roomctl_item *roomctl_item_new_from_assignments(const roomctl_registry *registry,
                                                 const char *type,
                                                 const char *const *assignments,
@@ -158,11 +194,23 @@ roomctl_item *roomctl_item_new_from_assignments_at(const roomctl_registry *regis
     roomctl_item_builder *b = roomctl_item_builder_new(registry, type, version, error);
     if (!b)
         return NULL;
+    /* Go on after a bad assignment: the moderator sees every mistake at once. */
+    GError *errors = NULL;
+    GHashTable *named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (gsize i = 0; assignments && assignments[i]; i++) {
-        if (!assign(b, assignments[i], error)) {
-            roomctl_item_builder_free(b);
-            return NULL;
-        }
+        GError *local = NULL;
+        const char *eq = strchr(assignments[i], '=');
+        if (eq)
+            g_hash_table_add(named, g_strndup(assignments[i], eq - assignments[i]));
+        if (!assign(b, assignments[i], &local))
+            rc_error_merge(&errors, local);
+    }
+    report_missing(b, named, &errors);
+    g_hash_table_unref(named);
+    if (errors) {
+        roomctl_item_builder_free(b);
+        g_propagate_error(error, errors);
+        return NULL;
     }
     return roomctl_item_builder_finish(b, error);
 }
@@ -244,11 +292,18 @@ roomctl_item *roomctl_item_load_yaml(const roomctl_registry *registry, const cha
         g_propagate_error(error, local);
         goto out;
     }
+    /* Every field's mistake is reported, each at its own position. */
+    GError *errors = NULL;
     for (gsize i = 0; i < roomctl_config_length(root); i++) {
         const char *key;
         const roomctl_config *node = roomctl_config_at(root, i, &key);
-        if (node != type && node != version && !set_yaml_field(b, key, node, error))
-            goto out;
+        if (node != type && node != version && !set_yaml_field(b, key, node, &local))
+            rc_error_merge(&errors, local);
+        local = NULL;
+    }
+    if (errors) {
+        g_propagate_error(error, errors);
+        goto out;
     }
     item = roomctl_item_builder_finish(b, &local);
     b = NULL;

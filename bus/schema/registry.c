@@ -4,6 +4,8 @@
 #include "schema_private.h"
 #include "private_path.h"
 #include "install_dirs.h"
+#include "error_list.h"
+#include "suggest.h"
 
 struct roomctl_registry {
     /* type name -> GPtrArray of its schemas, by ascending version (owned) */
@@ -24,26 +26,6 @@ void roomctl_registry_free(roomctl_registry *registry)
         return;
     g_hash_table_unref(registry->types);
     g_free(registry);
-}
-
-/* Append @message to @error (one message per line), keeping the first code. */
-static void add_message(GError **error, int code, const char *message)
-{
-    if (!error)
-        return;
-    if (!*error) {
-        g_set_error_literal(error, ROOMCTL_ERROR, code, message);
-    } else {
-        char *joined = g_strconcat((*error)->message, "\n", message, NULL);
-        g_free((*error)->message);
-        (*error)->message = joined;
-    }
-}
-
-static void merge_error(GError **error, GError *local)
-{
-    add_message(error, local->code, local->message);
-    g_error_free(local);
 }
 
 gboolean roomctl_registry_add(roomctl_registry *registry, roomctl_schema *schema,
@@ -91,37 +73,45 @@ static gboolean check_private_path(const char *path, const char *what, GError **
     return rc_check_private(path, &st, what, error);
 }
 
-gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error)
+char **roomctl_schema_dir_files(const char *dir, GError **error)
 {
     GError *local = NULL;
-    if (!check_private_path(dir, "schema directory", error))
-        return FALSE;
     GDir *d = g_dir_open(dir, 0, &local);
     if (!d) {
         g_set_error(error, ROOMCTL_ERROR, ROOMCTL_ERR_IO, "%s: error: %s", dir,
                     g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
                         ? "no such schema folder" : local->message);
         g_error_free(local);
-        return FALSE;
+        return NULL;
     }
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *names = g_ptr_array_new();
     for (const char *name; (name = g_dir_read_name(d));)
         if (g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".yml"))
             g_ptr_array_add(names, g_build_filename(dir, name, NULL));
     g_dir_close(d);
     g_ptr_array_sort(names, compare_names);
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
 
+gboolean roomctl_registry_load_dir(roomctl_registry *registry, const char *dir, GError **error)
+{
+    GError *local = NULL;
+    if (!check_private_path(dir, "schema directory", error))
+        return FALSE;
+    char **paths = roomctl_schema_dir_files(dir, error);
+    if (!paths)
+        return FALSE;
     gboolean ok = TRUE;
-    for (guint i = 0; i < names->len; i++) {
-        const char *path = g_ptr_array_index(names, i);
-        if (!check_private_path(path, "schema file", &local) ||
-            !roomctl_registry_load_file(registry, path, &local)) {
-            merge_error(error, local);
+    for (char **path = paths; *path; path++) {
+        if (!check_private_path(*path, "schema file", &local) ||
+            !roomctl_registry_load_file(registry, *path, &local)) {
+            rc_error_merge(error, local);
             local = NULL;
             ok = FALSE;
         }
     }
-    g_ptr_array_unref(names);
+    g_strfreev(paths);
     return ok;
 }
 
@@ -141,7 +131,7 @@ gboolean roomctl_registry_load_path(roomctl_registry *registry, const char *path
     for (char **dir = dirs; *dir; dir++) {
         GError *local = NULL;
         if (**dir && !roomctl_registry_load_dir(registry, *dir, &local)) {
-            merge_error(error, local);
+            rc_error_merge(error, local);
             ok = FALSE;
         }
     }
@@ -184,4 +174,27 @@ GPtrArray *roomctl_registry_list(const roomctl_registry *registry)
             g_ptr_array_add(all, g_ptr_array_index((GPtrArray *)versions, i));
     g_ptr_array_sort(all, compare_schemas);
     return all;
+}
+
+const char *roomctl_registry_closest_type(const roomctl_registry *registry, const char *type)
+{
+    g_return_val_if_fail(registry && type, NULL);
+    /* The hash table's keys are the schemas' own type strings. */
+    const char **names = (const char **)g_hash_table_get_keys_as_array(registry->types, NULL);
+    const char *best = rc_closest_word(type, names);
+    g_free(names);
+    return best;
+}
+
+char *roomctl_registry_version_list(const roomctl_registry *registry, const char *type,
+                                    int below)
+{
+    GPtrArray *versions = g_hash_table_lookup(registry->types, type);
+    GString *text = g_string_new(NULL);
+    for (guint i = 0; versions && i < versions->len; i++) {
+        const roomctl_schema *schema = g_ptr_array_index(versions, i);
+        if (!below || schema->version < below)
+            g_string_append_printf(text, "%s%d", text->len ? ", " : "", schema->version);
+    }
+    return g_string_free(text, FALSE);
 }

@@ -6,7 +6,8 @@
 #include "schema_loader.h"
 
 static const char *const top_keywords[] = {
-    "type", "version", "description", "kind", "key", "unknown_fields", "fields", NULL
+    "type", "version", "description", "kind", "key", "unknown_fields", "fields",
+    "compatibility", NULL
 };
 
 /* ---- The file ------------------------------------------------------------------ */
@@ -118,6 +119,12 @@ static void compile(loader *l, const roomctl_config *root)
                 s->ignore_unknown = TRUE;
             else if (text && strcmp(text, "reject"))
                 rc_loader_report(l, AT(v), "'unknown_fields' must be 'reject' or 'ignore', got '%s'", text);
+        } else if (!strcmp(key, "compatibility")) {
+            /* What `schema check` demands of this version against the one before. */
+            if (rc_loader_scalar(l, v, "'compatibility'") &&
+                !roomctl_compat_from_name(text, &s->compatibility))
+                rc_loader_report(l, AT(v), "'compatibility' must be backward, forward, full or "
+                                 "none, got '%s'", text);
         } else if (!strcmp(key, "fields")) {
             compile_fields(l, v);
         } else if (!strcmp(key, "key")) {
@@ -157,6 +164,7 @@ static roomctl_schema *schema_new(const char *file)
     s->file = g_strdup(file);
     s->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     s->strings = g_string_chunk_new(256);
+    s->compatibility = ROOMCTL_COMPAT_BACKWARD;
     return s;
 }
 
@@ -254,3 +262,26 @@ roomctl_kind roomctl_schema_kind(const roomctl_schema *schema) { return schema->
 const char *roomctl_schema_description(const roomctl_schema *schema) { return schema->description; }
 const char *roomctl_schema_file(const roomctl_schema *schema) { return schema->file; }
 
+/* (17) The compatibility modes, as a schema writes them (schema_compat.c
+ * compares versions; the loader reads `compatibility:`). */
+static const char *const compat_names[] = { "none", "backward", "forward", "full" };
+
+const char *roomctl_compat_name(roomctl_compat compat)
+{
+    return compat_names[compat & ROOMCTL_COMPAT_FULL];
+}
+
+gboolean roomctl_compat_from_name(const char *name, roomctl_compat *out)
+{
+    for (int i = 0; i < (int)G_N_ELEMENTS(compat_names); i++)
+        if (!strcmp(name, compat_names[i])) {
+            *out = (roomctl_compat)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+roomctl_compat roomctl_schema_compatibility(const roomctl_schema *schema)
+{
+    return schema->compatibility;
+}

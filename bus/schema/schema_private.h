@@ -87,6 +87,7 @@ struct roomctl_schema {
     char *file;
     guint line, column;             /* where `type:` was written */
     gboolean ignore_unknown;        /* unknown_fields: ignore */
+    roomctl_compat compatibility;   /* declared; default backward */
     guint n_fields;
     rc_field *fields;               /* in file order */
     guint n_key;

@@ -37,6 +37,14 @@
  *        is refused with both versions instead of "undefined symbol" (one
  *        linked with -z now, bound at load whatever the host asks, has its
  *        descriptor read from the file).
+ *   1.4  Settings (issue 17): the descriptor's first reserved slot becomes
+ *        `settings`, a table of roomctl_setting (name, type, required,
+ *        default, one line of help; bounds; the keys of a list's entries),
+ *        written with ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS().  The host
+ *        refuses unknown keys and bad values before init, and
+ *        `roomctl-agent --describe-plugin NAME` prints the table.  The slot
+ *        was zero before, so an older host ignores it and a newer host
+ *        checks nothing for a plugin that leaves it NULL.
  */
 #ifndef ROOMCTL_PLUGIN_H
 #define ROOMCTL_PLUGIN_H
@@ -49,7 +57,7 @@ extern "C" {
 #endif
 
 #define ROOMCTL_PLUGIN_ABI_MAJOR 1
-#define ROOMCTL_PLUGIN_ABI_MINOR 3
+#define ROOMCTL_PLUGIN_ABI_MINOR 4
 
 /* The name of the symbol that ROOMCTL_PLUGIN_DEFINE() exports. */
 #define ROOMCTL_PLUGIN_SYMBOL "roomctl_plugin_entry"
@@ -107,6 +115,36 @@ enum {
 
 /* ---- The descriptor ------------------------------------------------------ */
 
+/* (1.4) The type of a setting's value in the plugin's configuration section. */
+typedef enum {
+    ROOMCTL_SETTING_STRING = 0, /* any text */
+    ROOMCTL_SETTING_PATH,       /* a file or folder path: text, not empty */
+    ROOMCTL_SETTING_INT,        /* a decimal integer, within min..max when min < max */
+    ROOMCTL_SETTING_BOOL,       /* true or false */
+    ROOMCTL_SETTING_LIST        /* a list: of mappings with the keys of @entries, when
+                                   set, else of single values */
+} roomctl_setting_type;
+
+/*
+ * (1.4) One setting a plugin takes.  A table of them ends with an entry
+ * whose name is NULL.  The host checks a section against it before init:
+ * a key the table does not name, a value of the wrong type or out of
+ * bounds, and a missing required setting are refused with FILE:LINE:COL
+ * (and a "did you mean" for a misspelt key).  The plugin still reads the
+ * values itself, and applies @default_text itself: the host only shows it.
+ * The table and its strings must live as long as the plugin is loaded
+ * (static data).
+ */
+typedef struct roomctl_setting {
+    const char *name;
+    roomctl_setting_type type;
+    int required;                /* 1: the section must give it */
+    const char *default_text;    /* as shown to people, e.g. "10000"; NULL: none */
+    const char *help;            /* one line */
+    int64_t min, max;            /* ROOMCTL_SETTING_INT: inclusive bounds when min < max */
+    const struct roomctl_setting *entries; /* ROOMCTL_SETTING_LIST of mappings: their keys */
+} roomctl_setting;
+
 /*
  * init: called once after loading, before any item.  Register handlers here.
  * Return 0, or -1 after roomctl_plugin_set_error() to refuse loading (the host
@@ -124,7 +162,10 @@ typedef struct roomctl_plugin_descriptor {
     const char *description; /* one line */
     int (*init)(roomctl_plugin *plugin, const roomctl_config *config);
     void (*shutdown)(roomctl_plugin *plugin);
-    void *reserved[8]; /* zero; room for later minors */
+    /* (1.4) The settings the plugin takes, or NULL: then the host checks
+     * nothing and the plugin alone reads its section. */
+    const roomctl_setting *settings;
+    void *reserved[7]; /* zero; room for later minors */
 } roomctl_plugin_descriptor;
 
 /*
@@ -142,9 +183,25 @@ typedef struct roomctl_plugin_descriptor {
 #define ROOMCTL_PLUGIN_MIN_MINOR ROOMCTL_PLUGIN_ABI_MINOR
 #endif
 #define ROOMCTL_PLUGIN_DEFINE(name_, version_, description_, init_, shutdown_) \
-    ROOMCTL_PLUGIN_EXPORT const roomctl_plugin_descriptor roomctl_plugin_entry = { \
-        ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_MIN_MINOR,                      \
-        (name_), (version_), (description_), (init_), (shutdown_), {0} }
+    ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS(name_, version_, description_, init_, shutdown_, NULL)
+
+/* (1.4) The entry that ends a settings table. */
+#define ROOMCTL_SETTINGS_END { NULL, ROOMCTL_SETTING_STRING, 0, NULL, NULL, 0, 0, NULL }
+
+/*
+ * (1.4) The same with the plugin's settings table:
+ *   static const roomctl_setting settings[] = {
+ *       { "file", ROOMCTL_SETTING_PATH, 1, NULL, "the JSON file to write", 0, 0, NULL },
+ *       ROOMCTL_SETTINGS_END
+ *   };
+ *   ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS("hello", "1.0", "Says hello", hello_init, NULL,
+ *                                       settings);
+ */
+#define ROOMCTL_PLUGIN_DEFINE_WITH_SETTINGS(name_, version_, description_, init_, shutdown_, \
+                                            settings_)                                     \
+    ROOMCTL_PLUGIN_EXPORT const roomctl_plugin_descriptor roomctl_plugin_entry = {          \
+        ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_MIN_MINOR,                               \
+        (name_), (version_), (description_), (init_), (shutdown_), (settings_), {0} }
 
 /* ---- Handlers ------------------------------------------------------------- */
 

@@ -13,5 +13,5 @@ static int init(roomctl_plugin *plugin, const roomctl_config *config)
 
 ROOMCTL_PLUGIN_EXPORT const roomctl_plugin_descriptor roomctl_plugin_entry = {
     ROOMCTL_PLUGIN_ABI_MAJOR, ROOMCTL_PLUGIN_ABI_MINOR + 1, "abi-newer-call", "1.0",
-    "Newer minor, calls a newer function", init, NULL, {0}
+    "Newer minor, calls a newer function", init, NULL, NULL, {0}
 };
