@@ -7,7 +7,7 @@
  * applied only when they differ from it (a server that reorders), buffered
  * retractions and purges are already in it, and buffered event items are
  * delivered as live. */
-#include "bus_private.h"
+#include "room_private.h"
 
 #include <string.h>
 
@@ -15,42 +15,6 @@
 #include "codec.h"
 #include "log.h"
 #include "room_acl.h"
-
-/* STALE: was in sync when the connection went down.  Its state stays, and
- * live events still apply: only a resumed stream (XEP-0198) can bring them,
- * and it brings exactly what was missed.  A new session rejoins instead. */
-typedef enum {
-    RC_ROOM_IDLE, RC_ROOM_JOINING, RC_ROOM_SYNCED, RC_ROOM_STALE, RC_ROOM_GONE
-} rc_room_phase;
-
-struct roomctl_room {
-    gint ref;                /* the bus's list + requests in flight */
-    roomctl_bus *bus;        /* NULL once left */
-    char *jid;               /* bare */
-    char *node;
-    char *events_node;       /* transient: event items, never fetched */
-    roomctl_room_callbacks cb;
-    void *user_data;
-    GDestroyNotify free_user_data;
-    rc_room_phase phase;
-    guint attempt;           /* answers to an older join are ignored */
-    GHashTable *state;       /* item id -> roomctl_item (ref) */
-    GPtrArray *buffer;       /* <event/> copies received while joining */
-    /* The join under way is an anti-entropy fetch of a synced room
-     * (roomctl_room_reconcile()): quiet unless something changed. */
-    gboolean reconciling;
-    roomctl_room_stats stats;
-};
-
-/* The one rule for client callbacks: any of them may leave the room
- * (roomctl_room_leave() detaches it and clears room->bus).  Whoever calls
- * one holds a reference (room_ref()) for as long as it looks at the room,
- * and asks joined() before each further step: after a callback, only a
- * joined room is worked on. */
-static gboolean joined(const roomctl_room *room)
-{
-    return room->bus != NULL;
-}
 
 static void release_stanza(gpointer stanza)
 {
@@ -89,191 +53,6 @@ GPtrArray *roomctl_room_state(const roomctl_room *room)
     while (g_hash_table_iter_next(&iter, NULL, &value))
         g_ptr_array_add(out, (gpointer)roomctl_item_ref(value));
     return out;
-}
-
-/* ---- Applying items ------------------------------------------------------------ */
-
-static void drop(roomctl_room *room, const char *item_id, const GError *why)
-{
-    room->stats.dropped++;
-    rc_warn("room", "%s: ignored item %s: %s", room->jid, item_id ? item_id : "(no id)",
-            why->message);
-    rc_ack_dropped(room->bus, room->jid, item_id, why);
-    if (room->cb.dropped)
-        room->cb.dropped(room, item_id, why, room->user_data);
-}
-
-/* Decode a PubSub <item/>; NULL (after drop()) when it is not a valid item. */
-static roomctl_item *decode(roomctl_room *room, xmpp_stanza_t *it, gboolean replay)
-{
-    const char *id = xmpp_stanza_get_id(it);
-    xmpp_stanza_t *control = xmpp_stanza_get_child_by_name_and_ns(it, "control", ROOMCTL_NS);
-    g_autoptr(GError) why = NULL;
-    roomctl_item *item = NULL;
-    if (!control)
-        why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                          "no <control xmlns='%s'/> payload", ROOMCTL_NS);
-    else if (!(why = rc_acl_check_item(room->bus, room->jid, it))) /* size, publisher: room_acl.c */
-        item = rc_item_decode_stanza(room->bus->registry, control, id, &why);
-    if (!item) {
-        drop(room, id, why);
-        return NULL;
-    }
-    const char *by = xmpp_stanza_get_attribute(it, "publisher");
-    g_autofree char *publisher = by ? g_strndup(by, strcspn(by, "/")) : NULL;
-    rc_item_set_origin(item, room->jid, publisher, replay);
-    return item;
-}
-
-static void deliver(roomctl_room *room, roomctl_item *item)
-{
-    if (roomctl_item_is_replay(item))
-        room->stats.replayed++;
-    else
-        room->stats.applied++;
-    if (room->cb.item)
-        room->cb.item(room, item, room->user_data);
-}
-
-/* Apply a state item unless the same item is already applied.  Takes @item. */
-static void apply_state(roomctl_room *room, roomctl_item *item)
-{
-    const char *id = roomctl_item_id(item);
-    roomctl_item *current = g_hash_table_lookup(room->state, id);
-    if (current && rc_item_equal(current, item)) {
-        room->stats.unchanged++;
-        roomctl_item_unref(item);
-        return;
-    }
-    g_hash_table_replace(room->state, g_strdup(id), item);
-    deliver(room, item);
-}
-
-static void reset_key(roomctl_room *room, const char *item_id);
-
-/* The one rule for a key, live, on join, on reconnect and after a restart
- * (docs/wire-format.md, 5.1): a key holds the node's current item for it
- * when that item is valid here, else nothing.  So an item that cannot be
- * applied (invalid, unknown version) resets the key it replaces. */
-static void apply_item(roomctl_room *room, xmpp_stanza_t *it, gboolean replay)
-{
-    roomctl_item *item = decode(room, it, replay);
-    if (!item) {
-        reset_key(room, xmpp_stanza_get_id(it));
-        return;
-    }
-    if (roomctl_item_is_state(item)) {
-        apply_state(room, item);
-    } else if (!replay) {
-        deliver(room, item);
-        roomctl_item_unref(item);
-    } else {
-        /* A past event is not state: a joiner does not see it again. */
-        roomctl_item_unref(item);
-    }
-}
-
-static void reset_key(roomctl_room *room, const char *item_id)
-{
-    roomctl_item *current = item_id ? g_hash_table_lookup(room->state, item_id) : NULL;
-    if (!current)
-        return;
-    g_autofree char *type = g_strdup(roomctl_item_type(current));
-    g_autofree char *id = g_strdup(item_id);
-    g_hash_table_remove(room->state, item_id);
-    room->stats.resets++;
-    if (room->cb.reset)
-        room->cb.reset(room, type, id, room->user_data);
-    if (joined(room))
-        rc_ack_op(room->bus, room->jid, RC_GATE_RETRACT, id);
-}
-
-static void purge_all(roomctl_room *room)
-{
-    g_hash_table_remove_all(room->state);
-    room->stats.purges++;
-    if (room->cb.purge)
-        room->cb.purge(room, room->user_data);
-    if (joined(room))
-        rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
-}
-
-static void node_deleted(roomctl_room *room)
-{
-    g_hash_table_remove_all(room->state);
-    room->phase = RC_ROOM_GONE;
-    rc_warn("room", "%s: the room's roomctl node was deleted", room->jid);
-    if (room->cb.deleted)
-        room->cb.deleted(room, room->user_data);
-    if (joined(room))
-        rc_ack_op(room->bus, room->jid, RC_GATE_PURGE, NULL);
-}
-
-/* A retraction goes through the same publisher check as an item: a
- * non-moderator who may not publish may not reset a key either. */
-static void retract_checked(roomctl_room *room, xmpp_stanza_t *retract)
-{
-    g_autoptr(GError) why = rc_acl_check_retract(room->bus, room->jid, retract);
-    if (why)
-        drop(room, xmpp_stanza_get_id(retract), why);
-    else
-        reset_key(room, xmpp_stanza_get_id(retract));
-}
-
-/* Whether @c (a child of <event/>) is about the room's events node. */
-static gboolean on_events_node(const roomctl_room *room, xmpp_stanza_t *c)
-{
-    const char *node = xmpp_stanza_get_attribute(c, "node");
-    return node && g_str_equal(node, room->events_node);
-}
-
-/* Items of the events node: delivered live, never state.  Its retractions,
- * purge and deletion say nothing about the room's state. */
-static void deliver_events(roomctl_room *room, xmpp_stanza_t *items)
-{
-    for (xmpp_stanza_t *it = xmpp_stanza_get_children(items); it && joined(room);
-         it = xmpp_stanza_get_next(it)) {
-        const char *kind = xmpp_stanza_get_name(it);
-        roomctl_item *item = kind && g_str_equal(kind, "item") ? decode(room, it, FALSE) : NULL;
-        if (item && roomctl_item_is_state(item)) {
-            g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_INVALID_ITEM,
-                                                "%s is state, published to the room's events "
-                                                "node", roomctl_item_type(item));
-            drop(room, roomctl_item_id(item), why);
-        } else if (item) {
-            deliver(room, item);
-        }
-        if (item)
-            roomctl_item_unref(item);
-    }
-}
-
-/* A live <event/> of this room's nodes. */
-static void apply_event(roomctl_room *room, xmpp_stanza_t *event)
-{
-    for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && joined(room);
-         c = xmpp_stanza_get_next(c)) {
-        const char *name = xmpp_stanza_get_name(c);
-        if (!name)
-            continue;
-        if (on_events_node(room, c)) {
-            if (g_str_equal(name, "items"))
-                deliver_events(room, c);
-        } else if (g_str_equal(name, "items")) {
-            for (xmpp_stanza_t *it = xmpp_stanza_get_children(c); it && joined(room);
-                 it = xmpp_stanza_get_next(it)) {
-                const char *kind = xmpp_stanza_get_name(it);
-                if (kind && g_str_equal(kind, "item"))
-                    apply_item(room, it, FALSE);
-                else if (kind && g_str_equal(kind, "retract"))
-                    retract_checked(room, it);
-            }
-        } else if (g_str_equal(name, "purge")) {
-            purge_all(room);
-        } else if (g_str_equal(name, "delete")) {
-            node_deleted(room);
-        }
-    }
 }
 
 /* ---- Joining ------------------------------------------------------------------- */
@@ -343,13 +122,13 @@ static void apply_buffer(roomctl_room *room)
         for (xmpp_stanza_t *c = xmpp_stanza_get_children(event); c && joined(room);
              c = xmpp_stanza_get_next(c)) {
             const char *name = xmpp_stanza_get_name(c);
-            if (on_events_node(room, c)) {
+            if (rc_room_on_events_node(room, c)) {
                 if (name && g_str_equal(name, "items"))
-                    deliver_events(room, c);
+                    rc_room_deliver_events(room, c);
                 continue;
             }
             if (name && g_str_equal(name, "delete")) {
-                node_deleted(room);
+                rc_room_node_deleted(room);
                 return;
             }
             if (!name || !g_str_equal(name, "items"))
@@ -367,15 +146,15 @@ static void apply_buffer(roomctl_room *room)
     }
     for (guint i = 0; i < order->len && joined(room); i++) {
         xmpp_stanza_t *it = g_hash_table_lookup(last, g_ptr_array_index(order, i));
-        roomctl_item *item = decode(room, it, FALSE);
+        roomctl_item *item = rc_room_decode(room, it, FALSE);
         if (!item) {
-            reset_key(room, xmpp_stanza_get_id(it)); /* the rule of apply_item() */
+            rc_room_reset_key(room, xmpp_stanza_get_id(it)); /* the rule of rc_room_apply_item() */
             continue;
         }
         if (roomctl_item_is_state(item))
-            apply_state(room, item);
+            rc_room_apply_state(room, item);
         else {
-            deliver(room, item);
+            rc_room_deliver(room, item);
             roomctl_item_unref(item);
         }
     }
@@ -407,13 +186,13 @@ void rc_room_apply_fetch(roomctl_room *room, xmpp_stanza_t *reply)
             continue;
         if (xmpp_stanza_get_id(it))
             g_hash_table_add(fetched, (gpointer)xmpp_stanza_get_id(it));
-        apply_item(room, it, TRUE);
+        rc_room_apply_item(room, it, TRUE);
     }
     /* After a reconnect: keys retracted while we were away. */
     GList *known = g_hash_table_get_keys(room->state);
     for (GList *l = known; l && joined(room); l = l->next)
         if (!g_hash_table_contains(fetched, l->data))
-            reset_key(room, l->data);
+            rc_room_reset_key(room, l->data);
     g_list_free(known);
     if (joined(room))
         apply_buffer(room);
@@ -571,11 +350,11 @@ void rc_room_handle_event(roomctl_bus *bus, xmpp_stanza_t *message)
             g_autoptr(GError) why = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_FORGED,
                                                 "event from %s, not from the PubSub service %s",
                                                 from ? from : "(no sender)", bus->pubsub_service);
-            drop(room, NULL, why);
+            rc_room_drop(room, NULL, why);
         } else if (room->phase == RC_ROOM_JOINING) {
             g_ptr_array_add(room->buffer, xmpp_stanza_copy(event));
         } else if (room->phase == RC_ROOM_SYNCED || room->phase == RC_ROOM_STALE) {
-            apply_event(room, event);
+            rc_room_apply_event(room, event);
         }
     }
     for (guint i = 0; i < n; i++)
