@@ -5,6 +5,7 @@
  * "purge", and (issue 13) "who is connected", answered at once.  Every
  * other command is one step: the form, then its submission. */
 #include "gate_private.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -26,21 +27,10 @@ typedef struct {
     gboolean status;                /* (13) the room's clients, not an op */
 } rc_command;
 
-static xmpp_stanza_t *add(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-    xmpp_stanza_t *e = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-    xmpp_stanza_set_name(e, name);
-    if (ns)
-        xmpp_stanza_set_ns(e, ns);
-    xmpp_stanza_add_child(parent, e);
-    xmpp_stanza_release(e);
-    return e;
-}
-
 static void add_text(xmpp_stanza_t *parent, const char *name, const char *text,
                      const char *type)
 {
-    xmpp_stanza_t *e = add(parent, name, NULL);
+    xmpp_stanza_t *e = rc_stanza_add_child(parent, name, NULL);
     if (type)
         xmpp_stanza_set_type(e, type);
     xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
@@ -102,7 +92,7 @@ static void list_commands(rc_gate *gate, xmpp_stanza_t *query)
                 node = g_strdup_printf("%s/%s", rc_gate_op_name(c.op), c.room->jid);
             }
             g_autofree char *name = command_name(&c);
-            xmpp_stanza_t *item = add(query, "item", NULL);
+            xmpp_stanza_t *item = rc_stanza_add_child(query, "item", NULL);
             xmpp_stanza_set_attribute(item, "jid", gate->config->base->jid);
             xmpp_stanza_set_attribute(item, "node", node);
             xmpp_stanza_set_attribute(item, "name", name);
@@ -116,29 +106,29 @@ static gboolean handle_disco(rc_gate *gate, xmpp_stanza_t *iq, xmpp_stanza_t *qu
     const char *node = xmpp_stanza_get_attribute(query, "node");
     xmpp_stanza_t *reply = xmpp_stanza_reply(iq);
     xmpp_stanza_set_type(reply, "result");
-    xmpp_stanza_t *answer = add(reply, "query", ns);
+    xmpp_stanza_t *answer = rc_stanza_add_child(reply, "query", ns);
     if (node)
         xmpp_stanza_set_attribute(answer, "node", node);
     rc_command c;
     if (!strcmp(ns, NS_DISCO_ITEMS) && !g_strcmp0(node, NS_COMMANDS)) {
         list_commands(gate, answer);
     } else if (!strcmp(ns, NS_DISCO_INFO) && !node) {
-        xmpp_stanza_t *id = add(answer, "identity", NULL);
+        xmpp_stanza_t *id = rc_stanza_add_child(answer, "identity", NULL);
         xmpp_stanza_set_attribute(id, "category", "component");
         xmpp_stanza_set_attribute(id, "type", "generic");
         xmpp_stanza_set_attribute(id, "name", "roomctl gate");
         static const char *const features[] = { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_COMMANDS,
                                                 RC_NS_GATE, RC_NS_DATA };
         for (gsize i = 0; i < G_N_ELEMENTS(features); i++)
-            xmpp_stanza_set_attribute(add(answer, "feature", NULL), "var", features[i]);
+            xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", features[i]);
     } else if (!strcmp(ns, NS_DISCO_INFO) && parse_node(gate, node, &c)) {
         g_autofree char *name = command_name(&c);
-        xmpp_stanza_t *id = add(answer, "identity", NULL);
+        xmpp_stanza_t *id = rc_stanza_add_child(answer, "identity", NULL);
         xmpp_stanza_set_attribute(id, "category", "automation");
         xmpp_stanza_set_attribute(id, "type", "command-node");
         xmpp_stanza_set_attribute(id, "name", name);
-        xmpp_stanza_set_attribute(add(answer, "feature", NULL), "var", NS_COMMANDS);
-        xmpp_stanza_set_attribute(add(answer, "feature", NULL), "var", RC_NS_DATA);
+        xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", NS_COMMANDS);
+        xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", RC_NS_DATA);
     } else if (strcmp(ns, NS_DISCO_ITEMS) || node) {
         xmpp_stanza_release(reply);
         reply = rc_stanza_error_reply(rc_bus_ctx(gate->bus), iq, "cancel", "item-not-found",
@@ -162,14 +152,14 @@ static xmpp_stanza_t *command_form(rc_gate *gate, const rc_command *c)
     xmpp_stanza_set_ns(form, RC_NS_DATA);
     xmpp_stanza_set_type(form, "form");
     add_text(form, "title", title, NULL);
-    xmpp_stanza_t *field = add(form, "field", NULL);
+    xmpp_stanza_t *field = rc_stanza_add_child(form, "field", NULL);
     if (c->op == RC_GATE_RETRACT) {
         xmpp_stanza_set_attribute(field, "var", "item");
         xmpp_stanza_set_attribute(field, "type", "text-single");
         xmpp_stanza_set_attribute(field, "label", "item id");
         add_text(field, "desc", "The item to remove, e.g. ui.button:send; clients reset "
                                 "that key.", NULL);
-        add(field, "required", NULL);
+        rc_stanza_add_child(field, "required", NULL);
     } else {
         xmpp_stanza_set_attribute(field, "var", "confirm");
         xmpp_stanza_set_attribute(field, "type", "boolean");
@@ -189,14 +179,14 @@ static xmpp_stanza_t *command_reply(rc_gate *gate, xmpp_stanza_t *iq, const char
 {
     xmpp_stanza_t *reply = xmpp_stanza_reply(iq);
     xmpp_stanza_set_type(reply, "result");
-    xmpp_stanza_t *command = add(reply, "command", NS_COMMANDS);
+    xmpp_stanza_t *command = rc_stanza_add_child(reply, "command", NS_COMMANDS);
     xmpp_stanza_set_attribute(command, "node", node);
     xmpp_stanza_set_attribute(command, "sessionid", session);
     xmpp_stanza_set_attribute(command, "status", status);
     if (form) {
-        xmpp_stanza_t *actions = add(command, "actions", NULL);
+        xmpp_stanza_t *actions = rc_stanza_add_child(command, "actions", NULL);
         xmpp_stanza_set_attribute(actions, "execute", "complete");
-        add(actions, "complete", NULL);
+        rc_stanza_add_child(actions, "complete", NULL);
     }
     if (note)
         add_text(command, "note", note, note_type);

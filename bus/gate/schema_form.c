@@ -1,25 +1,15 @@
 /* Schema <-> XEP-0004 form (XEP-0122 datatypes for numbers, URLs and
  * times), for the gate's ad-hoc commands. */
 #include "schema_form.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
 #include "schema_private.h"
 
-static xmpp_stanza_t *add(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-    xmpp_stanza_t *e = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-    xmpp_stanza_set_name(e, name);
-    if (ns)
-        xmpp_stanza_set_ns(e, ns);
-    xmpp_stanza_add_child(parent, e);
-    xmpp_stanza_release(e);
-    return e;
-}
-
 static void add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 {
-    xmpp_stanza_t *e = add(parent, name, NULL);
+    xmpp_stanza_t *e = rc_stanza_add_child(parent, name, NULL);
     xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
     xmpp_stanza_set_text(t, text);
     xmpp_stanza_add_child(e, t);
@@ -69,13 +59,13 @@ static void add_validation(xmpp_stanza_t *field, const rc_field *f)
     case ROOMCTL_FIELD_TIMESTAMP: datatype = "xs:dateTime"; break;
     default: return;
     }
-    xmpp_stanza_t *v = add(field, "validate", RC_NS_DATA_VALIDATE);
+    xmpp_stanza_t *v = rc_stanza_add_child(field, "validate", RC_NS_DATA_VALIDATE);
     xmpp_stanza_set_attribute(v, "datatype", datatype);
     if (!f->has_min && !f->has_max) {
-        add(v, "basic", NULL);
+        rc_stanza_add_child(v, "basic", NULL);
         return;
     }
-    xmpp_stanza_t *range = add(v, "range", NULL);
+    xmpp_stanza_t *range = rc_stanza_add_child(v, "range", NULL);
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     if (f->has_min) {
         if (f->type == ROOMCTL_FIELD_INT)
@@ -109,7 +99,7 @@ static const char *form_type(const rc_field *f)
 
 static void add_field(xmpp_stanza_t *form, const rc_field *f)
 {
-    xmpp_stanza_t *field = add(form, "field", NULL);
+    xmpp_stanza_t *field = rc_stanza_add_child(form, "field", NULL);
     xmpp_stanza_set_attribute(field, "var", f->name);
     xmpp_stanza_set_attribute(field, "type", form_type(f));
     xmpp_stanza_set_attribute(field, "label", f->name);
@@ -117,10 +107,10 @@ static void add_field(xmpp_stanza_t *form, const rc_field *f)
     if (*desc)
         add_text(field, "desc", desc);
     if (f->required)
-        add(field, "required", NULL);
+        rc_stanza_add_child(field, "required", NULL);
     char **options = f->type == ROOMCTL_FIELD_LIST ? f->items->enum_values : f->enum_values;
     for (char **o = options; o && *o; o++) {
-        xmpp_stanza_t *option = add(field, "option", NULL);
+        xmpp_stanza_t *option = rc_stanza_add_child(field, "option", NULL);
         xmpp_stanza_set_attribute(option, "label", *o);
         add_text(option, "value", *o);
     }
@@ -158,7 +148,7 @@ xmpp_stanza_t *rc_schema_form(xmpp_ctx_t *ctx, const roomctl_schema *schema, con
     add_text(form, "title", title);
     if (instructions->len)
         add_text(form, "instructions", instructions->str);
-    xmpp_stanza_t *hidden = add(form, "field", NULL);
+    xmpp_stanza_t *hidden = rc_stanza_add_child(form, "field", NULL);
     xmpp_stanza_set_attribute(hidden, "var", "FORM_TYPE");
     xmpp_stanza_set_attribute(hidden, "type", "hidden");
     g_autofree char *form_name = g_strdup_printf("urn:roomctl:0#%s", schema->type);

@@ -1,6 +1,7 @@
 /* The requester's side of the gate: MUC presence in and out, requests with
  * their answers, waited for the *_sync way (bus_wait.c). */
 #include "gate_client.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -16,15 +17,6 @@ typedef struct {
     rc_wait *wait;
     gboolean created;
 } rc_join;
-
-static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns)
-{
-    xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-    xmpp_stanza_set_name(e, name);
-    if (ns)
-        xmpp_stanza_set_ns(e, ns);
-    return e;
-}
 
 static void add(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 {
@@ -87,8 +79,8 @@ gboolean rc_muc_join_sync(roomctl_bus *bus, const char *room_jid, const char *ni
     rc_wait *wait = join.wait;
     xmpp_stanza_t *presence = xmpp_presence_new(ctx);
     xmpp_stanza_set_to(presence, join.occupant);
-    xmpp_stanza_t *x = element(ctx, "x", RC_NS_MUC);
-    xmpp_stanza_t *history = element(ctx, "history", NULL);
+    xmpp_stanza_t *x = rc_stanza_element(ctx, "x", RC_NS_MUC);
+    xmpp_stanza_t *history = rc_stanza_element(ctx, "history", NULL);
     xmpp_stanza_set_attribute(history, "maxstanzas", "0");
     add(x, history);
     add(presence, x);
@@ -149,17 +141,17 @@ gboolean rc_muc_configure_instant_sync(roomctl_bus *bus, const char *room_jid,
     xmpp_ctx_t *ctx = rc_bus_ctx(bus);
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL);
     xmpp_stanza_set_to(iq, room_jid);
-    xmpp_stanza_t *query = element(ctx, "query", RC_NS_MUC_OWNER);
-    xmpp_stanza_t *form = element(ctx, "x", "jabber:x:data");
+    xmpp_stanza_t *query = rc_stanza_element(ctx, "query", RC_NS_MUC_OWNER);
+    xmpp_stanza_t *form = rc_stanza_element(ctx, "x", "jabber:x:data");
     xmpp_stanza_set_type(form, "submit");
     static const char *const fields[][2] = {
         { "FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig" },
         { "muc#roomconfig_persistentroom", "1" },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
-        xmpp_stanza_t *field = element(ctx, "field", NULL);
+        xmpp_stanza_t *field = rc_stanza_element(ctx, "field", NULL);
         xmpp_stanza_set_attribute(field, "var", fields[i][0]);
-        xmpp_stanza_t *value = element(ctx, "value", NULL);
+        xmpp_stanza_t *value = rc_stanza_element(ctx, "value", NULL);
         xmpp_stanza_t *text = xmpp_stanza_new(ctx);
         xmpp_stanza_set_text(text, fields[i][1]);
         add(value, text);

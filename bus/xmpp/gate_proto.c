@@ -1,6 +1,7 @@
 /* The gate protocol: requests, results and errors (docs/wire-format.md
  * section 11).  Pure functions: tests/test_gate_proto.c needs no server. */
 #include "gate_proto.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -27,22 +28,13 @@ static const struct {
     { ROOMCTL_ERR_SERVER, "wait", "internal-server-error", "server-error" },
 };
 
-static xmpp_stanza_t *element(xmpp_ctx_t *ctx, const char *name, const char *ns)
-{
-    xmpp_stanza_t *e = xmpp_stanza_new(ctx);
-    xmpp_stanza_set_name(e, name);
-    if (ns)
-        xmpp_stanza_set_ns(e, ns);
-    return e;
-}
-
 xmpp_stanza_t *rc_gate_request_new(xmpp_ctx_t *ctx, const char *gate, rc_gate_op op,
                                    const char *room, const char *item_id,
                                    xmpp_stanza_t *control)
 {
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL);
     xmpp_stanza_set_to(iq, gate);
-    xmpp_stanza_t *req = element(ctx, op_names[op], RC_NS_GATE);
+    xmpp_stanza_t *req = rc_stanza_element(ctx, op_names[op], RC_NS_GATE);
     xmpp_stanza_set_attribute(req, "room", room);
     if (item_id)
         xmpp_stanza_set_attribute(req, "item", item_id);
@@ -115,7 +107,7 @@ xmpp_stanza_t *rc_gate_result(xmpp_ctx_t *ctx, xmpp_stanza_t *request, rc_gate_o
 {
     xmpp_stanza_t *reply = xmpp_stanza_reply(request);
     xmpp_stanza_set_type(reply, "result");
-    xmpp_stanza_t *done = element(ctx, done_names[op], RC_NS_GATE);
+    xmpp_stanza_t *done = rc_stanza_element(ctx, done_names[op], RC_NS_GATE);
     xmpp_stanza_set_attribute(done, "room", room);
     if (item_id)
         xmpp_stanza_set_attribute(done, "item", item_id);
@@ -139,7 +131,7 @@ xmpp_stanza_t *rc_gate_error(xmpp_ctx_t *ctx, xmpp_stanza_t *request, const GErr
     guint i = 0;
     while (i < G_N_ELEMENTS(failures) - 1 && failures[i].code != why->code)
         i++;
-    xmpp_stanza_t *failure = element(ctx, "failure", RC_NS_GATE);
+    xmpp_stanza_t *failure = rc_stanza_element(ctx, "failure", RC_NS_GATE);
     xmpp_stanza_set_attribute(failure, "code", failures[i].failure);
     g_autofree char *field = why->code == ROOMCTL_ERR_INVALID_ITEM
                                  ? rc_gate_error_field(why->message) : NULL;

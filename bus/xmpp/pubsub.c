@@ -1,5 +1,6 @@
 /* XEP-0060 requests and the errors a moderator reads. */
 #include "pubsub.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -7,17 +8,6 @@
 #define NS_DATA "jabber:x:data"
 
 /* ---- Building requests --------------------------------------------------- */
-
-static xmpp_stanza_t *child(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-    xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-    xmpp_stanza_set_name(c, name);
-    if (ns)
-        xmpp_stanza_set_ns(c, ns);
-    xmpp_stanza_add_child(parent, c);
-    xmpp_stanza_release(c); /* the parent holds it */
-    return c;
-}
 
 static void add_text(xmpp_stanza_t *parent, const char *text)
 {
@@ -35,8 +25,8 @@ static xmpp_stanza_t *request(xmpp_ctx_t *ctx, const char *type, const char *ser
 {
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, NULL);
     xmpp_stanza_set_to(iq, service);
-    xmpp_stanza_t *pubsub = child(iq, "pubsub", ns);
-    xmpp_stanza_t *v = child(pubsub, verb_name, NULL);
+    xmpp_stanza_t *pubsub = rc_stanza_add_child(iq, "pubsub", ns);
+    xmpp_stanza_t *v = rc_stanza_add_child(pubsub, verb_name, NULL);
     if (node)
         xmpp_stanza_set_attribute(v, "node", node);
     if (verb)
@@ -72,7 +62,7 @@ xmpp_stanza_t *rc_pubsub_publish(xmpp_ctx_t *ctx, const char *service, const cha
 {
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB, "publish", node, &verb);
-    xmpp_stanza_t *item = child(verb, "item", NULL);
+    xmpp_stanza_t *item = rc_stanza_add_child(verb, "item", NULL);
     xmpp_stanza_set_id(item, item_id);
     xmpp_stanza_add_child(item, payload);
     return iq;
@@ -84,7 +74,7 @@ xmpp_stanza_t *rc_pubsub_retract(xmpp_ctx_t *ctx, const char *service, const cha
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB, "retract", node, &verb);
     xmpp_stanza_set_attribute(verb, "notify", "true");
-    xmpp_stanza_set_id(child(verb, "item", NULL), item_id);
+    xmpp_stanza_set_id(rc_stanza_add_child(verb, "item", NULL), item_id);
     return iq;
 }
 
@@ -100,11 +90,11 @@ xmpp_stanza_t *rc_pubsub_delete(xmpp_ctx_t *ctx, const char *service, const char
 
 static void add_field(xmpp_stanza_t *form, const char *var, const char *value, const char *type)
 {
-    xmpp_stanza_t *field = child(form, "field", NULL);
+    xmpp_stanza_t *field = rc_stanza_add_child(form, "field", NULL);
     xmpp_stanza_set_attribute(field, "var", var);
     if (type)
         xmpp_stanza_set_attribute(field, "type", type);
-    add_text(child(field, "value", NULL), value);
+    add_text(rc_stanza_add_child(field, "value", NULL), value);
 }
 
 /* The node configuration roomctl relies on (XEP-0004 submit form).  A
@@ -112,7 +102,7 @@ static void add_field(xmpp_stanza_t *form, const char *var, const char *value, c
  * items and keeps none. */
 static void add_config_form(xmpp_stanza_t *parent, roomctl_access access, gboolean transient)
 {
-    xmpp_stanza_t *form = child(parent, "x", NS_DATA);
+    xmpp_stanza_t *form = rc_stanza_add_child(parent, "x", NS_DATA);
     xmpp_stanza_set_type(form, "submit");
     add_field(form, "FORM_TYPE", "http://jabber.org/protocol/pubsub#node_config", "hidden");
     add_field(form, "pubsub#publish_model", "publishers", NULL);
@@ -138,7 +128,7 @@ xmpp_stanza_t *rc_pubsub_create_node(xmpp_ctx_t *ctx, const char *service, const
 {
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB, "create", node, &verb);
-    add_config_form(child(xmpp_stanza_get_children(iq), "configure", NULL), access, transient);
+    add_config_form(rc_stanza_add_child(xmpp_stanza_get_children(iq), "configure", NULL), access, transient);
     return iq;
 }
 
@@ -168,7 +158,7 @@ xmpp_stanza_t *rc_pubsub_configure_one(xmpp_ctx_t *ctx, const char *service, con
 {
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "configure", node, &verb);
-    xmpp_stanza_t *form = child(verb, "x", NS_DATA);
+    xmpp_stanza_t *form = rc_stanza_add_child(verb, "x", NS_DATA);
     xmpp_stanza_set_type(form, "submit");
     add_field(form, "FORM_TYPE", "http://jabber.org/protocol/pubsub#node_config", "hidden");
     add_field(form, var, value, NULL);
@@ -193,7 +183,7 @@ xmpp_stanza_t *rc_pubsub_set_affiliation(xmpp_ctx_t *ctx, const char *service,
     xmpp_stanza_t *verb;
     xmpp_stanza_t *iq = request(ctx, "set", service, RC_NS_PUBSUB_OWNER, "affiliations", node,
                                 &verb);
-    xmpp_stanza_t *a = child(verb, "affiliation", NULL);
+    xmpp_stanza_t *a = rc_stanza_add_child(verb, "affiliation", NULL);
     xmpp_stanza_set_attribute(a, "jid", jid);
     xmpp_stanza_set_attribute(a, "affiliation", rc_affiliation_name(affiliation));
     return iq;
