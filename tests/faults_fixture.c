@@ -26,7 +26,7 @@ void faults_start(const char *const *accounts)
         g_clear_pointer(&shm_dir, g_free);
     rc_server_options options = { .dir = shm_dir,
                                   .keep = g_getenv("RC_TEST_KEEP") != NULL };
-    c2_server *server = c2_server_start_with(&options, accounts);
+    prog_server *server = prog_server_start_with(&options, accounts);
     GError *error = NULL;
     ff.server = server;
     if (!(ff.proxy = rc_tcp_proxy_new(server->port, &error)))
@@ -39,7 +39,7 @@ void faults_start(const char *const *accounts)
 void faults_stop(void)
 {
     rc_tcp_proxy_free(ff.proxy);
-    c2_server_stop(ff.server);
+    prog_server_stop(ff.server);
     roomctl_registry_free(ff.registry);
     memset(&ff, 0, sizeof ff);
 }
@@ -240,12 +240,12 @@ gboolean faults_ui_file_matches(const char *path, GPtrArray *node)
     return TRUE;
 }
 
-c2_agent *faults_agent_start(const char *name, guint16 port, const char *room,
+prog_agent *faults_agent_start(const char *name, guint16 port, const char *room,
                              const char *extra_plugins, const char *extra_yaml)
 {
     static guint runs;
-    c2_server *server = ff.server;
-    c2_agent *agent = g_new0(c2_agent, 1);
+    prog_server *server = ff.server;
+    prog_agent *agent = g_new0(prog_agent, 1);
     agent->server = server;
     agent->name = g_strdup(name);
     agent->config = g_strdup_printf("%s/%s.yaml", server->dir, name);
@@ -253,7 +253,7 @@ c2_agent *faults_agent_start(const char *name, guint16 port, const char *room,
     agent->ui_file = g_strdup_printf("%s/%s.ui.json", server->dir, name);
     agent->audit_file = g_strdup_printf("%s/%s.audit.jsonl", server->dir, name);
     agent->chat_file = g_strdup_printf("%s/%s.chat.json", server->dir, name);
-    g_autofree char *password_file = c2_password_file(server, name);
+    g_autofree char *password_file = prog_password_file(server, name);
     g_autofree char *yaml = g_strdup_printf(
         "# written by tests/faults_fixture.c\n"
         "account:\n  jid: %s@%s/agent\n  password_file: %s\n"
@@ -272,22 +272,22 @@ c2_agent *faults_agent_start(const char *name, guint16 port, const char *room,
         server->dir, name, extra_yaml ? extra_yaml : "");
     assert_true(g_file_set_contents(agent->config, yaml, -1, NULL));
     const char *argv[] = { g_getenv("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
-    agent->pid = c2_spawn(server, name, agent->log, argv);
+    agent->pid = prog_spawn(server, name, agent->log, argv);
     g_ptr_array_add(server->agents, agent);
     g_autofree char *joined = g_strdup_printf("%s: joined", room);
-    if (!c2_wait_for(agent->log, joined, 20)) {
+    if (!prog_wait_for(agent->log, joined, 20)) {
         g_autofree char *message = g_strdup_printf("agent %s did not join %s within 20 s",
                                                    name, room);
-        c2_fail(server, message);
+        prog_fail(server, message);
     }
     return agent;
 }
 
-void faults_agent_kill(c2_agent *agent)
+void faults_agent_kill(prog_agent *agent)
 {
     g_ptr_array_remove(agent->server->agents, agent);
     kill(agent->pid, SIGKILL);
     waitpid(agent->pid, NULL, 0);
     g_spawn_close_pid(agent->pid);
-    c2_agent_free(agent);
+    prog_agent_free(agent);
 }

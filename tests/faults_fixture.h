@@ -9,14 +9,14 @@
 
 #include <roomctl/roomctl.h>
 
-#include "c2_fixture.h"
+#include "prog_fixture.h"
 #include "tcp_proxy.h"
 
-#define FAULTS_OWNER C2_OWNER
-#define FAULTS_MODERATOR C2_MODERATOR
+#define FAULTS_OWNER PROG_OWNER
+#define FAULTS_MODERATOR PROG_MODERATOR
 
 typedef struct {
-    c2_server *server;          /* c2's view: roomctl runs, agent processes */
+    prog_server *server;          /* c2's view: roomctl runs, agent processes */
     rc_tcp_proxy *proxy;        /* clients -> proxy -> Prosody */
     roomctl_registry *registry;
     guint rooms;
@@ -73,9 +73,9 @@ gboolean faults_ui_file_matches(const char *path, GPtrArray *node);
  * files named after it (kept when they exist: a restart appends), with
  * @extra_plugins appended to its plugins: list and @extra_yaml to its
  * configuration (both may be NULL); waits until it has joined. */
-c2_agent *faults_agent_start(const char *name, guint16 port, const char *room,
+prog_agent *faults_agent_start(const char *name, guint16 port, const char *room,
                              const char *extra_plugins, const char *extra_yaml);
 /* SIGKILL the agent and forget it (its files stay). */
-void faults_agent_kill(c2_agent *agent);
+void faults_agent_kill(prog_agent *agent);
 
 #endif

@@ -19,8 +19,8 @@
 
 #include "bus_private.h" /* rc_bus_send(), rc_conn_send_iq(): MUC set-up, forged stanzas */
 #include "muc_admin.h"
-#include "c2_fixture.h"
-#include "c2_raw_xmpp.h"
+#include "prog_fixture.h"
+#include "raw_xmpp.h"
 #include "wait.h"
 
 #define F_WAIT_S 15.0
@@ -32,9 +32,9 @@ static roomctl_registry *f_registry;
 /* ---- Helpers ------------------------------------------------------------------ */
 
 /* A bus logged in as @user (plain: a local test server). */
-static roomctl_bus *f_bus(const c2_server *server, const char *user)
+static roomctl_bus *f_bus(const prog_server *server, const char *user)
 {
-    g_autofree char *jid = c2_jid(server, user);
+    g_autofree char *jid = prog_jid(server, user);
     g_autofree char *password = g_strconcat("pw-", user, NULL);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1", .port = (guint16)server->port,
@@ -85,10 +85,10 @@ static void f_iq(roomctl_bus *bus, const char *xml)
 
 /* The MUC room @name, made by @owner (who stays in it): persistent, real JIDs
  * shown to everyone, members-only or not. */
-static char *f_muc_room(const c2_server *server, roomctl_bus *owner, const char *name,
+static char *f_muc_room(const prog_server *server, roomctl_bus *owner, const char *name,
                         gboolean members_only)
 {
-    char *room = c2_room(server, name);
+    char *room = prog_room(server, name);
     g_autofree char *presence = g_strdup_printf(
         "<presence to='%s/owner'><x xmlns='http://jabber.org/protocol/muc'/></presence>", room);
     rc_bus_send(owner, xmpp_stanza_new_from_string(rc_bus_ctx(owner), presence));
@@ -106,17 +106,17 @@ static char *f_muc_room(const c2_server *server, roomctl_bus *owner, const char 
     return room;
 }
 
-static void f_muc_set(roomctl_bus *owner, const char *room, const c2_server *server,
+static void f_muc_set(roomctl_bus *owner, const char *room, const prog_server *server,
                       const char *user, rc_muc_affiliation affiliation)
 {
-    g_autofree char *jid = c2_jid(server, user);
+    g_autofree char *jid = prog_jid(server, user);
     g_autoptr(GError) error = NULL;
     if (!rc_muc_set_affiliation_sync(owner, room, jid, affiliation, &error))
         fail_msg("MUC %s of %s: %s", rc_muc_affiliation_name(affiliation), jid, error->message);
 }
 
 /* `roomctl ARGS…` as @account must exit 0; its stdout (g_free). */
-static char *f_roomctl_ok(const c2_server *server, const char *account, ...)
+static char *f_roomctl_ok(const prog_server *server, const char *account, ...)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new();
     va_list ap;
@@ -127,7 +127,7 @@ static char *f_roomctl_ok(const c2_server *server, const char *account, ...)
     g_ptr_array_add(args, NULL);
     char *out = NULL;
     g_autofree char *err = NULL;
-    int status = c2_roomctlv(server, account, &out, &err, (const char *const *)args->pdata);
+    int status = prog_roomctlv(server, account, &out, &err, (const char *const *)args->pdata);
     if (status != 0)
         fail_msg("roomctl %s %s as %s: exit %d\n%s%s", (char *)args->pdata[0],
                  (char *)args->pdata[1], account, status, out, err);
@@ -135,39 +135,39 @@ static char *f_roomctl_ok(const c2_server *server, const char *account, ...)
 }
 
 /* A control node for @room (`roomctl room create --access ACCESS`). */
-static void f_node(const c2_server *server, const char *room, const char *access)
+static void f_node(const prog_server *server, const char *room, const char *access)
 {
-    g_free(f_roomctl_ok(server, C2_OWNER, "room", "create", room, "--access", access, NULL));
+    g_free(f_roomctl_ok(server, PROG_OWNER, "room", "create", room, "--access", access, NULL));
 }
 
-static void f_grant(const c2_server *server, const char *room, const char *user,
+static void f_grant(const prog_server *server, const char *room, const char *user,
                     const char *role)
 {
-    g_autofree char *jid = c2_jid(server, user);
-    g_free(f_roomctl_ok(server, C2_OWNER, "room", "grant", room, jid, role, NULL));
+    g_autofree char *jid = prog_jid(server, user);
+    g_free(f_roomctl_ok(server, PROG_OWNER, "room", "grant", room, jid, role, NULL));
 }
 
 /* The MUC room @name's bare JID, with a control node of @access whose
  * publisher is the moderator; g_free(). */
-static char *f_room(const c2_server *server, const char *name, const char *access)
+static char *f_room(const prog_server *server, const char *name, const char *access)
 {
-    char *room = c2_room(server, name);
+    char *room = prog_room(server, name);
     f_node(server, room, access);
-    f_grant(server, room, C2_MODERATOR, "moderator");
+    f_grant(server, room, PROG_MODERATOR, "moderator");
     return room;
 }
 
 /* Wait until @path holds @needle, else fail showing the logs. */
-static void f_expect(const c2_server *server, const char *path, const char *needle)
+static void f_expect(const prog_server *server, const char *path, const char *needle)
 {
-    if (c2_wait_for(path, needle, F_WAIT_S))
+    if (prog_wait_for(path, needle, F_WAIT_S))
         return;
     g_autofree char *text = NULL;
     g_file_get_contents(path, &text, NULL, NULL);
     g_autofree char *message = g_strdup_printf("expected within %.0f s in %s:\n  %s\n"
                                                "it holds:\n%s", F_WAIT_S, path, needle,
                                                text ? text : "(no file)");
-    c2_fail(server, message);
+    prog_fail(server, message);
 }
 
 /* ---- roomctl-agent with access settings --------------------------------------------- */
@@ -180,7 +180,7 @@ typedef struct {
 /* roomctl-agent as @name following @room with the audit plugin, @extra
  * YAML appended to its configuration (may be NULL); waits until @ready is
  * in its log (NULL: "ROOM: joined"). */
-static f_agent *f_agent_start(const c2_server *server, const char *name, const char *room,
+static f_agent *f_agent_start(const prog_server *server, const char *name, const char *room,
                               const char *room_entry, const char *extra, const char *ready)
 {
     f_agent *agent = g_new0(f_agent, 1);
@@ -188,7 +188,7 @@ static f_agent *f_agent_start(const c2_server *server, const char *name, const c
     agent->log = g_strdup_printf("%s/f-%s.log", server->dir, name);
     agent->audit = g_strdup_printf("%s/f-%s.audit.jsonl", server->dir, name);
     g_remove(agent->audit);
-    g_autofree char *password_file = c2_password_file(server, name);
+    g_autofree char *password_file = prog_password_file(server, name);
     g_autofree char *yaml = g_strdup_printf(
         "account: {jid: %s@%s/agent, password_file: %s}\n"
         "server: {host: 127.0.0.1, port: %d, pubsub_service: %s, local_test_server: true}\n"
@@ -201,26 +201,26 @@ static f_agent *f_agent_start(const c2_server *server, const char *name, const c
         agent->audit, extra ? extra : "");
     assert_true(g_file_set_contents(agent->config, yaml, -1, NULL));
     const char *argv[] = { g_getenv("ROOMCTL_AGENT_BIN"), "--config", agent->config, NULL };
-    agent->pid = c2_spawn(server, name, agent->log, argv);
+    agent->pid = prog_spawn(server, name, agent->log, argv);
     g_autofree char *joined = g_strdup_printf("%s: joined", room);
     f_expect(server, agent->log, ready ? ready : joined);
     return agent;
 }
 
 /* Ask for the counters (SIGUSR1) and wait for @needle among them. */
-static void f_expect_counters(const c2_server *server, f_agent *agent, const char *needle)
+static void f_expect_counters(const prog_server *server, f_agent *agent, const char *needle)
 {
-    guint before = c2_count(agent->log, "---- roomctl-agent[");
+    guint before = prog_count(agent->log, "---- roomctl-agent[");
     kill(agent->pid, SIGUSR1);
     gint64 end = g_get_monotonic_time() + (gint64)(F_WAIT_S * G_USEC_PER_SEC);
-    while (c2_count(agent->log, "\n----\n") <= before && g_get_monotonic_time() < end)
+    while (prog_count(agent->log, "\n----\n") <= before && g_get_monotonic_time() < end)
         g_usleep(20000);
     f_expect(server, agent->log, needle);
 }
 
 static void f_agent_stop(f_agent *agent)
 {
-    int status = c2_interrupt(agent->pid);
+    int status = prog_interrupt(agent->pid);
     g_autofree char *log = NULL;
     g_file_get_contents(agent->log, &log, NULL, NULL);
     if (status != 0)
@@ -238,18 +238,18 @@ static void f_agent_stop(f_agent *agent)
  * exit status 4. */
 static void test_moderator_publish_and_refusal(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-publish", "open");
     f_agent *bob = f_agent_start(server, "bob", room, NULL,
                                  F_MODERATORS, NULL);
 
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "ui.button", "button=send",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "ui.button", "button=send",
                         "enabled=false", NULL));
     f_expect(server, bob->audit, "\"id\":\"ui.button:send\",\"publisher\":\"moderator@localhost\"");
 
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    int status = c2_roomctl(server, "alice", &out, &err, "publish", room, "ui.button",
+    int status = prog_roomctl(server, "alice", &out, &err, "publish", room, "ui.button",
                             "button=send", "enabled=true", NULL);
     assert_int_equal(status, 4);
     g_autofree char *expected = g_strdup_printf(
@@ -264,14 +264,14 @@ static void test_moderator_publish_and_refusal(void **state)
 /* A members-only room: an outsider's agent cannot subscribe and says why. */
 static void test_members_only_subscribe_refused(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-members", "members");
     g_autofree char *refused = g_strdup_printf(
         "%s: cannot join: account bob@localhost is not a member of room %s: account "
         "bob@localhost may not subscribe to room %s", room, room, room);
     f_agent *bob = f_agent_start(server, "bob", room, NULL,
                                  F_MODERATORS, refused);
-    assert_false(c2_contains(bob->log, "joined, "));
+    assert_false(prog_contains(bob->log, "joined, "));
     f_agent_stop(bob);
 
     /* A member may. */
@@ -284,7 +284,7 @@ static void test_members_only_subscribe_refused(void **state)
 /* A user sends a message dressed as a PubSub event: ignored and counted. */
 static void test_forged_event_counted(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-forged", "open");
     f_agent *alice = f_agent_start(server, "alice", room, NULL,
                                    F_MODERATORS, NULL);
@@ -305,10 +305,10 @@ static void test_forged_event_counted(void **state)
         "%s: ignored item (no id) (not-from-service): event from eve@localhost/", room);
     f_expect(server, alice->log, dropped);
     f_expect_counters(server, alice, "drops by reason: not-from-service 1, not-a-moderator 0");
-    assert_false(c2_contains(alice->audit, "ui.button:send"));
+    assert_false(prog_contains(alice->audit, "ui.button:send"));
 
     /* The real thing still gets through. */
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "ui.button", "button=send",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "ui.button", "button=send",
                         "enabled=false", NULL));
     f_expect(server, alice->audit, "\"id\":\"ui.button:send\"");
     roomctl_bus_free(eve);
@@ -321,7 +321,7 @@ static void test_forged_event_counted(void **state)
  * publisher checks are off and applies it. */
 static void test_non_moderator_publisher_dropped(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-stray", "open");
     f_grant(server, room, "eve", "moderator");
     g_autofree char *entry = g_strdup_printf("{jid: %s, moderators: [moderator@localhost]}",
@@ -337,12 +337,12 @@ static void test_non_moderator_publisher_dropped(void **state)
         "a moderator of room %s", room, room);
     f_expect(server, alice->log, dropped);
     f_expect(server, bob->audit, "\"id\":\"ui.button:attach\",\"publisher\":\"eve@localhost\"");
-    assert_int_equal(c2_count(bob->log, "publisher checks are off"), 1);
+    assert_int_equal(prog_count(bob->log, "publisher checks are off"), 1);
 
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "ui.button", "button=send",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "ui.button", "button=send",
                         "enabled=false", NULL));
     f_expect(server, alice->audit, "\"id\":\"ui.button:send\",\"publisher\":\"moderator@localhost\"");
-    assert_false(c2_contains(alice->audit, "ui.button:attach"));
+    assert_false(prog_contains(alice->audit, "ui.button:attach"));
     f_expect_counters(server, alice, "drops by reason: not-from-service 0, not-a-moderator 1");
     f_agent_stop(bob);
     f_agent_stop(alice);
@@ -351,7 +351,7 @@ static void test_non_moderator_publisher_dropped(void **state)
     f_agent *late = f_agent_start(server, "alice", room, entry, NULL, NULL);
     f_expect(server, late->log, dropped);
     f_expect(server, late->audit, "\"id\":\"ui.button:send\"");
-    assert_false(c2_contains(late->audit, "ui.button:attach"));
+    assert_false(prog_contains(late->audit, "ui.button:attach"));
     f_agent_stop(late);
 }
 
@@ -359,13 +359,13 @@ static void test_non_moderator_publisher_dropped(void **state)
  * real JIDs reads the MUC room's owner and admin lists and checks by them. */
 static void test_moderators_from_muc_lists(void **state)
 {
-    c2_server *server = *state;
-    roomctl_bus *owner = f_bus(server, C2_OWNER);
+    prog_server *server = *state;
+    roomctl_bus *owner = f_bus(server, PROG_OWNER);
     g_autofree char *room = f_muc_room(server, owner, "f-learn", TRUE);
-    f_muc_set(owner, room, server, C2_MODERATOR, RC_MUC_ADMIN);
+    f_muc_set(owner, room, server, PROG_MODERATOR, RC_MUC_ADMIN);
     f_muc_set(owner, room, server, "alice", RC_MUC_MEMBER);
     f_node(server, room, "open");
-    f_grant(server, room, C2_MODERATOR, "moderator");
+    f_grant(server, room, PROG_MODERATOR, "moderator");
     f_grant(server, room, "eve", "moderator");
 
     g_autofree char *learnt = g_strdup_printf("%s: moderators learnt from the server", room);
@@ -377,10 +377,10 @@ static void test_moderators_from_muc_lists(void **state)
     g_autofree char *dropped = g_strdup_printf(
         "(not-a-moderator): publisher eve@localhost is not a moderator of room %s", room);
     f_expect(server, alice->log, dropped);
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "ui.button", "button=send",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "ui.button", "button=send",
                         "enabled=false", NULL));
     f_expect(server, alice->audit, "\"id\":\"ui.button:send\"");
-    assert_false(c2_contains(alice->audit, "ui.button:attach"));
+    assert_false(prog_contains(alice->audit, "ui.button:attach"));
     f_agent_stop(alice);
 
     /* The library call: the owner reads the node's affiliations too; bob,
@@ -400,21 +400,21 @@ static void test_moderators_from_muc_lists(void **state)
 /* Items over the agent's max_item_size are dropped. */
 static void test_oversize_item_dropped(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-size", "open");
     f_agent *alice = f_agent_start(server, "alice", room, NULL,
                                    F_MODERATORS "max_item_size: 1024\n",
                                    NULL);
     g_autofree char *path = g_strnfill(1500, 'a');
     g_autofree char *url = g_strdup_printf("image_url=https://example.org/%s", path);
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "slideshow.slide", "deck=big",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "slideshow.slide", "deck=big",
                         "index=1", url, NULL));
     f_expect(server, alice->log, "ignored item slideshow.slide:big (too-large): item of ");
     f_expect(server, alice->log, "bytes, over the limit of 1024 bytes");
-    g_free(f_roomctl_ok(server, C2_MODERATOR, "publish", room, "slideshow.slide", "deck=small",
+    g_free(f_roomctl_ok(server, PROG_MODERATOR, "publish", room, "slideshow.slide", "deck=small",
                         "index=1", NULL));
     f_expect(server, alice->audit, "\"id\":\"slideshow.slide:small\"");
-    assert_false(c2_contains(alice->audit, "slideshow.slide:big"));
+    assert_false(prog_contains(alice->audit, "slideshow.slide:big"));
     f_expect_counters(server, alice, "too-large 1");
     f_agent_stop(alice);
 }
@@ -423,7 +423,7 @@ static void test_oversize_item_dropped(void **state)
  * invalid payload and an unknown type, each dropped and counted by reason. */
 static void test_bad_items_counted_by_reason(void **state)
 {
-    c2_server *server = *state;
+    prog_server *server = *state;
     g_autofree char *room = f_room(server, "f-bad", "open");
     f_agent *alice = f_agent_start(server, "alice", room, NULL, F_MODERATORS, NULL);
     g_autofree char *node = roomctl_room_node_name(room);
@@ -434,7 +434,7 @@ static void test_bad_items_counted_by_reason(void **state)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_autofree char *why = NULL;
-        if (!c2_raw_publish(server->port, "moderator@localhost", "pw-moderator", server->pubsub,
+        if (!raw_xmpp_publish(server->port, "moderator@localhost", "pw-moderator", server->pubsub,
                             node, bad[i].id, bad[i].payload, &why))
             fail_msg("raw publish: %s", why);
     }
@@ -449,22 +449,22 @@ static void test_bad_items_counted_by_reason(void **state)
  * changes nothing. */
 static void test_room_sync(void **state)
 {
-    c2_server *server = *state;
-    roomctl_bus *owner = f_bus(server, C2_OWNER);
+    prog_server *server = *state;
+    roomctl_bus *owner = f_bus(server, PROG_OWNER);
     g_autofree char *room = f_muc_room(server, owner, "f-sync", FALSE);
-    f_muc_set(owner, room, server, C2_MODERATOR, RC_MUC_ADMIN);
+    f_muc_set(owner, room, server, PROG_MODERATOR, RC_MUC_ADMIN);
     f_muc_set(owner, room, server, "alice", RC_MUC_MEMBER);
     f_node(server, room, "members");
     /* Left over from before: a stray publisher and a member the room lost. */
     f_grant(server, room, "eve", "moderator");
     f_grant(server, room, "bob", "member");
 
-    g_autofree char *out = f_roomctl_ok(server, C2_OWNER, "room", "sync", room, NULL);
+    g_autofree char *out = f_roomctl_ok(server, PROG_OWNER, "room", "sync", room, NULL);
     assert_string_equal(out, "alice@localhost: none \u2192 member\n"
                              "bob@localhost: member \u2192 none\n"
                              "eve@localhost: moderator \u2192 none\n"
                              "moderator@localhost: none \u2192 moderator\n");
-    g_autofree char *again = f_roomctl_ok(server, C2_OWNER, "room", "sync", room, NULL);
+    g_autofree char *again = f_roomctl_ok(server, PROG_OWNER, "room", "sync", room, NULL);
     g_autofree char *nothing = g_strdup_printf("%s: nothing to change\n", room);
     assert_string_equal(again, nothing);
 
@@ -486,7 +486,7 @@ static void test_room_sync(void **state)
     /* The room changes: the next sync follows, as JSON for a script. */
     f_muc_set(owner, room, server, "alice", RC_MUC_NONE);
     f_muc_set(owner, room, server, "bob", RC_MUC_ADMIN);
-    g_autofree char *json = f_roomctl_ok(server, C2_OWNER, "room", "sync", room, "--json", NULL);
+    g_autofree char *json = f_roomctl_ok(server, PROG_OWNER, "room", "sync", room, "--json", NULL);
     g_autofree char *expected = g_strdup_printf(
         "{\"room\": \"%s\", \"changes\": ["
         "{\"jid\": \"alice@localhost\", \"before\": \"member\", \"after\": \"none\"}, "
@@ -496,12 +496,12 @@ static void test_room_sync(void **state)
     /* The effect: bob publishes now, eve may not. */
     g_free(f_roomctl_ok(server, "bob", "publish", room, "ui.button", "button=send",
                         "enabled=false", NULL));
-    assert_int_equal(c2_roomctl(server, "eve", NULL, NULL, "publish", room, "ui.button",
+    assert_int_equal(prog_roomctl(server, "eve", NULL, NULL, "publish", room, "ui.button",
                                 "button=send", "enabled=true", NULL), 4);
 
     /* Only the room's owner reads the owner list: an admin is told so. */
     g_autofree char *err = NULL;
-    assert_int_equal(c2_roomctl(server, C2_MODERATOR, NULL, &err, "room", "sync", room, NULL),
+    assert_int_equal(prog_roomctl(server, PROG_MODERATOR, NULL, &err, "room", "sync", room, NULL),
                      4);
     /* ejabberd refuses the node's configuration first, Prosody the MUC's
      * owner list. */
@@ -515,9 +515,9 @@ static void test_room_sync(void **state)
         fail_msg("got: %s", err);
 
     /* No such chat room. */
-    g_autofree char *missing = c2_room(server, "f-no-such-room");
+    g_autofree char *missing = prog_room(server, "f-no-such-room");
     g_clear_pointer(&err, g_free);
-    assert_int_equal(c2_roomctl(server, C2_OWNER, NULL, &err, "room", "sync", missing, NULL), 7);
+    assert_int_equal(prog_roomctl(server, PROG_OWNER, NULL, &err, "room", "sync", missing, NULL), 7);
     g_autofree char *absent = g_strdup_printf("there is no MUC room %s", missing);
     if (!strstr(err, absent))
         fail_msg("got: %s", err);
@@ -537,13 +537,13 @@ static int group_setup(void **state)
     roomctl_set_log_level(g_getenv("RC_TEST_DEBUG") ? ROOMCTL_LOG_DEBUG : ROOMCTL_LOG_WARNING);
     /* Plain: these tests write their own agent configs and buses. */
     rc_server_options plain = { 0 };
-    *state = c2_server_start_with(&plain, f_accounts);
+    *state = prog_server_start_with(&plain, f_accounts);
     return 0;
 }
 
 static int group_teardown(void **state)
 {
-    c2_server_stop(*state);
+    prog_server_stop(*state);
     roomctl_registry_free(f_registry);
     return 0;
 }

@@ -16,7 +16,7 @@
 
 #include <roomctl/roomctl.h>
 
-#include "c2_fixture.h"
+#include "prog_fixture.h"
 #include "gate_client.h"
 
 #define WAIT 15.0
@@ -26,7 +26,7 @@
 static const char *const accounts[] = { "screen1", "screen2", "screen3", "screen4", NULL };
 
 typedef struct {
-    c2_server *server;
+    prog_server *server;
     char *room;
     char *v2_dir;         /* a slideshow.slide version 2 the agents do not have */
     GPid gate;
@@ -50,9 +50,9 @@ static void start_gate(fixture *f)
     g_autofree char *config = rc_server_write_gate_config(f->server->xmpp, SECRET, rooms,
                                                            schemas, "debug");
     const char *argv[] = { g_getenv("ROOMCTL_GATE_BIN"), "--config", config, NULL };
-    f->gate = c2_spawn(f->server, C2_OWNER, f->gate_log, argv);
-    if (!c2_wait_for(f->gate_log, "serving requests", WAIT))
-        c2_fail(f->server, "the gate did not enter the room");
+    f->gate = prog_spawn(f->server, PROG_OWNER, f->gate_log, argv);
+    if (!prog_wait_for(f->gate_log, "serving requests", WAIT))
+        prog_fail(f->server, "the gate did not enter the room");
 }
 
 /* Agent @i: screen1 shows slides, screen2 too but a probe plugin fails every
@@ -62,7 +62,7 @@ static void start_agent(fixture *f, int i)
     static const char *const names[] = { "screen1", "screen2", "screen3" };
     const char *name = names[i];
     char *dir = f->server->dir;
-    g_autofree char *password_file = c2_password_file(f->server, name);
+    g_autofree char *password_file = prog_password_file(f->server, name);
     g_autofree char *plugins = NULL;
     if (i < 2)
         plugins = g_strdup_printf(
@@ -86,28 +86,28 @@ static void start_agent(fixture *f, int i)
     f->agent_logs[i] = g_strdup_printf("%s/%s.log", dir, name);
     const char *argv[] = { g_getenv("ROOMCTL_AGENT_BIN"), "--config", config, NULL };
     g_autofree char *here = g_strdup_printf("client %s@localhost/agent is here", name);
-    guint before = c2_count(f->gate_log, here); /* an earlier agent of the same name */
-    f->agents[i] = c2_spawn(f->server, name, f->agent_logs[i], argv);
+    guint before = prog_count(f->gate_log, here); /* an earlier agent of the same name */
+    f->agents[i] = prog_spawn(f->server, name, f->agent_logs[i], argv);
     gint64 end = g_get_monotonic_time() + (gint64)(WAIT * G_USEC_PER_SEC);
-    while (c2_count(f->gate_log, here) == before && g_get_monotonic_time() < end)
+    while (prog_count(f->gate_log, here) == before && g_get_monotonic_time() < end)
         g_usleep(20000);
-    if (c2_count(f->gate_log, here) == before)
-        c2_fail(f->server, "an agent did not announce itself to the gate");
+    if (prog_count(f->gate_log, here) == before)
+        prog_fail(f->server, "an agent did not announce itself to the gate");
 }
 
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
     rc_server_options options = { .component_secret = SECRET };
-    f->server = c2_server_start_with(&options, accounts);
-    f->room = c2_room(f->server, "acks");
+    f->server = prog_server_start_with(&options, accounts);
+    f->room = prog_room(f->server, "acks");
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);
     f->v2_dir = g_build_filename(f->server->dir, "schemas-v2", NULL);
     g_mkdir(f->v2_dir, 0700);
     g_autofree char *v2 = g_build_filename(f->v2_dir, "slideshow.slide.v2.yaml", NULL);
     assert_true(g_file_set_contents(v2, v2_schema, -1, NULL));
     char *out = NULL, *err = NULL;
-    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room,
+    int status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "room", "create", f->room,
                             "--gate", GATE, NULL);
     if (status != 0)
         fail_msg("room create --gate: exit %d\n%s%s", status, out, err);
@@ -128,7 +128,7 @@ static int teardown(void **state)
     /* Each exits cleanly (under ASan: without leaks). */
     int agents_status = 0, gate_status = 0;
     for (int i = 0; i < 3; i++) {
-        if (f->agents[i] && c2_interrupt(f->agents[i]) != 0) {
+        if (f->agents[i] && prog_interrupt(f->agents[i]) != 0) {
             fprintf(stderr, "---- %s ----\n", f->agent_logs[i]);
             g_autofree char *log = NULL;
             if (g_file_get_contents(f->agent_logs[i], &log, NULL, NULL))
@@ -137,12 +137,12 @@ static int teardown(void **state)
         }
         g_free(f->agent_logs[i]);
     }
-    if (f->gate && (gate_status = c2_interrupt(f->gate)) != 0) {
+    if (f->gate && (gate_status = prog_interrupt(f->gate)) != 0) {
         g_autofree char *log = NULL;
         if (g_file_get_contents(f->gate_log, &log, NULL, NULL))
             fprintf(stderr, "---- gate.log ----\n%s", log);
     }
-    c2_server_stop(f->server);
+    prog_server_stop(f->server);
     g_free(f->room);
     g_free(f->gate_log);
     g_free(f->v2_dir);
@@ -154,7 +154,7 @@ static int teardown(void **state)
 
 static int roomctl(fixture *f, char **out, char **err, const char *const *args)
 {
-    return c2_roomctlv(f->server, C2_OWNER, out, err, args);
+    return prog_roomctlv(f->server, PROG_OWNER, out, err, args);
 }
 
 static void test_wait_reports_every_client(void **state)
@@ -224,10 +224,10 @@ static void test_status_shows_a_stopped_agent_gone(void **state)
     /* Stopped: the agent sends no goodbye to the gate; its server does.  (A
      * killed one shows as gone when the server ends its session: with
      * stream management, after the resumption timeout.) */
-    c2_interrupt(f->agents[2]);
+    prog_interrupt(f->agents[2]);
     f->agents[2] = 0;
-    if (!c2_wait_for(f->gate_log, "client screen3@localhost/agent went away", WAIT))
-        c2_fail(f->server, "the gate did not learn that a stopped agent went away");
+    if (!prog_wait_for(f->gate_log, "client screen3@localhost/agent went away", WAIT))
+        prog_fail(f->server, "the gate did not learn that a stopped agent went away");
     status = roomctl(f, &out, &err, args);
     if (status != 0 || !strstr(out, "{\"jid\":\"screen3@localhost/agent\",\"present\":false"))
         fail_msg("status after the stop: exit %d\n%s%s", status, out, err);
@@ -308,10 +308,10 @@ static void test_version_2_warned_about(void **state)
 static void test_status_as_adhoc_command(void **state)
 {
     fixture *f = *state;
-    g_autofree char *jid = c2_jid(f->server, C2_OWNER);
+    g_autofree char *jid = prog_jid(f->server, PROG_OWNER);
     roomctl_registry *registry = roomctl_registry_new();
     roomctl_bus_options options = {
-        .jid = jid, .password = "pw-" C2_OWNER, .host = "127.0.0.1",
+        .jid = jid, .password = "pw-" PROG_OWNER, .host = "127.0.0.1",
         .port = (guint16)f->server->port, .pubsub_service = f->server->pubsub,
         .allow_plaintext = TRUE,
     };
@@ -351,7 +351,7 @@ static void test_status_as_adhoc_command(void **state)
 static void test_restarted_gate_learns_clients_again(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(c2_interrupt(f->gate), 0);
+    assert_int_equal(prog_interrupt(f->gate), 0);
     start_gate(f);
     char *out = NULL, *err = NULL;
     const char *status_args[] = { "status", f->room, "--gate", GATE, "--json", NULL };
@@ -369,8 +369,8 @@ static void test_restarted_gate_learns_clients_again(void **state)
     g_free(err);
     for (int i = 1; i <= 3; i++) {
         g_autofree char *here = g_strdup_printf("client screen%d@localhost/agent is here", i);
-        if (!c2_wait_for(f->gate_log, here, WAIT))
-            c2_fail(f->server, "a client did not announce itself to the restarted gate");
+        if (!prog_wait_for(f->gate_log, here, WAIT))
+            prog_fail(f->server, "a client did not announce itself to the restarted gate");
     }
     status = roomctl(f, &out, &err, status_args);
     assert_int_equal(status, 0);
@@ -423,7 +423,7 @@ static gboolean acks_reached(gpointer data)
 static void test_reconnect_reports_nothing_twice(void **state)
 {
     fixture *f = *state;
-    g_autofree char *jid = c2_jid(f->server, "screen4");
+    g_autofree char *jid = prog_jid(f->server, "screen4");
     roomctl_registry *registry = roomctl_registry_new();
     assert_true(roomctl_registry_load_path(registry, g_getenv("RC_SCHEMA_DIR"), NULL));
     roomctl_host *host = roomctl_host_new(registry);
@@ -449,7 +449,7 @@ static void test_reconnect_reports_nothing_twice(void **state)
      * acknowledged once. */
     ack_wait w = { f, "from=\"screen4@localhost/", 1 };
     if (!iterate(acks_reached, &w, WAIT, 300))
-        c2_fail(f->server, "screen4 acknowledged nothing");
+        prog_fail(f->server, "screen4 acknowledged nothing");
     guint before = acks_from(f, w.who);
     roomctl_bus_stats stats;
     roomctl_bus_get_stats(bus, &stats);
@@ -483,7 +483,7 @@ static void test_reconnect_reports_nothing_twice(void **state)
     g_free(err);
     w.want = before + 1;
     if (!iterate(acks_reached, &w, WAIT, 300))
-        c2_fail(f->server, "screen4 did not acknowledge a changed item");
+        prog_fail(f->server, "screen4 did not acknowledge a changed item");
     assert_int_equal(acks_from(f, w.who), before + 1);
     roomctl_bus_free(bus);
     roomctl_host_free(host);

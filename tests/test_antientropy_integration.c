@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 #include "tcp_proxy.h"
 
 #define INTERVAL_MS 1500

@@ -8,8 +8,8 @@
 #include <cmocka.h>
 
 #include "bus_private.h" /* rc_bus_send(): stanzas no well-behaved client sends */
-#include "c1_bus_fixture.h"
-#include "c2_raw_xmpp.h"
+#include "bus_fixture.h"
+#include "raw_xmpp.h"
 
 /* ---- Tests --------------------------------------------------------------------- */
 
@@ -275,14 +275,14 @@ static void test_invalid_raw_item(void **state)
     g_autofree char *why = NULL;
 
     /* Published around every check of libroomctl, as a foreign client would. */
-    gboolean ok = c2_raw_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
+    gboolean ok = raw_xmpp_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
                                  RC_SERVER_PUBSUB, node, "ui.button:send",
                                  "<control xmlns='" ROOMCTL_NS "' type='ui.button' version='1'>"
                                  "<button>send</button><enabled>maybe</enabled></control>",
                                  &why);
     if (!ok)
         fail_msg("raw publish: %s", why);
-    ok = c2_raw_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
+    ok = raw_xmpp_publish(rc_server_port(fx->server), "mod@localhost", "pw-mod",
                         RC_SERVER_PUBSUB, node, "junk", "<junk xmlns='urn:other'/>", &why);
     if (!ok)
         fail_msg("raw publish: %s", why);
@@ -360,7 +360,7 @@ static void test_join_host(void **state)
 {
     scene sc;
     scene_start(&sc, "host");
-    const char *plugins = g_getenv("C1_PLUGIN_DIR");
+    const char *plugins = g_getenv("RC_PLUGIN_DIR");
     assert_non_null(plugins);
     g_autofree char *audit = g_build_filename(rc_server_dir(fx->server), "audit.jsonl", NULL);
     g_autofree char *yaml = g_strdup_printf("file: '%s'\n", audit);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 #include "ejabberd.h"
 
 #define ITEMS 300

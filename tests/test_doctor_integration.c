@@ -10,7 +10,7 @@
 
 #include <roomctl/doctor.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 
 static const roomctl_probe *probe(const GPtrArray *probes, const char *name)
 {

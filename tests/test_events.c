@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "bus_private.h" /* rc_bus_request(): a raw fetch of the events node */
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 
 #define NOTICES 20
 

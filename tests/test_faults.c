@@ -107,7 +107,7 @@ static void test_publish_during_outage(void **state)
     int server_port = ff.server->port;
     ff.server->port = faults_proxy_port();
     g_autofree char *out = NULL, *err = NULL;
-    int status = c2_roomctl(ff.server, FAULTS_MODERATOR, &out, &err, "publish", room,
+    int status = prog_roomctl(ff.server, FAULTS_MODERATOR, &out, &err, "publish", room,
                             "ui.button", "button=k1", "enabled=false", NULL);
     ff.server->port = server_port;
     if (status != 5 || !strstr(err, "roomctl publish: cannot connect to 127.0.0.1:"))
@@ -228,7 +228,7 @@ static void test_server_killed_while_publishing(void **state)
 {
     g_autofree char *room = faults_room("kill");
     const char *names[] = { "screen1", "screen2", "screen3" };
-    c2_agent *agents[3];
+    prog_agent *agents[3];
     for (int i = 0; i < 3; i++)
         agents[i] = faults_agent_start(names[i], faults_proxy_port(), room, NULL, NULL);
     roomctl_bus *mod = faults_bus(FAULTS_MODERATOR, faults_server_port());
@@ -259,13 +259,13 @@ static void test_server_killed_while_publishing(void **state)
         if (!faults_ui_file_matches(agents[i]->ui_file, node)) {
             g_autofree char *message = g_strdup_printf(
                 "agent %s did not converge to the node's %u keys", names[i], node->len);
-            c2_fail(ff.server, message);
+            prog_fail(ff.server, message);
         }
     }
     fprintf(stderr, "server killed twice: %u changes taken, %u refused, %u keys, 3 agents "
                     "in sync\n", published, failed, node->len);
     for (int i = 0; i < 3; i++)
-        c2_agent_stop(agents[i]);
+        prog_agent_stop(agents[i]);
     roomctl_bus_free(mod);
 }
 
@@ -289,7 +289,7 @@ static void publish_key(roomctl_bus *mod, const char *room, guint key, gboolean 
     roomctl_item_unref(item);
 }
 
-static char *audit_since(const c2_agent *agent, gsize offset)
+static char *audit_since(const prog_agent *agent, gsize offset)
 {
     g_autofree char *text = NULL;
     gsize len = 0;
@@ -300,7 +300,7 @@ static char *audit_since(const c2_agent *agent, gsize offset)
 
 /* Wait until the audit trail after @offset names @id (audit writes after
  * ui-state), then a little more for anything that should not come. */
-static char *audit_wait(const c2_agent *agent, gsize offset, const char *id)
+static char *audit_wait(const prog_agent *agent, gsize offset, const char *id)
 {
     gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     char *text = audit_since(agent, offset);
@@ -320,7 +320,7 @@ static void test_agent_restart(void **state)
     roomctl_bus *mod = faults_bus(FAULTS_MODERATOR, faults_server_port());
     for (guint k = 0; k < 5; k++)
         publish_key(mod, room, k, TRUE);
-    c2_agent *agent = faults_agent_start("screen4", faults_proxy_port(), room, NULL, NULL);
+    prog_agent *agent = faults_agent_start("screen4", faults_proxy_port(), room, NULL, NULL);
     g_autoptr(GPtrArray) node = faults_node_state(mod, room);
     gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     while (!faults_ui_file_matches(agent->ui_file, node) && g_get_monotonic_time() < end)
@@ -387,13 +387,13 @@ static void test_agent_restart(void **state)
      * unchanged keys.  After the restart, the 3 unchanged keys were skipped
      * in both plugins. */
     kill(agent->pid, SIGUSR1);
-    if (!c2_wait_for(agent->log, "in sync, 5 state items, last sync ", 5) ||
-        !c2_contains(agent->log, "connection: 2 sessions, 1 reconnects") ||
-        !c2_contains(agent->log, "skipped as already applied before a restart 6") ||
-        !(c2_contains(agent->log, "(1 resumed)") ? c2_contains(agent->log, "applied 1, replayed 5")
-                                                 : c2_contains(agent->log, "skipped unchanged 4,")))
-        c2_fail(ff.server, "SIGUSR1 should show the room in sync and its counters");
-    c2_agent_stop(agent);
+    if (!prog_wait_for(agent->log, "in sync, 5 state items, last sync ", 5) ||
+        !prog_contains(agent->log, "connection: 2 sessions, 1 reconnects") ||
+        !prog_contains(agent->log, "skipped as already applied before a restart 6") ||
+        !(prog_contains(agent->log, "(1 resumed)") ? prog_contains(agent->log, "applied 1, replayed 5")
+                                                 : prog_contains(agent->log, "skipped unchanged 4,")))
+        prog_fail(ff.server, "SIGUSR1 should show the room in sync and its counters");
+    prog_agent_stop(agent);
     roomctl_bus_free(mod);
 }
 
@@ -407,7 +407,7 @@ static void test_plugin_faults(void **state)
     g_autofree char *plugins = g_strdup_printf(
         "  - name: %s/probe-a.so\n    config: {fail: true}\n"
         "  - name: %s/probe-b.so\n    config: {sleep_ms: 250}\n", probes, probes);
-    c2_agent *agent = faults_agent_start("screen5", faults_server_port(), room, plugins,
+    prog_agent *agent = faults_agent_start("screen5", faults_server_port(), room, plugins,
                                          "slow_handler_ms: 100\n");
     roomctl_bus *mod = faults_bus(FAULTS_MODERATOR, faults_server_port());
     publish_key(mod, room, 1, FALSE);
@@ -418,19 +418,19 @@ static void test_plugin_faults(void **state)
     while (!faults_ui_file_matches(agent->ui_file, node) && g_get_monotonic_time() < end)
         g_usleep(50000);
     assert_true(faults_ui_file_matches(agent->ui_file, node));
-    assert_true(c2_wait_for(agent->audit_file, "\"id\":\"ui.button:k2\"", 5));
-    assert_int_equal(c2_count(agent->audit_file, "\"id\":\"ui.button:k2\""), 1);
+    assert_true(prog_wait_for(agent->audit_file, "\"id\":\"ui.button:k2\"", 5));
+    assert_int_equal(prog_count(agent->audit_file, "\"id\":\"ui.button:k2\""), 1);
     /* Each fault is reported with the plugin's name (and time)... */
-    if (!c2_wait_for(agent->log, "plugin 'probe-a' failed to handle ui.button:k2: "
+    if (!prog_wait_for(agent->log, "plugin 'probe-a' failed to handle ui.button:k2: "
                                  "probe-a told to fail", 5) ||
-        !c2_wait_for(agent->log, " ms to handle ui.button:k2 (more than 100 ms)", 5) ||
-        !c2_contains(agent->log, "plugin 'probe-b' took 2"))
-        c2_fail(ff.server, "the failing and the slow plugin should be reported by name");
+        !prog_wait_for(agent->log, " ms to handle ui.button:k2 (more than 100 ms)", 5) ||
+        !prog_contains(agent->log, "plugin 'probe-b' took 2"))
+        prog_fail(ff.server, "the failing and the slow plugin should be reported by name");
     /* ...and counted where an operator looks. */
     kill(agent->pid, SIGUSR1);
-    if (!c2_wait_for(agent->log, "handler failures 2, slow handlers 2 (over 100 ms)", 5))
-        c2_fail(ff.server, "SIGUSR1 should count 2 handler failures and 2 slow handlers");
-    c2_agent_stop(agent);
+    if (!prog_wait_for(agent->log, "handler failures 2, slow handlers 2 (over 100 ms)", 5))
+        prog_fail(ff.server, "SIGUSR1 should count 2 handler failures and 2 slow handlers");
+    prog_agent_stop(agent);
     roomctl_bus_free(mod);
 }
 

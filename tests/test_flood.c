@@ -15,15 +15,15 @@
 
 #include <roomctl/roomctl.h>
 
-#include "c2_fixture.h"
-#include "c2_raw_xmpp.h"
+#include "prog_fixture.h"
+#include "raw_xmpp.h"
 
 #define MESSAGES 4
 #define CHILDREN 60000
 
 static const char *const accounts[] = { "screen", "mallory", NULL };
 static const char *const agents[] = { "screen", NULL };
-static c2_server *server;
+static prog_server *server;
 
 static double cpu_s(GPid pid)
 {
@@ -40,19 +40,19 @@ static double cpu_s(GPid pid)
 
 static char *make_room(void)
 {
-    char *room = c2_room(server, "flood");
-    g_autofree char *moderator = c2_jid(server, C2_MODERATOR);
-    assert_int_equal(c2_roomctl(server, C2_OWNER, NULL, NULL, "room", "create", room, NULL), 0);
-    assert_int_equal(c2_roomctl(server, C2_OWNER, NULL, NULL, "room", "grant", room, moderator,
+    char *room = prog_room(server, "flood");
+    g_autofree char *moderator = prog_jid(server, PROG_MODERATOR);
+    assert_int_equal(prog_roomctl(server, PROG_OWNER, NULL, NULL, "room", "create", room, NULL), 0);
+    assert_int_equal(prog_roomctl(server, PROG_OWNER, NULL, NULL, "room", "grant", room, moderator,
                                 "moderator", NULL), 0);
     return room;
 }
 
 static roomctl_bus *moderator_bus(roomctl_registry *registry)
 {
-    g_autofree char *jid = c2_jid(server, C2_MODERATOR);
+    g_autofree char *jid = prog_jid(server, PROG_MODERATOR);
     roomctl_bus_options options = {
-        .jid = jid, .password = "pw-" C2_MODERATOR, .host = "127.0.0.1",
+        .jid = jid, .password = "pw-" PROG_MODERATOR, .host = "127.0.0.1",
         .port = (guint16)server->port, .pubsub_service = server->pubsub,
         .allow_plaintext = TRUE,
     };
@@ -67,7 +67,7 @@ static void test_flood_does_not_stall_agent(void **state)
 {
     g_autofree char *room = make_room();
     const char *rooms[] = { room, NULL };
-    c2_agent *agent = c2_agent_start(server, "screen", rooms);
+    prog_agent *agent = prog_agent_start(server, "screen", rooms);
     g_autoptr(GError) error = NULL;
     roomctl_registry *registry = roomctl_registry_new();
     assert_true(roomctl_registry_load_dir(registry, g_getenv("RC_SCHEMA_DIR"), &error));
@@ -82,13 +82,13 @@ static void test_flood_does_not_stall_agent(void **state)
         g_string_append(flood, "</message>");
     }
     double cpu_before = cpu_s(agent->pid);
-    g_autofree char *mallory = c2_jid(server, "mallory");
+    g_autofree char *mallory = prog_jid(server, "mallory");
     g_autofree char *why = NULL;
     /* TRUE once the server answered a ping sent after the flood: it has
      * taken (and routed or dropped) every message. */
-    if (!c2_raw_send(server->port, mallory, "pw-mallory", flood->str, &why)) {
+    if (!raw_xmpp_send(server->port, mallory, "pw-mallory", flood->str, &why)) {
         g_autofree char *message = g_strdup_printf("flood: %s", why);
-        c2_fail(server, message);
+        prog_fail(server, message);
     }
     g_string_free(flood, TRUE);
 
@@ -99,7 +99,7 @@ static void test_flood_does_not_stall_agent(void **state)
     gint64 start = g_get_monotonic_time();
     assert_true(roomctl_bus_publish_sync(mod, room, item, &error));
     gboolean arrived = FALSE;
-    while (!(arrived = c2_contains(agent->ui_file, "after_flood")) &&
+    while (!(arrived = prog_contains(agent->ui_file, "after_flood")) &&
            g_get_monotonic_time() - start < 20 * G_USEC_PER_SEC)
         g_usleep(2000);
     double delay_ms = (double)(g_get_monotonic_time() - start) / 1000.0;
@@ -109,24 +109,24 @@ static void test_flood_does_not_stall_agent(void **state)
     /* The goal is 1 s, the bound generous: this machine is shared.  An
      * unprotected agent spends seconds of CPU per message. */
     if (!arrived || delay_ms > 5000 || cpu > 2.0)
-        c2_fail(server, "the flood stalled the agent");
+        prog_fail(server, "the flood stalled the agent");
 
     roomctl_item_unref(item);
     roomctl_bus_free(mod);
     roomctl_registry_free(registry);
-    c2_agent_stop(agent);
+    prog_agent_stop(agent);
 }
 
 static int group_setup(void **state)
 {
     rc_server_options options = { .kind = RC_SERVER_PROSODY, .agent_accounts = agents };
-    server = c2_server_start_with(&options, accounts);
+    server = prog_server_start_with(&options, accounts);
     return 0;
 }
 
 static int group_teardown(void **state)
 {
-    c2_server_stop(server);
+    prog_server_stop(server);
     return 0;
 }
 

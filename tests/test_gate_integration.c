@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "c2_fixture.h"
-#include "c2_raw_xmpp.h"
+#include "prog_fixture.h"
+#include "raw_xmpp.h"
 #include "codec.h"
 #include "gate_client.h"
 
@@ -25,7 +25,7 @@
 static const char *const accounts[] = { "screen1", "screen2", "screen3", "pat", NULL };
 
 typedef struct {
-    c2_server *server;
+    prog_server *server;
     char *room;
     GPid gate;
     char *gate_log;
@@ -36,7 +36,7 @@ typedef struct {
 
 static roomctl_bus *login(fixture *f, const char *name)
 {
-    g_autofree char *jid = c2_jid(f->server, name);
+    g_autofree char *jid = prog_jid(f->server, name);
     g_autofree char *password = g_strdup_printf("pw-%s", name);
     roomctl_bus_options options = {
         .jid = jid, .password = password, .host = "127.0.0.1", .port = (guint16)f->server->port,
@@ -75,14 +75,14 @@ static void start_gate(fixture *f)
     assert_true(g_file_set_contents(config, yaml, -1, NULL));
     g_remove(f->gate_log);
     const char *argv[] = { g_getenv("ROOMCTL_GATE_BIN"), "--config", config, NULL };
-    f->gate = c2_spawn(f->server, C2_OWNER, f->gate_log, argv);
-    if (!c2_wait_for(f->gate_log, "serving requests", 15))
-        c2_fail(f->server, "the gate did not enter the room within 15 s");
+    f->gate = prog_spawn(f->server, PROG_OWNER, f->gate_log, argv);
+    if (!prog_wait_for(f->gate_log, "serving requests", 15))
+        prog_fail(f->server, "the gate did not enter the room within 15 s");
 }
 
 static void stop_gate(fixture *f)
 {
-    assert_int_equal(c2_interrupt(f->gate), 0);
+    assert_int_equal(prog_interrupt(f->gate), 0);
     f->gate = 0;
 }
 
@@ -93,27 +93,27 @@ static int setup(void **state)
      * lists them, so that the gate's room pattern can match them.  Written
      * right after the harness's MUC component line: its option. */
     rc_server_options options = { .component_secret = SECRET, .public_rooms = TRUE };
-    f->server = c2_server_start_with(&options, accounts);
-    f->room = c2_room(f->server, "gated");
+    f->server = prog_server_start_with(&options, accounts);
+    f->room = prog_room(f->server, "gated");
     f->gate_log = g_build_filename(f->server->dir, "gate.log", NULL);
     f->registry = roomctl_registry_new();
     assert_true(roomctl_registry_load_path(f->registry, g_getenv("RC_SCHEMA_DIR"), NULL));
     /* A node made before the gate, with the moderator account a publisher:
      * the gate takes it over and is then its only publisher. */
     char *out = NULL, *err = NULL;
-    g_autofree char *moderator = c2_jid(f->server, C2_MODERATOR);
-    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room, NULL);
+    g_autofree char *moderator = prog_jid(f->server, PROG_MODERATOR);
+    int status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "room", "create", f->room, NULL);
     g_free(out);
     g_free(err);
     assert_int_equal(status, 0);
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "grant", f->room, moderator,
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "room", "grant", f->room, moderator,
                         "moderator", NULL);
     g_free(out);
     g_free(err);
     assert_int_equal(status, 0);
     /* The owner makes the gate an admin of the room and an owner of the
      * node it already has. */
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", f->room,
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "room", "create", f->room,
                         "--gate", GATE, NULL);
     if (status != 0)
         fail_msg("room create --gate: exit %d\n%s%s", status, out, err);
@@ -122,8 +122,8 @@ static int setup(void **state)
     g_free(out);
     g_free(err);
     start_gate(f);
-    assert_true(c2_contains(f->gate_log, "moderator@localhost is now none of the node"));
-    f->owner = login(f, C2_OWNER);
+    assert_true(prog_contains(f->gate_log, "moderator@localhost is now none of the node"));
+    f->owner = login(f, PROG_OWNER);
     enter(f, f->owner, "owner", "moderator");
     f->pat = login(f, "pat");
     enter(f, f->pat, "pat", "participant");
@@ -141,7 +141,7 @@ static int teardown(void **state)
     if (f->gate)
         stop_gate(f);
     roomctl_registry_free(f->registry);
-    c2_server_stop(f->server);
+    prog_server_stop(f->server);
     g_free(f->room);
     g_free(f->gate_log);
     g_free(f);
@@ -197,10 +197,10 @@ static void test_moderator_publish_reaches_three_agents(void **state)
 {
     fixture *f = *state;
     const char *rooms[] = { f->room, NULL };
-    c2_agent *agents[3] = {
-        c2_agent_start(f->server, "screen1", rooms),
-        c2_agent_start(f->server, "screen2", rooms),
-        c2_agent_start(f->server, "screen3", rooms),
+    prog_agent *agents[3] = {
+        prog_agent_start(f->server, "screen1", rooms),
+        prog_agent_start(f->server, "screen2", rooms),
+        prog_agent_start(f->server, "screen3", rooms),
     };
     char xml[512];
     button(xml, sizeof xml, "send", FALSE);
@@ -210,13 +210,13 @@ static void test_moderator_publish_reaches_three_agents(void **state)
         fail_msg("the owner's publish was refused: %s", error->message);
     assert_string_equal(id, "ui.button:send");
     for (int i = 0; i < 3; i++) {
-        if (!c2_wait_for(agents[i]->ui_file, "\"send\": {\"enabled\":false", WAIT))
-            c2_fail(f->server, "an agent did not apply the gate's item");
+        if (!prog_wait_for(agents[i]->ui_file, "\"send\": {\"enabled\":false", WAIT))
+            prog_fail(f->server, "an agent did not apply the gate's item");
         /* The node's publisher is the gate, whoever asked. */
-        assert_true(c2_wait_for(agents[i]->audit_file, "\"publisher\":\"" GATE "\"", WAIT));
+        assert_true(prog_wait_for(agents[i]->audit_file, "\"publisher\":\"" GATE "\"", WAIT));
     }
     for (int i = 0; i < 3; i++)
-        c2_agent_stop(agents[i]);
+        prog_agent_stop(agents[i]);
 }
 
 /* An agent with `gate:` applies the gate's items and nobody else's, and no
@@ -226,47 +226,47 @@ static void test_agent_with_gate_ignores_others(void **state)
 {
     fixture *f = *state;
     const char *rooms[] = { f->room, NULL };
-    c2_agent *agent = c2_agent_start_with(f->server, "screen1", rooms, "gate: " GATE "\n");
+    prog_agent *agent = prog_agent_start_with(f->server, "screen1", rooms, "gate: " GATE "\n");
     char xml[512];
     button(xml, sizeof xml, "mute", FALSE);
     GError *error = NULL;
     if (!request(f, f->owner, xml, NULL, &error))
         fail_msg("publish through the gate: %s", error->message);
-    if (!c2_wait_for(agent->ui_file, "\"mute\": {\"enabled\":false", WAIT))
-        c2_fail(f->server, "the agent did not apply the gate's item");
+    if (!prog_wait_for(agent->ui_file, "\"mute\": {\"enabled\":false", WAIT))
+        prog_fail(f->server, "the agent did not apply the gate's item");
 
     g_autofree char *node = roomctl_room_node_name(f->room);
-    g_autofree char *owner = c2_jid(f->server, C2_OWNER);
+    g_autofree char *owner = prog_jid(f->server, PROG_OWNER);
     button(xml, sizeof xml, "mute", TRUE);
     char *why = NULL;
     if (rc_server_get_kind(f->server->xmpp) == RC_SERVER_EJABBERD) {
         /* Only where the owner administers the PubSub service (the Prosody
          * harness) can anyone but the gate still publish: on ejabberd the
          * gate's takeover left the account that made the node no right. */
-        assert_false(c2_raw_publish(f->server->port, owner, "pw-" C2_OWNER, f->server->pubsub,
+        assert_false(raw_xmpp_publish(f->server->port, owner, "pw-" PROG_OWNER, f->server->pubsub,
                                     node, "ui.button:mute", xml, &why));
         g_free(why);
-        c2_agent_stop(agent);
+        prog_agent_stop(agent);
         return;
     }
-    assert_true(c2_raw_publish(f->server->port, owner, "pw-" C2_OWNER, f->server->pubsub, node,
+    assert_true(raw_xmpp_publish(f->server->port, owner, "pw-" PROG_OWNER, f->server->pubsub, node,
                                "ui.button:mute", xml, &why));
-    if (!c2_wait_for(agent->log, "ignored item ui.button:mute: publisher owner@localhost is "
+    if (!prog_wait_for(agent->log, "ignored item ui.button:mute: publisher owner@localhost is "
                      "not a moderator", WAIT))
-        c2_fail(f->server, "the agent did not drop a direct publish");
+        prog_fail(f->server, "the agent did not drop a direct publish");
     char *out = NULL, *err = NULL;
-    assert_int_equal(c2_roomctl(f->server, C2_OWNER, &out, &err, "retract", f->room,
+    assert_int_equal(prog_roomctl(f->server, PROG_OWNER, &out, &err, "retract", f->room,
                                 "ui.button:mute", NULL), 0);
     g_free(out);
     g_free(err);
-    if (!c2_wait_for(agent->log, "ignored item ui.button:mute: retraction by owner@localhost, "
+    if (!prog_wait_for(agent->log, "ignored item ui.button:mute: retraction by owner@localhost, "
                      "who is not a moderator", WAIT))
-        c2_fail(f->server, "the agent did not drop a direct retraction");
+        prog_fail(f->server, "the agent did not drop a direct retraction");
     /* The node's current item for the key is one this agent may not apply,
      * so the agent holds nothing for it (wire-format 5.1), as a late joiner
      * would: not the gate's earlier value, not the owner's. */
-    assert_false(c2_contains(agent->ui_file, "\"mute\": {\"enabled\":false"));
-    c2_agent_stop(agent);
+    assert_false(prog_contains(agent->ui_file, "\"mute\": {\"enabled\":false"));
+    prog_agent_stop(agent);
 }
 
 /* An independent client (slixmpp) lists the gate's commands, fills the
@@ -276,11 +276,11 @@ static void test_adhoc_commands_from_another_client(void **state)
 {
     fixture *f = *state;
     const char *rooms[] = { f->room, NULL };
-    c2_agent *agent = c2_agent_start(f->server, "screen2", rooms);
-    g_autofree char *owner = c2_jid(f->server, C2_OWNER);
+    prog_agent *agent = prog_agent_start(f->server, "screen2", rooms);
+    g_autofree char *owner = prog_jid(f->server, PROG_OWNER);
     g_autofree char *port = g_strdup_printf("%d", f->server->port);
     const char *argv[] = { "/usr/bin/python3", g_getenv("RC_GATE_ADHOC_CLIENT"),
-                           "--jid", owner, "--password", "pw-" C2_OWNER, "--host", "127.0.0.1",
+                           "--jid", owner, "--password", "pw-" PROG_OWNER, "--host", "127.0.0.1",
                            "--port", port, "--room", f->room, "--gate", GATE,
                            "--button", "raise_hand", NULL };
     g_autofree char *out = NULL, *err = NULL;
@@ -294,9 +294,9 @@ static void test_adhoc_commands_from_another_client(void **state)
     assert_non_null(strstr(out, "\"publish_button\": \""));
     assert_non_null(strstr(out, "\"enabled\": \"boolean\""));
     assert_non_null(strstr(out, "field 'button'"));
-    if (!c2_wait_for(agent->ui_file, "\"raise_hand\": {\"enabled\":false", WAIT))
-        c2_fail(f->server, "the agent did not apply the item made with the ad-hoc command");
-    c2_agent_stop(agent);
+    if (!prog_wait_for(agent->ui_file, "\"raise_hand\": {\"enabled\":false", WAIT))
+        prog_fail(f->server, "the agent did not apply the item made with the ad-hoc command");
+    prog_agent_stop(agent);
 }
 
 static void test_participant_refused_then_granted_then_revoked(void **state)
@@ -358,16 +358,16 @@ static void test_direct_publish_refused_by_server(void **state)
     /* The moderator account was a publisher of the node before the gate
      * took it over (setup), pat never was. */
     g_autofree char *node = roomctl_room_node_name(f->room);
-    g_autofree char *moderator = c2_jid(f->server, C2_MODERATOR);
+    g_autofree char *moderator = prog_jid(f->server, PROG_MODERATOR);
     char *why = NULL;
     char xml[512];
     button(xml, sizeof xml, "send", TRUE);
-    assert_false(c2_raw_publish(f->server->port, moderator, "pw-" C2_MODERATOR,
+    assert_false(raw_xmpp_publish(f->server->port, moderator, "pw-" PROG_MODERATOR,
                                 f->server->pubsub, node, "ui.button:send", xml, &why));
     assert_non_null(why);
     g_free(why);
-    g_autofree char *pat = c2_jid(f->server, "pat");
-    assert_false(c2_raw_publish(f->server->port, pat, "pw-pat", f->server->pubsub, node,
+    g_autofree char *pat = prog_jid(f->server, "pat");
+    assert_false(raw_xmpp_publish(f->server->port, pat, "pw-pat", f->server->pubsub, node,
                                 "ui.button:send", xml, &why));
     g_free(why);
 }
@@ -421,7 +421,7 @@ static void wait_reconnected(roomctl_bus *bus, const roomctl_bus_stats *before, 
 static void test_gate_reconnects_and_reads_roles_again(void **state)
 {
     fixture *f = *state;
-    guint before = c2_count(f->gate_log, "serving requests");
+    guint before = prog_count(f->gate_log, "serving requests");
     roomctl_bus_stats owner_stats, pat_stats;
     roomctl_bus_get_stats(f->owner, &owner_stats);
     roomctl_bus_get_stats(f->pat, &pat_stats);
@@ -430,12 +430,12 @@ static void test_gate_reconnects_and_reads_roles_again(void **state)
     if (!rc_server_restart(f->server->xmpp, &error))
         fail_msg("cannot restart Prosody: %s", error->message);
     gint64 end = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
-    while (c2_count(f->gate_log, "serving requests") == before && g_get_monotonic_time() < end)
+    while (prog_count(f->gate_log, "serving requests") == before && g_get_monotonic_time() < end)
         if (!g_main_context_iteration(NULL, FALSE))
             g_usleep(20000);
-    if (c2_count(f->gate_log, "serving requests") == before)
-        c2_fail(f->server, "the gate did not come back within 20 s");
-    assert_true(c2_contains(f->gate_log, "lost the server"));
+    if (prog_count(f->gate_log, "serving requests") == before)
+        prog_fail(f->server, "the gate did not come back within 20 s");
+    assert_true(prog_contains(f->gate_log, "lost the server"));
     /* The owner's bus reconnects by itself too; it enters the room again. */
     wait_reconnected(f->owner, &owner_stats, end);
     enter(f, f->owner, "owner", "moderator");
@@ -455,17 +455,17 @@ static void test_gate_reconnects_and_reads_roles_again(void **state)
 static void test_room_pattern(void **state)
 {
     fixture *f = *state;
-    g_autofree char *room = c2_room(f->server, "auto-1");
+    g_autofree char *room = prog_room(f->server, "auto-1");
     char *out = NULL, *err = NULL;
-    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "room", "create", room, "--gate",
+    int status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "room", "create", room, "--gate",
                             GATE, NULL);
     g_free(out);
     g_free(err);
     assert_int_equal(status, 0);
     g_autofree char *serving = g_strdup_printf("%s: in the room as", room);
-    if (!c2_wait_for(f->gate_log, serving, 15))
-        c2_fail(f->server, "the gate did not take the room its pattern matches");
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+    if (!prog_wait_for(f->gate_log, serving, 15))
+        prog_fail(f->server, "the gate did not take the room its pattern matches");
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "publish", room, "ui.button",
                         "button=send", "enabled=false", "--gate", GATE, NULL);
     if (status != 0)
         fail_msg("publish to the matched room: exit %d\n%s%s", status, out, err);
@@ -477,30 +477,30 @@ static void test_cli_through_gate(void **state)
 {
     fixture *f = *state;
     char *out = NULL, *err = NULL;
-    int status = c2_roomctl(f->server, C2_OWNER, &out, &err, "publish", f->room, "ui.button",
+    int status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "publish", f->room, "ui.button",
                             "button=attach", "enabled=false", "--gate", GATE, NULL);
     assert_int_equal(status, 0);
     assert_non_null(strstr(out, "published ui.button:attach to"));
     g_free(out);
     g_free(err);
     /* A participant: exit 4 and the gate's words. */
-    status = c2_roomctl(f->server, "pat", &out, &err, "publish", f->room, "ui.button",
+    status = prog_roomctl(f->server, "pat", &out, &err, "publish", f->room, "ui.button",
                         "button=attach", "enabled=true", "--gate", GATE, NULL);
     assert_int_equal(status, 4);
     assert_non_null(strstr(err, "is not a moderator of"));
     g_free(out);
     g_free(err);
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "retract", f->room, "ui.button:attach",
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "retract", f->room, "ui.button:attach",
                         "--gate", GATE, NULL);
     assert_int_equal(status, 0);
     g_free(out);
     g_free(err);
     /* doctor asks the gate too; a JID that is no gate fails it (exit 6). */
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", GATE, NULL);
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "doctor", "--gate", GATE, NULL);
     assert_non_null(strstr(out, "\u2713 gate: " GATE " answers as roomctl-gate"));
     g_free(out);
     g_free(err);
-    status = c2_roomctl(f->server, C2_OWNER, &out, &err, "doctor", "--gate", "conference.localhost",
+    status = prog_roomctl(f->server, PROG_OWNER, &out, &err, "doctor", "--gate", "conference.localhost",
                         NULL);
     assert_int_equal(status, 6);
     assert_non_null(strstr(out, "\u2717 gate: conference.localhost answers, but is not a "

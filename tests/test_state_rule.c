@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "c2_raw_xmpp.h"
+#include "raw_xmpp.h"
 #include "faults_fixture.h"
 #include "wait.h"
 
@@ -29,7 +29,7 @@ static void raw_publish(const char *room, const char *id, const char *payload)
     g_autofree char *node = roomctl_room_node_name(room);
     g_autofree char *jid = g_strdup_printf("%s@%s", FAULTS_MODERATOR, ff.server->domain);
     g_autofree char *why = NULL;
-    if (!c2_raw_publish(faults_server_port(), jid, "pw-" FAULTS_MODERATOR, ff.server->pubsub,
+    if (!raw_xmpp_publish(faults_server_port(), jid, "pw-" FAULTS_MODERATOR, ff.server->pubsub,
                         node, id, payload, &why))
         fail_msg("raw publish of %s: %s", id, why);
 }
@@ -97,7 +97,7 @@ static void test_same_state_on_every_path(void **state)
     roomctl_bus *carol = rejoining_bus("carol");
     roomctl_room *carol_room = NULL;
     mirror *rejoined = join_mirror(carol, room, &carol_room);
-    c2_agent *agent = faults_agent_start("screen", faults_server_port(), room, NULL, NULL);
+    prog_agent *agent = faults_agent_start("screen", faults_server_port(), room, NULL, NULL);
     g_autoptr(GPtrArray) before = faults_node_state(mod, room);
     gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     while (!faults_ui_file_matches(agent->ui_file, before) && g_get_monotonic_time() < end)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 
 /* id -> encoded item, after applying what @w saw in order: every item,
  * then the resets (the sequence below ends with its only retraction). */

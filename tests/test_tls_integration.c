@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 #include "harness_util.h"
 
 static roomctl_bus *bus_with_ca(const char *ca_file, GError **error)

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "c2_fixture.h"
+#include "prog_fixture.h"
 
 #define WAIT 10.0
 
@@ -27,16 +27,16 @@ static const char v2_schema[] =
 static void test_version_2_next_to_version_1_clients(void **state)
 {
     (void)state;
-    c2_server *server = c2_server_start(accounts);
-    g_autofree char *room = c2_room(server, "versions");
+    prog_server *server = prog_server_start(accounts);
+    g_autofree char *room = prog_room(server, "versions");
     char *out = NULL, *err = NULL;
-    int status = c2_roomctl(server, C2_OWNER, &out, &err, "room", "create", room, NULL);
+    int status = prog_roomctl(server, PROG_OWNER, &out, &err, "room", "create", room, NULL);
     if (status != 0)
         fail_msg("room create: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
     const char *const rooms[] = { room, NULL };
-    c2_agent *agent = c2_agent_start(server, "screen1", rooms); /* the shipped schemas */
+    prog_agent *agent = prog_agent_start(server, "screen1", rooms); /* the shipped schemas */
 
     /* The moderator's schema path: the shipped folder plus version 2. */
     g_autofree char *v2_dir = g_build_filename(server->dir, "schemas-v2", NULL);
@@ -46,7 +46,7 @@ static void test_version_2_next_to_version_1_clients(void **state)
     g_autofree char *schemas = g_strdup_printf("%s:%s", g_getenv("RC_SCHEMA_DIR"), v2_dir);
 
     /* No version asked for, no gate: version 2, with a warning. */
-    status = c2_roomctl(server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+    status = prog_roomctl(server, PROG_OWNER, &out, &err, "publish", room, "ui.button",
                         "button=send", "enabled=false", "--schemas", schemas, NULL);
     if (status != 0 ||
         !strstr(err, "roomctl publish: warning: sending ui.button version 2, the highest "
@@ -56,38 +56,38 @@ static void test_version_2_next_to_version_1_clients(void **state)
         fail_msg("publish without --version: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
-    if (!c2_wait_for(agent->log, "ignored item ui.button:send: ui.button: unknown version 2 "
+    if (!prog_wait_for(agent->log, "ignored item ui.button:send: ui.button: unknown version 2 "
                                  "(known up to 1)", WAIT))
-        c2_fail(server, "the version-1 agent did not drop the version-2 item");
-    assert_false(c2_contains(agent->ui_file, "\"send\""));
+        prog_fail(server, "the version-1 agent did not drop the version-2 item");
+    assert_false(prog_contains(agent->ui_file, "\"send\""));
 
     /* --version 1: sent as version 1, no warning, and applied. */
-    status = c2_roomctl(server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+    status = prog_roomctl(server, PROG_OWNER, &out, &err, "publish", room, "ui.button",
                         "button=send", "enabled=false", "--version", "1", "--schemas", schemas,
                         NULL);
     if (status != 0 || strstr(err, "warning"))
         fail_msg("publish --version 1: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
-    if (!c2_wait_for(agent->ui_file, "\"send\"", WAIT))
-        c2_fail(server, "publish --version 1 did not reach the version-1 agent's plugin");
+    if (!prog_wait_for(agent->ui_file, "\"send\"", WAIT))
+        prog_fail(server, "publish --version 1 did not reach the version-1 agent's plugin");
 
     /* A field only version 2 has is refused at version 1, by name. */
-    status = c2_roomctl(server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+    status = prog_roomctl(server, PROG_OWNER, &out, &err, "publish", room, "ui.button",
                         "button=send", "colour=red", "--version", "1", "--schemas", schemas,
                         NULL);
     if (status != 3 || !strstr(err, "roomctl publish: ui.button: unknown field 'colour'"))
         fail_msg("publish --version 1 colour=red: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
-    status = c2_roomctl(server, C2_OWNER, &out, &err, "publish", room, "ui.button",
+    status = prog_roomctl(server, PROG_OWNER, &out, &err, "publish", room, "ui.button",
                         "button=send", "--version", "3", "--schemas", schemas, NULL);
     if (status != 3 || !strstr(err, "roomctl publish: ui.button: unknown version 3 (known: 1, 2)"))
         fail_msg("publish --version 3: exit %d\n%s%s", status, out, err);
     g_free(out);
     g_free(err);
-    c2_agent_stop(agent);
-    c2_server_stop(server);
+    prog_agent_stop(agent);
+    prog_server_stop(server);
 }
 
 int main(void)

@@ -3,8 +3,8 @@
  * PubSub service; "mod", "alice", "bob"; password "pw-" + name), rooms with
  * "mod" as moderator, and a watcher that records what a room client saw.
  * Helpers fail the running test (cmocka) instead of returning errors. */
-#ifndef C1_BUS_FIXTURE_H
-#define C1_BUS_FIXTURE_H
+#ifndef BUS_FIXTURE_H
+#define BUS_FIXTURE_H
 
 #include <roomctl/roomctl.h>
 

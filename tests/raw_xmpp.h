@@ -1,7 +1,7 @@
 /* Test helper: publish a PubSub item with bare libstrophe, bypassing every
  * check of libroomctl, as a foreign or buggy client would. */
-#ifndef C2_RAW_XMPP_H
-#define C2_RAW_XMPP_H
+#ifndef RAW_XMPP_H
+#define RAW_XMPP_H
 
 #include <glib.h>
 
@@ -9,7 +9,7 @@
  * @payload_xml as item @item_id of @node on @service and wait for the answer
  * (at most 10 s).  TRUE when the server accepted it; else FALSE with
  * @error_text (g_free) saying why. */
-gboolean c2_raw_publish(int port, const char *jid, const char *password, const char *service,
+gboolean raw_xmpp_publish(int port, const char *jid, const char *password, const char *service,
                         const char *node, const char *item_id, const char *payload_xml,
                         char **error_text);
 
@@ -17,7 +17,7 @@ gboolean c2_raw_publish(int port, const char *jid, const char *password, const c
  * ping the server and wait for its answer (at most 120 s: a loaded server
  * takes seconds per hostile stanza): the server has then taken everything
  * before it.  TRUE on the answer. */
-gboolean c2_raw_send(int port, const char *jid, const char *password, const char *xml,
+gboolean raw_xmpp_send(int port, const char *jid, const char *password, const char *xml,
                      char **error_text);
 
 #endif

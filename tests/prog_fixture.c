@@ -1,4 +1,4 @@
-#include "c2_fixture.h"
+#include "prog_fixture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,16 +23,16 @@ static const char *env_path(const char *name)
     return value;
 }
 
-c2_server *c2_server_start_with(rc_server_options *options, const char *const *accounts)
+prog_server *prog_server_start_with(rc_server_options *options, const char *const *accounts)
 {
-    c2_server *server = g_new0(c2_server, 1);
+    prog_server *server = g_new0(prog_server, 1);
     server->dir = g_dir_make_tmp("rc-c2-XXXXXX", NULL);
     assert_non_null(server->dir);
     server->domain = RC_SERVER_DOMAIN;
     server->pubsub = RC_SERVER_PUBSUB;
     server->muc = RC_SERVER_MUC;
     server->agents = g_ptr_array_new();
-    static const char *const admins[] = { C2_OWNER, NULL };
+    static const char *const admins[] = { PROG_OWNER, NULL };
     options->pubsub_admins = admins;
     GError *error = NULL;
     server->xmpp = rc_server_start(options, &error);
@@ -41,8 +41,8 @@ c2_server *c2_server_start_with(rc_server_options *options, const char *const *a
     server->port = rc_server_port(server->xmpp);
     server->cafile = rc_server_cafile(server->xmpp);
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_OWNER, C2_OWNER));
-    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", C2_MODERATOR, C2_MODERATOR));
+    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", PROG_OWNER, PROG_OWNER));
+    g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", PROG_MODERATOR, PROG_MODERATOR));
     for (const char *const *a = accounts; a && *a; a++)
         g_ptr_array_add(list, g_strdup_printf("%s:pw-%s", *a, *a));
     g_ptr_array_add(list, NULL);
@@ -52,10 +52,10 @@ c2_server *c2_server_start_with(rc_server_options *options, const char *const *a
     return server;
 }
 
-c2_server *c2_server_start(const char *const *accounts)
+prog_server *prog_server_start(const char *const *accounts)
 {
     rc_server_options options = { .tls = TRUE };
-    return c2_server_start_with(&options, accounts);
+    return prog_server_start_with(&options, accounts);
 }
 
 static void remove_tree(const char *path)
@@ -90,9 +90,9 @@ static int wait_pid(GPid pid, double seconds)
     return -1;
 }
 
-static gboolean agent_terminate(c2_agent *agent);
+static gboolean agent_terminate(prog_agent *agent);
 
-void c2_server_stop(c2_server *server)
+void prog_server_stop(prog_server *server)
 {
     if (!server)
         return;
@@ -106,7 +106,7 @@ void c2_server_stop(c2_server *server)
     g_free(server);
 }
 
-void c2_fail(const c2_server *server, const char *message)
+void prog_fail(const prog_server *server, const char *message)
 {
     GDir *dir = g_dir_open(server->dir, 0, NULL);
     for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
@@ -126,17 +126,17 @@ void c2_fail(const c2_server *server, const char *message)
     abort(); /* fail_msg does not return */
 }
 
-char *c2_jid(const c2_server *server, const char *name)
+char *prog_jid(const prog_server *server, const char *name)
 {
     return g_strdup_printf("%s@%s", name, server->domain);
 }
 
-char *c2_room(const c2_server *server, const char *name)
+char *prog_room(const prog_server *server, const char *name)
 {
     return g_strdup_printf("%s@%s", name, server->muc);
 }
 
-char *c2_password_file(const c2_server *server, const char *name)
+char *prog_password_file(const prog_server *server, const char *name)
 {
     char *path = g_strdup_printf("%s/%s.pw", server->dir, name);
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
@@ -149,11 +149,11 @@ char *c2_password_file(const c2_server *server, const char *name)
 }
 
 /* The environment `roomctl` (and the embed example) read the account from. */
-static char **account_environ(const c2_server *server, const char *account)
+static char **account_environ(const prog_server *server, const char *account)
 {
     char **envp = g_get_environ();
-    char *jid = c2_jid(server, account);
-    char *password_file = c2_password_file(server, account);
+    char *jid = prog_jid(server, account);
+    char *password_file = prog_password_file(server, account);
     char *password = g_strdup_printf("pw-%s", account);
     char *port = g_strdup_printf("%d", server->port);
     envp = g_environ_setenv(envp, "ROOMCTL_JID", jid, TRUE);
@@ -174,7 +174,7 @@ static char **account_environ(const c2_server *server, const char *account)
     return envp;
 }
 
-int c2_roomctl(const c2_server *server, const char *account, char **out, char **err, ...)
+int prog_roomctl(const prog_server *server, const char *account, char **out, char **err, ...)
 {
     GPtrArray *args = g_ptr_array_new();
     va_list ap;
@@ -183,12 +183,12 @@ int c2_roomctl(const c2_server *server, const char *account, char **out, char **
         g_ptr_array_add(args, (gpointer)arg);
     va_end(ap);
     g_ptr_array_add(args, NULL);
-    int status = c2_roomctlv(server, account, out, err, (const char *const *)args->pdata);
+    int status = prog_roomctlv(server, account, out, err, (const char *const *)args->pdata);
     g_ptr_array_unref(args);
     return status;
 }
 
-int c2_roomctlv(const c2_server *server, const char *account, char **out, char **err,
+int prog_roomctlv(const prog_server *server, const char *account, char **out, char **err,
                 const char *const *args)
 {
     GPtrArray *argv = g_ptr_array_new();
@@ -242,7 +242,7 @@ static GPid spawn_logged(const char *const *argv, char **envp, const char *log)
     return pid;
 }
 
-GPid c2_spawn(const c2_server *server, const char *account, const char *log,
+GPid prog_spawn(const prog_server *server, const char *account, const char *log,
               const char *const *argv)
 {
     char **envp = account_environ(server, account);
@@ -251,7 +251,7 @@ GPid c2_spawn(const c2_server *server, const char *account, const char *log,
     return pid;
 }
 
-int c2_interrupt(GPid pid)
+int prog_interrupt(GPid pid)
 {
     kill(pid, SIGINT);
     int status = wait_pid(pid, 10);
@@ -263,20 +263,20 @@ int c2_interrupt(GPid pid)
     return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *agent_file(const c2_server *server, const char *name, const char *suffix)
+static char *agent_file(const prog_server *server, const char *name, const char *suffix)
 {
     return g_strdup_printf("%s/%s.%s", server->dir, name, suffix);
 }
 
-c2_agent *c2_agent_start(c2_server *server, const char *name, const char *const *rooms)
+prog_agent *prog_agent_start(prog_server *server, const char *name, const char *const *rooms)
 {
-    return c2_agent_start_with(server, name, rooms, NULL);
+    return prog_agent_start_with(server, name, rooms, NULL);
 }
 
-c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *const *rooms,
+prog_agent *prog_agent_start_with(prog_server *server, const char *name, const char *const *rooms,
                               const char *extra_yaml)
 {
-    c2_agent *agent = g_new0(c2_agent, 1);
+    prog_agent *agent = g_new0(prog_agent, 1);
     agent->server = server;
     agent->name = g_strdup(name);
     agent->config = agent_file(server, name, "yaml");
@@ -290,10 +290,10 @@ c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *c
                             journal };
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
         g_remove(files[i]);
-    char *password_file = c2_password_file(server, name);
+    char *password_file = prog_password_file(server, name);
     GString *yaml = g_string_new(NULL);
     g_string_append_printf(yaml,
-        "# written by tests/c2_fixture.c\n"
+        "# written by tests/prog_fixture.c\n"
         "account:\n  jid: %s@%s/agent\n  password_file: %s\n"
         "server:\n  host: 127.0.0.1\n  port: %d\n  pubsub_service: %s\n"
         "  allow_plaintext: true\n%s%s%s"
@@ -322,9 +322,9 @@ c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *c
     g_ptr_array_add(server->agents, agent);
     for (const char *const *room = rooms; *room; room++) {
         char *joined = g_strdup_printf("%s: joined", *room);
-        if (!c2_wait_for(agent->log, joined, 15)) {
+        if (!prog_wait_for(agent->log, joined, 15)) {
             char *message = g_strdup_printf("agent %s did not join %s within 15 s", name, *room);
-            c2_fail(server, message);
+            prog_fail(server, message);
         }
         g_free(joined);
     }
@@ -333,7 +333,7 @@ c2_agent *c2_agent_start_with(c2_server *server, const char *name, const char *c
 
 /* SIGTERM and wait; TRUE when it exited 0 after logging "stopped".  Frees
  * the agent. */
-static gboolean agent_terminate(c2_agent *agent)
+static gboolean agent_terminate(prog_agent *agent)
 {
     g_ptr_array_remove(agent->server->agents, agent);
     kill(agent->pid, SIGTERM);
@@ -344,12 +344,12 @@ static gboolean agent_terminate(c2_agent *agent)
     }
     g_spawn_close_pid(agent->pid);
     gboolean clean = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-                     c2_contains(agent->log, "stopped");
-    c2_agent_free(agent);
+                     prog_contains(agent->log, "stopped");
+    prog_agent_free(agent);
     return clean;
 }
 
-void c2_agent_free(c2_agent *agent)
+void prog_agent_free(prog_agent *agent)
 {
     g_free(agent->name);
     g_free(agent->config);
@@ -360,7 +360,7 @@ void c2_agent_free(c2_agent *agent)
     g_free(agent);
 }
 
-void c2_agent_stop(c2_agent *agent)
+void prog_agent_stop(prog_agent *agent)
 {
     if (!agent)
         return;
@@ -371,12 +371,12 @@ void c2_agent_stop(c2_agent *agent)
     g_free(name);
 }
 
-gboolean c2_contains(const char *path, const char *needle)
+gboolean prog_contains(const char *path, const char *needle)
 {
-    return c2_count(path, needle) > 0;
+    return prog_count(path, needle) > 0;
 }
 
-guint c2_count(const char *path, const char *needle)
+guint prog_count(const char *path, const char *needle)
 {
     char *text = NULL;
     if (!g_file_get_contents(path, &text, NULL, NULL))
@@ -388,13 +388,13 @@ guint c2_count(const char *path, const char *needle)
     return count;
 }
 
-gboolean c2_wait_for(const char *path, const char *needle, double seconds)
+gboolean prog_wait_for(const char *path, const char *needle, double seconds)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
     do {
-        if (c2_contains(path, needle))
+        if (prog_contains(path, needle))
             return TRUE;
         g_usleep(25000);
     } while (g_get_monotonic_time() < deadline);
-    return c2_contains(path, needle);
+    return prog_contains(path, needle);
 }

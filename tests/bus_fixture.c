@@ -1,6 +1,6 @@
 /* The fixture of the bus integration tests: one test server (Prosody or ejabberd) per group, buses
  * logged in as its accounts, rooms, and a watcher of what a room client saw
- * (see c1_bus_fixture.h). */
+ * (see bus_fixture.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "c1_bus_fixture.h"
+#include "bus_fixture.h"
 
 guint slow = 1;
 fixture *fx;

@@ -1,4 +1,4 @@
-#include "c2_raw_xmpp.h"
+#include "raw_xmpp.h"
 
 #include <string.h>
 #include <strophe.h>
@@ -85,7 +85,7 @@ static gboolean run(int port, const char *jid, const char *password, const char 
     return r.ok;
 }
 
-gboolean c2_raw_publish(int port, const char *jid, const char *password, const char *service,
+gboolean raw_xmpp_publish(int port, const char *jid, const char *password, const char *service,
                         const char *node, const char *item_id, const char *payload_xml,
                         char **error_text)
 {
@@ -98,7 +98,7 @@ gboolean c2_raw_publish(int port, const char *jid, const char *password, const c
                error_text);
 }
 
-gboolean c2_raw_send(int port, const char *jid, const char *password, const char *xml,
+gboolean raw_xmpp_send(int port, const char *jid, const char *password, const char *xml,
                      char **error_text)
 {
     g_autofree char *domain = g_strndup(strchr(jid, '@') + 1, strcspn(strchr(jid, '@') + 1, "/"));
