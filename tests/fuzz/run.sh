@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 
 seconds=${1:-30}
 builddir=${FUZZ_BUILDDIR:-build-fuzz}
-harnesses=(${FUZZ_HARNESSES:-config schema item agent_config state_file})
+harnesses=(${FUZZ_HARNESSES:-config schema item agent_config state_file ack})
 cc=${FUZZ_CC:-clang}
 
 if ! command -v "$cc" >/dev/null ||
