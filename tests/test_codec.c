@@ -1,6 +1,5 @@
-/* Items and the wire codec (bus/schema/item*.c, bus/schema/codec.c): decoding with every
- * class of broken item and the exact error text, encoding, round trips,
- * builder, assignments, YAML item files and the SDK accessors. */
+/* The wire codec (bus/schema/codec.c): decoding with every class of broken
+ * item and the exact error text, encoding, round trips. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,137 +9,13 @@
 
 #include <roomctl/roomctl.h>
 #include "codec.h"
-
-#define CONTROL(type, body) \
-    "<control xmlns='urn:roomctl:0' type='" type "' version='1'>" body "</control>"
-
-/* A type with every field type, for round trips. */
-static const char *const all_types =
-    "type: test.all\n"
-    "version: 1\n"
-    "kind: state\n"
-    "key: [name, n]\n"
-    "fields:\n"
-    "  name: {type: string, required: true}\n"
-    "  n: {type: int, required: true, min: -5, max: 1000}\n"
-    "  ratio: {type: number, min: 0, max: 1}\n"
-    "  flag: {type: bool, default: false}\n"
-    "  link: {type: url, schemes: [https, xmpp]}\n"
-    "  who: {type: jid}\n"
-    "  blob: {type: bytes, max_bytes: 16}\n"
-    "  when: {type: timestamp}\n"
-    "  tags: {type: list, items: {type: string, max_length: 5}, max_items: 3, default: [x]}\n"
-    "  numbers: {type: list, items: {type: int}, required: true}\n"
-    "  pair: {type: list, items: {type: int}, min_items: 2}\n";
-
-static const char *const lenient =
-    "type: test.lenient\nversion: 1\nkind: event\nunknown_fields: ignore\n"
-    "fields:\n  a: {type: string}\n";
-
-/* A url field without `schemes:`. */
-static const char *const web =
-    "type: test.web\nversion: 1\nkind: event\nfields:\n  u: {type: url}\n";
-
-static roomctl_registry *registry;
-
-static int setup(void **state)
-{
-    GError *error = NULL;
-    registry = roomctl_registry_new();
-    if (!roomctl_registry_load_dir(registry, g_getenv("ROOMCTL_TEST_SCHEMAS"), &error))
-        fail_msg("%s", error->message);
-    roomctl_schema *schema = roomctl_schema_load_string("all.yaml", all_types, -1, &error);
-    assert_non_null(schema);
-    assert_true(roomctl_registry_add(registry, schema, &error));
-    schema = roomctl_schema_load_string("lenient.yaml", lenient, -1, &error);
-    assert_true(roomctl_registry_add(registry, schema, &error));
-    schema = roomctl_schema_load_string("web.yaml", web, -1, &error);
-    assert_true(roomctl_registry_add(registry, schema, &error));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    roomctl_registry_free(registry);
-    return 0;
-}
-
-static roomctl_item *decode(const char *xml, const char *id)
-{
-    GError *error = NULL;
-    roomctl_item *item = roomctl_item_decode_xml(registry, xml, id, &error);
-    if (!item)
-        fail_msg("unexpected error: %s", error->message);
-    return item;
-}
-
-static void assert_decode_error(const char *xml, const char *id, int code, const char *expected)
-{
-    GError *error = NULL;
-    roomctl_item *item = roomctl_item_decode_xml(registry, xml, id, &error);
-    assert_null(item);
-    assert_non_null(error);
-    assert_string_equal(error->message, expected);
-    assert_int_equal(error->code, code);
-    g_error_free(error);
-}
-
-#define assert_invalid(xml, expected) \
-    assert_decode_error(xml, NULL, ROOMCTL_ERR_INVALID_ITEM, expected)
-
-static roomctl_item *build(const char *type, ...)
-{
-    GPtrArray *args = g_ptr_array_new();
-    va_list ap;
-    va_start(ap, type);
-    for (const char *a; (a = va_arg(ap, const char *));)
-        g_ptr_array_add(args, (gpointer)a);
-    va_end(ap);
-    g_ptr_array_add(args, NULL);
-    GError *error = NULL;
-    roomctl_item *item = roomctl_item_new_from_assignments(registry, type,
-                                                           (const char *const *)args->pdata, &error);
-    g_ptr_array_free(args, TRUE);
-    if (!item)
-        fail_msg("unexpected error: %s", error->message);
-    return item;
-}
-
-/* The first line of the error is the assignment's own problem; the lines
- * after it name the required fields the one assignment left out (issue 17:
- * every mistake is reported; tested in test_cli_types.sh). */
-static void assert_build_error(const char *type, const char *assignment, const char *expected)
-{
-    const char *args[] = { assignment, NULL };
-    GError *error = NULL;
-    assert_null(roomctl_item_new_from_assignments(registry, type, args, &error));
-    assert_non_null(error);
-    gsize len = strlen(expected);
-    if (strncmp(error->message, expected, len) ||
-        (error->message[len] && error->message[len] != '\n'))
-        assert_string_equal(error->message, expected);
-    g_error_free(error);
-}
-
-/* Encode, decode again, and check the result equals @item. */
-static void assert_round_trip(const roomctl_item *item)
-{
-    char *xml = roomctl_item_encode_xml(item);
-    assert_non_null(xml);
-    roomctl_item *back = decode(xml, roomctl_item_id(item));
-    assert_true(rc_item_equal(item, back));
-    char *again = roomctl_item_encode_xml(back);
-    assert_string_equal(xml, again);
-    g_free(again);
-    g_free(xml);
-    roomctl_item_unref(back);
-}
+#include "codec_fixture.h"
 
 /* ---- Decoding -------------------------------------------------------------------- */
 
 static void test_decode_button(void **state)
 {
-    roomctl_item *item = decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"),
+    roomctl_item *item = codec_decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"),
                                 "ui.button:send");
     assert_string_equal(roomctl_item_type(item), "ui.button");
     assert_int_equal(roomctl_item_schema_version(item), 1);
@@ -170,7 +45,7 @@ static void test_decode_button(void **state)
     assert_null(roomctl_item_get(item, "colour"));
 
     /* Without an id the decoder derives it. */
-    roomctl_item *derived = decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"), NULL);
+    roomctl_item *derived = codec_decode(CONTROL("ui.button", "<button>send</button><enabled>false</enabled>"), NULL);
     assert_true(rc_item_equal(item, derived));
     roomctl_item_unref(derived);
 
@@ -241,7 +116,7 @@ static void test_too_long(void **state)
     for (int i = 0; i < 500; i++)
         g_string_append(text, "é"); /* lengths count characters, not bytes */
     char *xml = g_strdup_printf(CONTROL("room.notice", "<text>%s</text>"), text->str);
-    roomctl_item *item = decode(xml, "n1");
+    roomctl_item *item = codec_decode(xml, "n1");
     roomctl_item_unref(item);
     g_free(xml);
     g_string_append_c(text, 'x');
@@ -266,7 +141,7 @@ static void test_bytes(void **state)
     assert_invalid(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>R0lGOHh5eg==</image>"),
                    "slideshow.slide: field 'image': data is not of an allowed media type "
                    "(image/png, image/jpeg, image/gif, image/webp)");
-    roomctl_item *gif = decode(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index>"
+    roomctl_item *gif = codec_decode(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index>"
                                        "<image>R0lGODdheHl6</image>"), NULL); /* GIF87axyz */
     roomctl_item_unref(gif);
     assert_invalid(CONTROL("test.all", "<name>a</name><n>1</n><blob>AAAAAAAAAAAAAAAAAAAAAAAA</blob>"),
@@ -278,7 +153,7 @@ static void test_bytes(void **state)
     memcpy(png, "\x89PNG\r\n\x1a\n", 8);
     char *b64 = g_base64_encode(png, size);
     char *xml = g_strdup_printf(CONTROL("slideshow.slide", "<deck>d</deck><index>1</index><image>%s</image>"), b64);
-    roomctl_item *item = decode(xml, NULL);
+    roomctl_item *item = codec_decode(xml, NULL);
     const uint8_t *data;
     size_t len;
     assert_int_equal(roomctl_item_get_bytes(item, "image", &data, &len), ROOMCTL_PLUGIN_OK);
@@ -309,7 +184,7 @@ static void test_bytes_round_trip(void **state)
         g_autofree char *body = g_strdup_printf("<name>a</name><n>1</n><numbers>1</numbers>"
                                                "<blob>%s</blob>", spaced);
         g_autofree char *xml = g_strdup_printf(CONTROL("test.all", "%s"), body);
-        roomctl_item *item = decode(xml, NULL);
+        roomctl_item *item = codec_decode(xml, NULL);
         const uint8_t *data = NULL;
         size_t len = 0;
         assert_int_equal(roomctl_item_get_bytes(item, "blob", &data, &len), ROOMCTL_PLUGIN_OK);
@@ -333,7 +208,7 @@ static void test_bytes_round_trip(void **state)
  * pointer a plugin may pass to memcpy() or fwrite(). */
 static void test_empty_bytes(void **state)
 {
-    roomctl_item *item = decode(CONTROL("test.all", "<name>a</name><n>1</n><numbers>1</numbers>"
+    roomctl_item *item = codec_decode(CONTROL("test.all", "<name>a</name><n>1</n><numbers>1</numbers>"
                                         "<blob></blob>"), NULL);
     const uint8_t *data = NULL;
     size_t len = 99;
@@ -354,7 +229,7 @@ static void test_unknown_field(void **state)
     /* A field element of another namespace is not our field. */
     assert_invalid(CONTROL("ui.button", "<button>send</button><enabled xmlns='urn:x'>true</enabled>"),
                    "ui.button: unknown field 'enabled'");
-    roomctl_item *item = decode(CONTROL("test.lenient", "<a>x</a><future>1</future>"), "e1");
+    roomctl_item *item = codec_decode(CONTROL("test.lenient", "<a>x</a><future>1</future>"), "e1");
     assert_string_equal(roomctl_value_string(roomctl_item_get(item, "a")), "x");
     assert_int_equal(roomctl_item_field_count(item), 1);
     roomctl_item_unref(item);
@@ -371,9 +246,9 @@ static void test_wrong_envelope(void **state)
                    "ui.button: <control> has no 'version' attribute");
     assert_invalid("<control xmlns='urn:roomctl:0' type='ui.button' version='one'/>",
                    "ui.button: bad version 'one'");
-    assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.slider' version='1'/>", NULL,
+    codec_assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.slider' version='1'/>", NULL,
                         ROOMCTL_ERR_UNKNOWN_TYPE, "unknown control type 'ui.slider'");
-    assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.button' version='2'/>", NULL,
+    codec_assert_decode_error("<control xmlns='urn:roomctl:0' type='ui.button' version='2'/>", NULL,
                         ROOMCTL_ERR_UNKNOWN_TYPE, "ui.button: unknown version 2 (known up to 1)");
     assert_invalid("<control xmlns='urn:roomctl:0' type='ui.button' version='1'><button>a</button>",
                    "not well-formed XML");
@@ -391,27 +266,27 @@ static void test_duplicate_field(void **state)
 
 static void test_item_ids(void **state)
 {
-    assert_decode_error(CONTROL("ui.button", "<button>send</button>"), "ui.button:attach",
+    codec_assert_decode_error(CONTROL("ui.button", "<button>send</button>"), "ui.button:attach",
                         ROOMCTL_ERR_INVALID_ITEM,
                         "ui.button: item id 'ui.button:attach' does not match the item's key "
                         "(expected 'ui.button:send')");
-    roomctl_item *item = build("chat.power", "enabled=false", NULL);
+    roomctl_item *item = codec_build("chat.power", "enabled=false", NULL);
     assert_string_equal(roomctl_item_id(item), "chat.power");
     roomctl_item_unref(item);
     /* Key values are escaped, ints are written canonically. */
-    item = build("test.all", "name=a:b%c", "n=007", "numbers=1", NULL);
+    item = codec_build("test.all", "name=a:b%c", "n=007", "numbers=1", NULL);
     assert_string_equal(roomctl_item_id(item), "test.all:a%3Ab%25c:7");
-    assert_round_trip(item);
+    codec_assert_round_trip(item);
     roomctl_item_unref(item);
     /* Events: the given id, else a fresh one each time. */
-    roomctl_item *a = build("room.notice", "text=hi", NULL);
-    roomctl_item *b = build("room.notice", "text=hi", NULL);
+    roomctl_item *a = codec_build("room.notice", "text=hi", NULL);
+    roomctl_item *b = codec_build("room.notice", "text=hi", NULL);
     assert_false(roomctl_item_is_state(a));
     assert_string_not_equal(roomctl_item_id(a), roomctl_item_id(b));
     assert_int_equal(strlen(roomctl_item_id(a)), 36);
     roomctl_item_unref(a);
     roomctl_item_unref(b);
-    item = decode(CONTROL("room.notice", "<text>hi</text>"), "ev-42");
+    item = codec_decode(CONTROL("room.notice", "<text>hi</text>"), "ev-42");
     assert_string_equal(roomctl_item_id(item), "ev-42");
     roomctl_item_unref(item);
 }
@@ -420,7 +295,7 @@ static void test_item_ids(void **state)
  * space, so the id escapes them and survives the trip through the server. */
 static void test_key_control_characters(void **state)
 {
-    roomctl_item *item = build("test.all", "name=a\tb\nc", "n=1", "numbers=1", NULL);
+    roomctl_item *item = codec_build("test.all", "name=a\tb\nc", "n=1", "numbers=1", NULL);
     assert_string_equal(roomctl_item_id(item), "test.all:a%09b%0Ac:1");
 
     xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
@@ -433,7 +308,7 @@ static void test_key_control_characters(void **state)
     xmpp_stanza_t *received = xmpp_stanza_new_from_string(ctx, text);
     assert_string_equal(xmpp_stanza_get_id(received), "test.all:a%09b%0Ac:1");
     char *xml = roomctl_item_encode_xml(item);
-    roomctl_item *back = decode(xml, xmpp_stanza_get_id(received));
+    roomctl_item *back = codec_decode(xml, xmpp_stanza_get_id(received));
     assert_true(rc_item_equal(item, back));
     roomctl_item_unref(back);
     g_free(xml);
@@ -444,7 +319,7 @@ static void test_key_control_characters(void **state)
     roomctl_item_unref(item);
 
     /* '$' in a pattern is the end of the value, not the end before a final LF. */
-    assert_build_error("ui.button", "button=send\n",
+    codec_assert_build_error("ui.button", "button=send\n",
                        "ui.button: field 'button': 'send\n' does not match the pattern "
                        "'^[a-z][a-z0-9_-]{0,31}$'");
 }
@@ -453,20 +328,20 @@ static void test_key_control_characters(void **state)
  * are refused before an item reaches the wire. */
 static void test_forbidden_characters(void **state)
 {
-    assert_build_error("room.notice", "text=a\xef\xbf\xbe" "b",
+    codec_assert_build_error("room.notice", "text=a\xef\xbf\xbe" "b",
                        "room.notice: field 'text': character U+FFFE is not allowed");
-    assert_build_error("room.notice", "text=a\xef\xbf\xbf",
+    codec_assert_build_error("room.notice", "text=a\xef\xbf\xbf",
                        "room.notice: field 'text': character U+FFFF is not allowed");
-    assert_build_error("room.notice", "text=a\x7f",
+    codec_assert_build_error("room.notice", "text=a\x7f",
                        "room.notice: field 'text': control character U+007F is not allowed");
-    assert_build_error("room.notice", "text=\xc2\x85next line",
+    codec_assert_build_error("room.notice", "text=\xc2\x85next line",
                        "room.notice: field 'text': control character U+0085 is not allowed");
-    assert_build_error("room.notice", "text=\xc2\x9f",
+    codec_assert_build_error("room.notice", "text=\xc2\x9f",
                        "room.notice: field 'text': control character U+009F is not allowed");
-    assert_build_error("test.all", "who=mod@localhost/a\xef\xbf\xbe",
+    codec_assert_build_error("test.all", "who=mod@localhost/a\xef\xbf\xbe",
                        "test.all: field 'who': character U+FFFE is not allowed");
     /* The neighbours are fine. */
-    roomctl_item *item = build("room.notice", "text=\xc2\xa0~\xef\xbf\xbd\xf0\x9f\x8e\x89", NULL);
+    roomctl_item *item = codec_build("room.notice", "text=\xc2\xa0~\xef\xbf\xbd\xf0\x9f\x8e\x89", NULL);
     assert_string_equal(roomctl_value_string(roomctl_item_get(item, "text")),
                         "\xc2\xa0~\xef\xbf\xbd\xf0\x9f\x8e\x89");
     roomctl_item_unref(item);
@@ -477,56 +352,56 @@ static void test_forbidden_characters(void **state)
 /* URLs and JIDs are held to what the docs promise, not to what GUri takes. */
 static void test_url_and_jid_characters(void **state)
 {
-    assert_build_error("test.all", "link=https://exa mple.org/",
+    codec_assert_build_error("test.all", "link=https://exa mple.org/",
                        "test.all: field 'link': ' ' is not allowed in a URL");
-    assert_build_error("test.all", "link=https://example.org/\n",
+    codec_assert_build_error("test.all", "link=https://example.org/\n",
                        "test.all: field 'link': U+000A is not allowed in a URL");
-    assert_build_error("test.all", "link=https://example.org/\tx",
+    codec_assert_build_error("test.all", "link=https://example.org/\tx",
                        "test.all: field 'link': U+0009 is not allowed in a URL");
     const char *const bad[] = { "\"", "<", ">", "\\", "^", "`", "{", "|", "}" };
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         char *assignment = g_strdup_printf("link=https://example.org/a%sb", bad[i]);
         char *expected = g_strdup_printf("test.all: field 'link': '%s' is not allowed in a URL",
                                          bad[i]);
-        assert_build_error("test.all", assignment, expected);
+        codec_assert_build_error("test.all", assignment, expected);
         g_free(expected);
         g_free(assignment);
     }
-    roomctl_item *item = build("test.all", "name=a", "n=1", "numbers=1",
+    roomctl_item *item = codec_build("test.all", "name=a", "n=1", "numbers=1",
                                "link=https://example.org/a%20b?q=1&r=%7B#frag", NULL);
     roomctl_item_unref(item);
 
-    assert_build_error("test.all", "who=mod@localhost/pho ne",
+    codec_assert_build_error("test.all", "who=mod@localhost/pho ne",
                        "test.all: field 'who': expected a JID like user@example.org, "
                        "got 'mod@localhost/pho ne'");
-    assert_build_error("test.all", "who=mod@localhost/a<b",
+    codec_assert_build_error("test.all", "who=mod@localhost/a<b",
                        "test.all: field 'who': expected a JID like user@example.org, "
                        "got 'mod@localhost/a<b'");
-    assert_build_error("test.all", "who=mod@localhost/x\ny",
+    codec_assert_build_error("test.all", "who=mod@localhost/x\ny",
                        "test.all: field 'who': expected a JID like user@example.org, "
                        "got 'mod@localhost/x\ny'");
     /* '@', ':' and '/' are fine in a resource. */
-    item = build("test.all", "name=a", "n=1", "numbers=1", "who=mod@localhost/a@b:c/d", NULL);
+    item = codec_build("test.all", "name=a", "n=1", "numbers=1", "who=mod@localhost/a@b:c/d", NULL);
     roomctl_item_unref(item);
 }
 
 /* RFC 3339 date-times that GLib's parser alone gets wrong. */
 static void test_timestamp_edges(void **state)
 {
-    roomctl_item *item = build("test.all", "name=a", "n=1", "numbers=1",
+    roomctl_item *item = codec_build("test.all", "name=a", "n=1", "numbers=1",
                                "when=2024-05-01t12:00:00z", NULL);
     assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
                      G_GINT64_CONSTANT(1714564800000000));
     assert_string_equal(roomctl_value_text(roomctl_item_get(item, "when")), "2024-05-01t12:00:00z");
-    assert_round_trip(item);
+    codec_assert_round_trip(item);
     roomctl_item_unref(item);
     /* Any number of fraction digits; microseconds are kept. */
-    item = build("test.all", "name=a", "n=1", "numbers=1",
+    item = codec_build("test.all", "name=a", "n=1", "numbers=1",
                  "when=2024-05-01T12:00:00.1234567890123456789012345678901234567890Z", NULL);
     assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
                      G_GINT64_CONSTANT(1714564800123456));
     roomctl_item_unref(item);
-    item = build("test.all", "name=a", "n=1", "numbers=1",
+    item = codec_build("test.all", "name=a", "n=1", "numbers=1",
                  "when=2024-05-01T12:00:00.999999999-23:59", NULL);
     assert_int_equal(roomctl_value_timestamp(roomctl_item_get(item, "when")),
                      G_GINT64_CONSTANT(1714564800999999) + G_GINT64_CONSTANT(86340000000));
@@ -538,7 +413,7 @@ static void test_timestamp_edges(void **state)
         char *assignment = g_strconcat("when=", bad[i], NULL);
         char *expected = g_strdup_printf("test.all: field 'when': expected an RFC 3339 timestamp "
                                          "like 2024-05-01T12:00:00Z, got '%s'", bad[i]);
-        assert_build_error("test.all", assignment, expected);
+        codec_assert_build_error("test.all", assignment, expected);
         g_free(expected);
         g_free(assignment);
     }
@@ -550,10 +425,10 @@ static void test_special_characters_round_trip(void **state)
 {
     const char *caption = "a & b < c > d ' \" é 日本 🎉\ttab\nline ]]>";
     char *assignment = g_strconcat("caption=", caption, NULL);
-    roomctl_item *item = build("slideshow.slide", "deck=intro", "index=2", assignment, NULL);
+    roomctl_item *item = codec_build("slideshow.slide", "deck=intro", "index=2", assignment, NULL);
     g_free(assignment);
     char *xml = roomctl_item_encode_xml(item);
-    roomctl_item *back = decode(xml, NULL);
+    roomctl_item *back = codec_decode(xml, NULL);
     const char *text;
     assert_int_equal(roomctl_item_get_string(back, "caption", &text), ROOMCTL_PLUGIN_OK);
     assert_string_equal(text, caption);
@@ -563,7 +438,7 @@ static void test_special_characters_round_trip(void **state)
     roomctl_item_unref(item);
 
     /* Entities and character references written by another encoder. */
-    item = decode(CONTROL("slideshow.slide", "<deck>intro</deck><index>2</index>"
+    item = codec_decode(CONTROL("slideshow.slide", "<deck>intro</deck><index>2</index>"
                           "<caption>&lt;&amp;&gt;&apos;&quot;&#233;&#x65E5;</caption>"), NULL);
     assert_string_equal(roomctl_value_string(roomctl_item_get(item, "caption")), "<&>'\"é日");
     roomctl_item_unref(item);
@@ -571,7 +446,7 @@ static void test_special_characters_round_trip(void **state)
 
 static void test_encode_exact(void **state)
 {
-    roomctl_item *item = build("ui.button", "button=send", "enabled=false", NULL);
+    roomctl_item *item = codec_build("ui.button", "button=send", "enabled=false", NULL);
     char *xml = roomctl_item_encode_xml(item);
     /* Defaulted fields are not written. */
     assert_string_equal(xml, "<control xmlns=\"urn:roomctl:0\" type=\"ui.button\" version=\"1\">"
@@ -581,7 +456,7 @@ static void test_encode_exact(void **state)
     xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
     xmpp_stanza_t *control = rc_item_encode_stanza(item, ctx);
     assert_string_equal(xmpp_stanza_get_ns(control), ROOMCTL_NS);
-    roomctl_item *back = rc_item_decode_stanza(registry, control, "ui.button:send", NULL);
+    roomctl_item *back = rc_item_decode_stanza(codec_registry, control, "ui.button:send", NULL);
     assert_non_null(back);
     assert_true(rc_item_equal(item, back));
     roomctl_item_unref(back);
@@ -592,11 +467,11 @@ static void test_encode_exact(void **state)
 
 static void test_all_types_round_trip(void **state)
 {
-    roomctl_item *item = build("test.all", "name=x", "n=-5", "ratio=0.25", "flag=true",
+    roomctl_item *item = codec_build("test.all", "name=x", "n=-5", "ratio=0.25", "flag=true",
                                "link=xmpp:room@conference.localhost?join", "who=mod@localhost/phone",
                                "blob=AAEC/w==", "when=2024-05-01T12:00:00.5+02:00",
                                "tags=a", "tags=b<&", "numbers=3", "numbers=-1", NULL);
-    assert_round_trip(item);
+    codec_assert_round_trip(item);
 
     double ratio;
     assert_int_equal(roomctl_item_get_number(item, "ratio", &ratio), ROOMCTL_PLUGIN_OK);
@@ -637,145 +512,15 @@ static void test_all_types_round_trip(void **state)
     roomctl_item_unref(item);
 
     /* List defaults apply when no element is given; unset optional fields are unset. */
-    item = build("test.all", "name=y", "n=1", "numbers=5", NULL);
+    item = codec_build("test.all", "name=y", "n=1", "numbers=5", NULL);
     tags = roomctl_item_get(item, "tags");
     assert_int_equal(roomctl_value_list_length(tags), 1);
     assert_string_equal(roomctl_value_text(roomctl_value_list_at(tags, 0)), "x");
     assert_false(roomctl_item_has(item, "ratio"));
     assert_null(roomctl_item_field_at(item, 2));
     assert_int_equal(roomctl_item_get_number(item, "ratio", &ratio), ROOMCTL_PLUGIN_ENOFIELD);
-    assert_round_trip(item);
+    codec_assert_round_trip(item);
     roomctl_item_unref(item);
-}
-
-/* ---- Builder, assignments, YAML -------------------------------------------------- */
-
-static void test_builder_errors(void **state)
-{
-    GError *error = NULL;
-    assert_null(roomctl_item_builder_new(registry, "ui.slider", 0, &error));
-    assert_string_equal(error->message, "unknown control type 'ui.slider'");
-    assert_int_equal(error->code, ROOMCTL_ERR_UNKNOWN_TYPE);
-    g_clear_error(&error);
-
-    roomctl_item_builder *b = roomctl_item_builder_new(registry, "ui.button", 1, &error);
-    assert_false(roomctl_item_builder_set(b, "colour", "red", &error));
-    assert_string_equal(error->message, "ui.button: unknown field 'colour'");
-    g_clear_error(&error);
-    assert_true(roomctl_item_builder_set(b, "enabled", "true", &error));
-    assert_false(roomctl_item_builder_set(b, "enabled", "false", &error));
-    assert_string_equal(error->message, "ui.button: field 'enabled' is given more than once");
-    g_clear_error(&error);
-    assert_false(roomctl_item_builder_set_bytes(b, "button", (const guint8 *)"x", 1, &error));
-    assert_string_equal(error->message, "ui.button: field 'button': expected string, got bytes");
-    g_clear_error(&error);
-    assert_false(roomctl_item_builder_set(b, "button", "a\001b", &error));
-    assert_string_equal(error->message, "ui.button: field 'button': control character U+0001 is not allowed");
-    g_clear_error(&error);
-    assert_null(roomctl_item_builder_finish(b, &error));
-    assert_string_equal(error->message, "ui.button: missing required field 'button'");
-    g_clear_error(&error);
-
-    b = roomctl_item_builder_new(registry, "test.all", 0, &error);
-    assert_true(roomctl_item_builder_set_bytes(b, "blob", (const guint8 *)"\0\1", 2, &error));
-    roomctl_item_builder_free(b);
-
-    assert_build_error("ui.button", "enabled", "ui.button: expected field=value, got 'enabled'");
-    assert_build_error("room.notice", "text=a\rb", "room.notice: field 'text': control character U+000D is not allowed");
-    assert_build_error("room.notice", "text=\xff", "room.notice: field 'text': invalid UTF-8");
-}
-
-static void test_bytes_from_file(void **state)
-{
-    char *path = g_build_filename(g_get_tmp_dir(), "rc-test-slide.gif", NULL);
-    assert_true(g_file_set_contents(path, "GIF89a-fake", -1, NULL));
-    char *assignment = g_strconcat("image=@", path, NULL);
-    roomctl_item *item = build("slideshow.slide", "deck=d", "index=1", assignment, NULL);
-    const uint8_t *data;
-    size_t len;
-    assert_int_equal(roomctl_item_get_bytes(item, "image", &data, &len), ROOMCTL_PLUGIN_OK);
-    assert_int_equal(len, 11);
-    roomctl_item_unref(item);
-    g_free(assignment);
-
-    /* Too large: refused from the file's size, before it is read... */
-    gsize size = 160 * 1024 + 1;
-    char *big = g_malloc0(size);
-    memcpy(big, "GIF89a", 6);
-    assert_true(g_file_set_contents(path, big, size, NULL));
-    g_free(big);
-    assignment = g_strconcat("image=@", path, NULL);
-    char *expected = g_strdup_printf("slideshow.slide: field 'image': %s: too large: 163841 bytes, "
-                                     "at most 163840", path);
-    assert_build_error("slideshow.slide", assignment, expected);
-    g_free(expected);
-    g_free(assignment);
-    /* ...and a file without a size is read no further than the limit. */
-    assert_build_error("slideshow.slide", "image=@/dev/zero",
-                       "slideshow.slide: field 'image': /dev/zero: too large: more than 163840 "
-                       "bytes, at most 163840");
-    assert_build_error("slideshow.slide", "image=@/nonexistent/slide.png",
-                       "slideshow.slide: field 'image': Failed to open file "
-                       "“/nonexistent/slide.png”: No such file or directory");
-    g_unlink(path);
-    g_free(path);
-}
-
-static void test_load_yaml(void **state)
-{
-    char *path = g_build_filename(g_get_tmp_dir(), "rc-test-item.yaml", NULL);
-    assert_true(g_file_set_contents(path, "type: test.all\nname: z\nn: 3\n"
-                                          "numbers: [1, 2]\nflag: true\n", -1, NULL));
-    GError *error = NULL;
-    roomctl_item *item = roomctl_item_load_yaml(registry, path, &error);
-    assert_non_null(item);
-    assert_string_equal(roomctl_item_id(item), "test.all:z:3");
-    assert_int_equal(roomctl_value_list_length(roomctl_item_get(item, "numbers")), 2);
-    roomctl_item_unref(item);
-
-    assert_true(g_file_set_contents(path, "type: ui.button\nversion: 1\nbutton: send\nenabled: yes\n", -1, NULL));
-    assert_null(roomctl_item_load_yaml(registry, path, &error));
-    char *expected = g_strdup_printf("%s:4:10: error: ui.button: field 'enabled': expected true "
-                                     "or false, got 'yes'", path);
-    assert_string_equal(error->message, expected);
-    g_free(expected);
-    g_clear_error(&error);
-
-    assert_true(g_file_set_contents(path, "type: ui.buton\nbutton: send\n", -1, NULL));
-    assert_null(roomctl_item_load_yaml(registry, path, &error));
-    expected = g_strdup_printf("%s:1:7: error: unknown control type 'ui.buton' (did you mean "
-                               "'ui.button'?)", path);
-    assert_string_equal(error->message, expected);
-    g_free(expected);
-    g_clear_error(&error);
-
-    assert_true(g_file_set_contents(path, "type: ui.button\nenabled: false\n", -1, NULL));
-    assert_null(roomctl_item_load_yaml(registry, path, &error));
-    expected = g_strdup_printf("%s:1:1: error: ui.button: missing required field 'button'", path);
-    assert_string_equal(error->message, expected);
-    g_free(expected);
-    g_clear_error(&error);
-    g_unlink(path);
-    g_free(path);
-}
-
-/* Without `schemes:`, a url field allows http and https only (docs/schemas.md). */
-static void test_url_default_schemes(void **state)
-{
-    roomctl_item_unref(decode(CONTROL("test.web", "<u>http://a.example/x</u>"), NULL));
-    roomctl_item_unref(decode(CONTROL("test.web", "<u>HTTPS://a.example/x?y=1</u>"), NULL));
-    static const char *const refused[] = { "ftp", "mailto", "javascript", "xmpp", "file" };
-    static const char *const urls[] = { "ftp://a.example/x", "mailto:a@b.example",
-                                        "javascript:alert(1)", "xmpp:a@b.example",
-                                        "file:///etc/passwd" };
-    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
-        char *xml = g_strdup_printf(CONTROL("test.web", "<u>%s</u>"), urls[i]);
-        char *expected = g_strdup_printf("test.web: field 'u': URL scheme '%s' is not allowed "
-                                         "(allowed: http, https)", refused[i]);
-        assert_invalid(xml, expected);
-        g_free(expected);
-        g_free(xml);
-    }
 }
 
 int main(void)
@@ -800,10 +545,6 @@ int main(void)
         cmocka_unit_test(test_special_characters_round_trip),
         cmocka_unit_test(test_encode_exact),
         cmocka_unit_test(test_all_types_round_trip),
-        cmocka_unit_test(test_builder_errors),
-        cmocka_unit_test(test_bytes_from_file),
-        cmocka_unit_test(test_load_yaml),
-        cmocka_unit_test(test_url_default_schemes),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, codec_setup, codec_teardown);
 }
