@@ -7,7 +7,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bus_private.h"
 #include "bus_fixture.h"
 
 /* ---- Over TLS, and across a server crash ------------------------------------------- */
