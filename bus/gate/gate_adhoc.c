@@ -9,14 +9,13 @@
 
 #include <string.h>
 
+#include "disco.h"
 #include "log.h"
 #include "schema_private.h"
 #include "stanza_error.h"
 #include "schema_form.h"
 
 #define NS_COMMANDS "http://jabber.org/protocol/commands"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 
 /* Command nodes: "publish/ROOM/TYPE", "retract/ROOM", "purge/ROOM",
  * "status/ROOM". */
@@ -110,18 +109,19 @@ static gboolean handle_disco(rc_gate *gate, xmpp_stanza_t *iq, xmpp_stanza_t *qu
     if (node)
         xmpp_stanza_set_attribute(answer, "node", node);
     rc_command c;
-    if (!strcmp(ns, NS_DISCO_ITEMS) && !g_strcmp0(node, NS_COMMANDS)) {
+    if (!strcmp(ns, RC_NS_DISCO_ITEMS) && !g_strcmp0(node, NS_COMMANDS)) {
         list_commands(gate, answer);
-    } else if (!strcmp(ns, NS_DISCO_INFO) && !node) {
+    } else if (!strcmp(ns, RC_NS_DISCO_INFO) && !node) {
         xmpp_stanza_t *id = rc_stanza_add_child(answer, "identity", NULL);
         xmpp_stanza_set_attribute(id, "category", "component");
         xmpp_stanza_set_attribute(id, "type", "generic");
         xmpp_stanza_set_attribute(id, "name", "roomctl gate");
-        static const char *const features[] = { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_COMMANDS,
+        static const char *const features[] = { RC_NS_DISCO_INFO, RC_NS_DISCO_ITEMS, NS_COMMANDS,
                                                 RC_NS_GATE, RC_NS_DATA };
         for (gsize i = 0; i < G_N_ELEMENTS(features); i++)
-            xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", features[i]);
-    } else if (!strcmp(ns, NS_DISCO_INFO) && parse_node(gate, node, &c)) {
+            xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var",
+                                      features[i]);
+    } else if (!strcmp(ns, RC_NS_DISCO_INFO) && parse_node(gate, node, &c)) {
         g_autofree char *name = command_name(&c);
         xmpp_stanza_t *id = rc_stanza_add_child(answer, "identity", NULL);
         xmpp_stanza_set_attribute(id, "category", "automation");
@@ -129,7 +129,7 @@ static gboolean handle_disco(rc_gate *gate, xmpp_stanza_t *iq, xmpp_stanza_t *qu
         xmpp_stanza_set_attribute(id, "name", name);
         xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", NS_COMMANDS);
         xmpp_stanza_set_attribute(rc_stanza_add_child(answer, "feature", NULL), "var", RC_NS_DATA);
-    } else if (strcmp(ns, NS_DISCO_ITEMS) || node) {
+    } else if (strcmp(ns, RC_NS_DISCO_ITEMS) || node) {
         xmpp_stanza_release(reply);
         reply = rc_stanza_error_reply(rc_bus_ctx(gate->bus), iq, "cancel", "item-not-found",
                                       NULL);
@@ -314,7 +314,7 @@ gboolean rc_gate_adhoc_handle(rc_gate *gate, xmpp_stanza_t *iq)
     for (xmpp_stanza_t *c = xmpp_stanza_get_children(iq); c; c = xmpp_stanza_get_next(c)) {
         const char *ns = xmpp_stanza_get_ns(c);
         if (!g_strcmp0(type, "get") && !g_strcmp0(xmpp_stanza_get_name(c), "query") &&
-            (!g_strcmp0(ns, NS_DISCO_INFO) || !g_strcmp0(ns, NS_DISCO_ITEMS)))
+            (!g_strcmp0(ns, RC_NS_DISCO_INFO) || !g_strcmp0(ns, RC_NS_DISCO_ITEMS)))
             return handle_disco(gate, iq, c);
         if (!g_strcmp0(type, "set") && !g_strcmp0(xmpp_stanza_get_name(c), "command") &&
             !g_strcmp0(ns, NS_COMMANDS)) {

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "disco.h"
 #include "log.h"
 #include "muc_admin.h"
 #include "stanza_error.h"
@@ -11,8 +12,6 @@
 #define RETRY_MS 5000
 /* How often the MUC services are asked for new rooms a pattern matches. */
 #define RESCAN_MS 30000
-#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 
 /* ---- Setting a room up: node, its affiliations, presence ------------------------ */
 
@@ -24,13 +23,7 @@ static void on_disco(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, v
     gboolean *members_only = NULL;
     if (reply && !g_strcmp0(xmpp_stanza_get_type(reply), "result")) {
         members_only = g_new0(gboolean, 1);
-        xmpp_stanza_t *query = xmpp_stanza_get_child_by_name_and_ns(reply, "query",
-                                                                    NS_DISCO_INFO);
-        for (xmpp_stanza_t *f = query ? xmpp_stanza_get_children(query) : NULL; f;
-             f = xmpp_stanza_get_next(f))
-            if (!g_strcmp0(xmpp_stanza_get_name(f), "feature") &&
-                !g_strcmp0(xmpp_stanza_get_attribute(f, "var"), "muc_membersonly"))
-                *members_only = TRUE;
+        *members_only = rc_disco_has_feature(reply, "muc_membersonly");
     } else if (reply) {
         refused = g_error_new(ROOMCTL_ERROR, ROOMCTL_ERR_NOT_FOUND, "there is no MUC room %s "
                               "(create it, then run `roomctl room create ROOM --gate GATE`)",
@@ -43,13 +36,7 @@ static void on_disco(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, v
 static gboolean room_access(rc_gate *gate, rc_gate_room *room, roomctl_access *access,
                             GError **error)
 {
-    xmpp_stanza_t *iq = xmpp_iq_new(rc_bus_ctx(gate->bus), "get", NULL);
-    xmpp_stanza_set_to(iq, room->jid);
-    xmpp_stanza_t *query = xmpp_stanza_new(rc_bus_ctx(gate->bus));
-    xmpp_stanza_set_name(query, "query");
-    xmpp_stanza_set_ns(query, NS_DISCO_INFO);
-    xmpp_stanza_add_child(iq, query);
-    xmpp_stanza_release(query);
+    xmpp_stanza_t *iq = rc_disco_info_request(rc_bus_ctx(gate->bus), room->jid);
     rc_wait *wait = rc_wait_new();
     rc_conn_send_iq(gate->bus->conn, iq, gate->bus->timeout_ms, on_disco, wait);
     xmpp_stanza_release(iq);
@@ -184,7 +171,7 @@ static void on_disco_items(rc_conn *conn, xmpp_stanza_t *reply, const GError *er
 {
     GPtrArray *jids = NULL;
     xmpp_stanza_t *query = reply && !g_strcmp0(xmpp_stanza_get_type(reply), "result")
-        ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_ITEMS) : NULL;
+        ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", RC_NS_DISCO_ITEMS) : NULL;
     if (query) {
         jids = g_ptr_array_new_with_free_func(g_free);
         for (xmpp_stanza_t *it = xmpp_stanza_get_children(query); it; it = xmpp_stanza_get_next(it))
@@ -207,13 +194,7 @@ static void discover(rc_gate *gate)
     for (guint p = 0; p < gate->patterns->len; p++) {
         const char *pattern = g_ptr_array_index(gate->patterns, p);
         const char *service = strchr(pattern, '@') ? strchr(pattern, '@') + 1 : pattern;
-        xmpp_stanza_t *iq = xmpp_iq_new(rc_bus_ctx(gate->bus), "get", NULL);
-        xmpp_stanza_set_to(iq, service);
-        xmpp_stanza_t *query = xmpp_stanza_new(rc_bus_ctx(gate->bus));
-        xmpp_stanza_set_name(query, "query");
-        xmpp_stanza_set_ns(query, NS_DISCO_ITEMS);
-        xmpp_stanza_add_child(iq, query);
-        xmpp_stanza_release(query);
+        xmpp_stanza_t *iq = rc_disco_items_request(rc_bus_ctx(gate->bus), service);
         rc_wait *wait = rc_wait_new();
         rc_conn_send_iq(gate->bus->conn, iq, gate->bus->timeout_ms, on_disco_items, wait);
         xmpp_stanza_release(iq);

@@ -2,6 +2,8 @@
 #include "harness_util.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <glib-unix.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -93,4 +95,36 @@ char *rc_harness_write_gate_config(const char *dir, guint16 component_port, cons
         secret_file, component_port, rooms, schema_dirs, log_level);
     g_file_set_contents(config, yaml, -1, NULL);
     return config;
+}
+
+static gboolean quit(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean stdin_ready(gint fd, GIOCondition condition, gpointer loop)
+{
+    char buf[256];
+    if (read(fd, buf, sizeof buf) > 0)
+        return G_SOURCE_CONTINUE;
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean stdin_is_pipe(void)
+{
+    struct stat st;
+    return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+void rc_harness_run_until_stopped(void)
+{
+    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, quit, loop);
+    g_unix_signal_add(SIGINT, quit, loop);
+    if (stdin_is_pipe())
+        g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, loop);
+    g_main_loop_run(loop);
+    g_main_loop_unref(loop);
 }

@@ -21,6 +21,11 @@ gboolean rc_harness_run(const char *const *argv, const char *cwd, char **out, GE
 /* The last @max_lines lines of the file @path (0: all); "" when unreadable.
  * g_free(). */
 char *rc_harness_file_tail(const char *path, guint max_lines);
+/* Run the default main context until SIGTERM or SIGINT, or until standard
+ * input, when it is a pipe or socket, reaches its end (the caller went
+ * away; a terminal or /dev/null, a background job's stdin, does not say
+ * so): how rc-test-server and rc-test-prosody stay up. */
+void rc_harness_run_until_stopped(void);
 /* Write a roomctl-gate configuration for the component gate.localhost on
  * @component_port into @dir (its secret file mode 0600, plain loopback):
  * @rooms and @schema_dirs are YAML flow lists ("[a@muc, b@muc]"); @log_level

@@ -12,36 +12,11 @@
  * SIGINT, or end of input on a piped stdin; then stops Prosody and removes
  * the folder (unless --keep). */
 #include "prosody.h"
+#include "harness_util.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib-unix.h>
-
-static gboolean quit(gpointer loop)
-{
-    g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
-}
-
-static gboolean stdin_ready(gint fd, GIOCondition condition, gpointer loop)
-{
-    char buf[256];
-    if (read(fd, buf, sizeof buf) > 0)
-        return G_SOURCE_CONTINUE;
-    g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
-}
-
-/* Only a pipe or socket says "the caller went away" by its end; a terminal
- * or /dev/null (a background job's stdin) does not. */
-static gboolean stdin_is_pipe(void)
-{
-    struct stat st;
-    return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
-}
 
 int main(int argc, char **argv)
 {
@@ -117,13 +92,7 @@ int main(int argc, char **argv)
     putchar('\n');
     fflush(stdout);
 
-    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-    g_unix_signal_add(SIGTERM, quit, loop);
-    g_unix_signal_add(SIGINT, quit, loop);
-    if (stdin_is_pipe())
-        g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, loop);
-    g_main_loop_run(loop);
-    g_main_loop_unref(loop);
+    rc_harness_run_until_stopped();
     rc_prosody_free(server);
     g_free(first_admin[0]);
     return 0;
