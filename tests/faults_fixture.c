@@ -73,7 +73,7 @@ roomctl_bus *faults_bus(const char *user, guint16 port)
     return faults_bus_timeout(user, port, 3000);
 }
 
-roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms)
+static roomctl_bus *bus_with(const char *user, guint16 port, guint timeout_ms, gboolean no_sm)
 {
     g_autofree char *jid = rc_server_jid(user);
     g_autofree char *password = g_strconcat("pw-", user, NULL);
@@ -81,12 +81,23 @@ roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms
         .jid = jid, .password = password, .host = "127.0.0.1", .port = port,
         .allow_plaintext = TRUE, .request_timeout_ms = timeout_ms,
         .reconnect_min_ms = 100, .reconnect_max_ms = 1000, .keepalive_ms = 1000,
+        .disable_stream_management = no_sm,
     };
     roomctl_bus *bus = roomctl_bus_new(&options, ff.registry, NULL);
     g_autoptr(GError) error = NULL;
     if (!roomctl_bus_connect_sync(bus, &error))
         fail_msg("cannot connect as %s: %s", user, error->message);
     return bus;
+}
+
+roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms)
+{
+    return bus_with(user, port, timeout_ms, FALSE);
+}
+
+roomctl_bus *faults_bus_no_sm(const char *user, guint16 port)
+{
+    return bus_with(user, port, 5000, TRUE);
 }
 
 char *faults_room(const char *what)

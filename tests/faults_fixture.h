@@ -41,6 +41,9 @@ void faults_restart_server(void);
 roomctl_bus *faults_bus(const char *user, guint16 port);
 /* The same with @timeout_ms for answers and each login. */
 roomctl_bus *faults_bus_timeout(const char *user, guint16 port, guint timeout_ms);
+/* The same without stream management (XEP-0198): the proxy's made-up
+ * answers (rc_tcp_proxy_answer_wait) would upset its stanza counts. */
+roomctl_bus *faults_bus_no_sm(const char *user, guint16 port);
 /* A room whose node the owner created, with the moderator granted. */
 char *faults_room(const char *what);
 /* ui.button item for key "k@key"; roomctl_item_unref(). */

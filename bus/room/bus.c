@@ -259,6 +259,7 @@ roomctl_bus *roomctl_bus_new(const roomctl_bus_options *options,
     bus->registry = registry;
     bus->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     bus->rooms = g_ptr_array_new();
+    bus->retrying = g_hash_table_new(NULL, NULL);
     bus->reconnect_min_ms = options->reconnect_min_ms ? options->reconnect_min_ms
                                                       : RECONNECT_FIRST_MS;
     bus->reconnect_max_ms = MAX(bus->reconnect_min_ms, options->reconnect_max_ms
@@ -302,6 +303,7 @@ void roomctl_bus_free(roomctl_bus *bus)
     }
     /* Pending requests fail now, while the bus is still whole. */
     bus->status_fn = NULL;
+    rc_bus_requests_cancel(bus, "the connection was closed");
     rc_conn_free(bus->conn);
     if (bus->acl)
         bus->free_acl(bus->acl); /* room_acl.c (issue 5) */
@@ -311,6 +313,7 @@ void roomctl_bus_free(roomctl_bus *bus)
         g_clear_pointer(&bus->connect_guard, g_source_unref);
     }
     g_ptr_array_unref(bus->rooms);
+    g_hash_table_unref(bus->retrying);
     g_main_context_unref(bus->context);
     g_free(bus->jid);
     g_free(bus->bare_jid);
@@ -393,44 +396,6 @@ void roomctl_bus_disconnect(roomctl_bus *bus)
         g_clear_pointer(&bus->connect_guard, g_source_unref);
     }
     rc_conn_disconnect(bus->conn);
-}
-
-/* ---- Requests ------------------------------------------------------------------- */
-
-typedef struct {
-    roomctl_bus *bus;
-    rc_pubsub_op op;
-    char *room;
-    char *detail;
-    rc_reply_fn fn;
-    void *user_data;
-} rc_request;
-
-static void on_reply(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, void *data)
-{
-    rc_request *req = data;
-    g_autoptr(GError) refused = NULL;
-    if (reply && !rc_pubsub_check(reply, req->op, req->room, req->bus->bare_jid, req->detail,
-                                  &refused))
-        error = refused;
-    req->fn(req->bus, error ? NULL : reply, error, req->user_data);
-    g_free(req->room);
-    g_free(req->detail);
-    g_free(req);
-}
-
-void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const char *room,
-                    const char *detail, rc_reply_fn fn, void *user_data)
-{
-    rc_request *req = g_new0(rc_request, 1);
-    req->bus = bus;
-    req->op = op;
-    req->room = g_strdup(room);
-    req->detail = g_strdup(detail);
-    req->fn = fn;
-    req->user_data = user_data;
-    rc_conn_send_iq(bus->conn, iq, bus->timeout_ms, on_reply, req);
-    xmpp_stanza_release(iq);
 }
 
 xmpp_ctx_t *rc_bus_ctx(const roomctl_bus *bus) { return rc_conn_ctx(bus->conn); }

@@ -45,6 +45,7 @@ struct roomctl_bus {
     void *message_hook_data;
     guint reconcile_ms;        /* anti-entropy interval; G_MAXUINT: never */
     GSource *reconcile;        /* its next tick */
+    GHashTable *retrying;      /* requests waiting to be sent again (bus_request.c) */
 };
 
 /* The answer to rc_bus_request(): @reply of type "result" (lives for the
@@ -54,6 +55,8 @@ typedef void (*rc_reply_fn)(roomctl_bus *bus, xmpp_stanza_t *reply, const GError
 /* Send @iq (released here) and call @fn once with the checked answer. */
 void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const char *room,
                     const char *detail, rc_reply_fn fn, void *user_data);
+/* Fail every request waiting to be sent again with @why (the bus is freed). */
+void rc_bus_requests_cancel(roomctl_bus *bus, const char *why);
 xmpp_ctx_t *rc_bus_ctx(const roomctl_bus *bus);
 /* Send a stanza without waiting for an answer (released here). */
 void rc_bus_send(roomctl_bus *bus, xmpp_stanza_t *stanza);

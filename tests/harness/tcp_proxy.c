@@ -40,6 +40,8 @@ struct rc_tcp_proxy {
     gint open;        /* connections now (atomic) */
     char *drop_needle; /* drop the next <message/> holding it (server to client) */
     guint dropped;
+    char *wait_needle; /* answer <iq/>s holding it "retry later" (client to server) */
+    guint wait_left, waited;
     GPtrArray *links; /* link_pair *; the thread's own */
 };
 
@@ -99,26 +101,83 @@ static void accept_one(rc_tcp_proxy *proxy, gboolean refusing)
     g_atomic_int_inc(&proxy->open);
 }
 
+/* The first whole element of @b opened with @open ("<message") and closed
+ * with @close that holds @needle: its start and end (after @close), or
+ * FALSE.  An element split across two reads is not found. */
+static gboolean element_around(const buffer *b, const char *needle, const char *open,
+                               const char *close, const char **start, const char **end)
+{
+    const char *hit = needle ? memmem(b->data, b->len, needle, strlen(needle)) : NULL;
+    *start = NULL;
+    for (const char *p = b->data; hit && (p = memmem(p, (gsize)(hit - p), open, strlen(open)));
+         p += strlen(open))
+        *start = p;
+    const char *found = hit ? memmem(hit, (gsize)(b->data + b->len - hit), close, strlen(close))
+                            : NULL;
+    *end = found ? found + strlen(close) : NULL;
+    return *start && *end;
+}
+
+static void buffer_cut(buffer *b, const char *start, const char *end)
+{
+    gsize from = (gsize)(start - b->data), to = (gsize)(end - b->data);
+    memmove(b->data + from, b->data + to, b->len - to);
+    b->len -= to - from;
+}
+
 /* Remove from @b the first whole <message>…</message> that holds the armed
- * needle, as a server that silently loses one event would.  A message split
- * across two reads is left alone (the needle stays armed). */
+ * needle, as a server that silently loses one event would. */
 static void drop_message(rc_tcp_proxy *proxy, buffer *b)
 {
     g_mutex_lock(&proxy->lock);
-    const char *needle = proxy->drop_needle;
-    const char *hit = needle ? memmem(b->data, b->len, needle, strlen(needle)) : NULL;
-    const char *start = NULL;
-    for (const char *p = b->data; hit && (p = memmem(p, (gsize)(hit - p), "<message", 8));
-         p += 8)
-        start = p;
-    const char *end = hit ? memmem(hit, (gsize)(b->data + b->len - hit), "</message>", 10)
-                          : NULL;
-    if (start && end) {
-        gsize from = (gsize)(start - b->data), to = (gsize)(end + 10 - b->data);
-        memmove(b->data + from, b->data + to, b->len - to);
-        b->len -= to - from;
+    const char *start, *end;
+    if (element_around(b, proxy->drop_needle, "<message", "</message>", &start, &end)) {
+        buffer_cut(b, start, end);
         g_clear_pointer(&proxy->drop_needle, g_free);
         proxy->dropped++;
+    }
+    g_mutex_unlock(&proxy->lock);
+}
+
+/* The value of attribute @name in the start tag [@tag, @end), or NULL. */
+static char *tag_attribute(const char *tag, const char *end, const char *name)
+{
+    g_autofree char *key = g_strconcat(" ", name, "=", NULL);
+    const char *at = g_strstr_len(tag, end - tag, key);
+    if (!at || at + strlen(key) >= end)
+        return NULL;
+    const char *value = at + strlen(key) + 1;
+    const char *close = memchr(value, at[strlen(key)], (gsize)(end - value));
+    return close ? g_strndup(value, (gsize)(close - value)) : NULL;
+}
+
+/* Take from @b (client to server) the first whole <iq>…</iq> that holds the
+ * armed needle and queue in @back (server to client) the answer of a busy
+ * server: an error of type "wait", as ejabberd gives for an aborted Mnesia
+ * transaction.  An <iq/> split across two reads is left alone, and so is one
+ * read while bytes from the server wait (they may end in half a stanza). */
+static void answer_wait(rc_tcp_proxy *proxy, buffer *b, buffer *back)
+{
+    g_mutex_lock(&proxy->lock);
+    const char *start, *end;
+    if (proxy->wait_left &&
+        element_around(b, proxy->wait_needle, "<iq ", "</iq>", &start, &end)) {
+        const char *tag_end = memchr(start, '>', (gsize)(end - start));
+        g_autofree char *id = tag_attribute(start, tag_end, "id");
+        g_autofree char *to = tag_attribute(start, tag_end, "to");
+        g_autofree char *reply = id && to ? g_strdup_printf(
+            "<iq type='error' id='%s' from='%s'><error type='wait'><internal-server-error "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Database failure</text></error></iq>",
+            id, to) : NULL;
+        /* Only between the server's stanzas: nothing of theirs is queued. */
+        if (reply && back->len == 0) {
+            buffer_cut(b, start, end);
+            memcpy(back->data + back->len, reply, strlen(reply));
+            back->len += strlen(reply);
+            proxy->wait_left--;
+            proxy->waited++;
+        }
     }
     g_mutex_unlock(&proxy->lock);
 }
@@ -137,6 +196,8 @@ static gboolean pump(rc_tcp_proxy *proxy, link_pair *l, const struct pollfd *p)
                 b->len += (gsize)n;
             if (n > 0 && from == 1)
                 drop_message(proxy, b);
+            if (n > 0 && from == 0)
+                answer_wait(proxy, b, &l->to[0]);
         }
         if (b->len > 0) {
             /* A peer that reset its side must not kill the test with SIGPIPE. */
@@ -270,6 +331,7 @@ void rc_tcp_proxy_free(rc_tcp_proxy *proxy)
     g_mutex_clear(&proxy->lock);
     g_cond_clear(&proxy->done);
     g_free(proxy->drop_needle);
+    g_free(proxy->wait_needle);
     g_free(proxy);
 }
 
@@ -322,4 +384,21 @@ guint rc_tcp_proxy_dropped(rc_tcp_proxy *proxy)
 guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy)
 {
     return (guint)g_atomic_int_get(&proxy->open);
+}
+
+void rc_tcp_proxy_answer_wait(rc_tcp_proxy *proxy, const char *needle, guint times)
+{
+    g_mutex_lock(&proxy->lock);
+    g_free(proxy->wait_needle);
+    proxy->wait_needle = g_strdup(needle);
+    proxy->wait_left = times;
+    g_mutex_unlock(&proxy->lock);
+}
+
+guint rc_tcp_proxy_answered_wait(rc_tcp_proxy *proxy)
+{
+    g_mutex_lock(&proxy->lock);
+    guint n = proxy->waited;
+    g_mutex_unlock(&proxy->lock);
+    return n;
 }

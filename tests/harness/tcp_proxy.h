@@ -35,6 +35,13 @@ void rc_tcp_proxy_refuse(rc_tcp_proxy *proxy, gboolean refusing);
 void rc_tcp_proxy_drop_message(rc_tcp_proxy *proxy, const char *needle);
 /* Messages dropped so far. */
 guint rc_tcp_proxy_dropped(rc_tcp_proxy *proxy);
+/* (issue 14) Answer each of the next @times client <iq/>s that hold @needle
+ * (e.g. "<create") with an error of type "wait" (internal-server-error,
+ * "Database failure") instead of forwarding it: a busy ejabberd cluster.
+ * Plain connections only. */
+void rc_tcp_proxy_answer_wait(rc_tcp_proxy *proxy, const char *needle, guint times);
+/* <iq/>s answered so far. */
+guint rc_tcp_proxy_answered_wait(rc_tcp_proxy *proxy);
 /* Connections open now. */
 guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy);
 
