@@ -227,11 +227,7 @@ static char *form_value(xmpp_stanza_t *x, const char *var)
         if (g_strcmp0(xmpp_stanza_get_attribute(f, "var"), var))
             continue;
         xmpp_stanza_t *v = xmpp_stanza_get_child_by_name(f, "value");
-        char *raw = v ? xmpp_stanza_get_text(v) : NULL;
-        char *copy = g_strdup(raw);
-        if (raw)
-            xmpp_free(xmpp_stanza_get_context(v), raw);
-        return copy;
+        return rc_stanza_text(v);
     }
     return NULL;
 }

@@ -184,11 +184,8 @@ roomctl_item *rc_schema_form_item(const roomctl_registry *registry,
         for (xmpp_stanza_t *v = xmpp_stanza_get_children(field); v; v = xmpp_stanza_get_next(v)) {
             if (g_strcmp0(xmpp_stanza_get_name(v), "value"))
                 continue;
-            char *raw = xmpp_stanza_get_text(v);
-            g_autofree char *text = g_strdup(raw ? raw : "");
-            if (raw)
-                xmpp_free(xmpp_stanza_get_context(v), raw);
-            if (!*text)
+            g_autofree char *text = rc_stanza_text(v);
+            if (!text || !*text)
                 continue; /* an empty box: not given */
             const char *value = text;
             if (f->type == ROOMCTL_FIELD_BOOL)

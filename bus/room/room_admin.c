@@ -1,5 +1,6 @@
 /* Room owner operations: create (or reconfigure), show, grant, delete. */
 #include "bus_private.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -47,12 +48,10 @@ static char *field_values(xmpp_stanza_t *field)
         const char *name = xmpp_stanza_get_name(v);
         if (!name || !g_str_equal(name, "value"))
             continue;
-        char *text = xmpp_stanza_get_text(v);
+        g_autofree char *text = rc_stanza_text(v);
         if (out->len)
             g_string_append_c(out, ',');
         g_string_append(out, text ? text : "");
-        if (text)
-            xmpp_free(xmpp_stanza_get_context(v), text);
     }
     return g_string_free(out, FALSE);
 }

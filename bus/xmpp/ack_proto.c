@@ -1,6 +1,7 @@
 /* Acknowledgements and client announcements (docs/wire-format.md sections
  * 11.1, 11.2, 11.5).  Pure functions: tests/test_ack_proto.c needs no server. */
 #include "ack_proto.h"
+#include "stanza_build.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,7 @@ static rc_ack *parse_ack(xmpp_stanza_t *e, GError **error)
         rc_ack_bad(error, "<ack/> attribute 'result': expected applied, failed, unsupported "
                    "or dropped, got '%s'", result_name ? result_name : "(none)");
     else {
-        g_autofree char *reason = xmpp_stanza_get_text(e);
+        g_autofree char *reason = rc_stanza_text(e);
         return rc_ack_new(room, op, op == RC_GATE_PURGE ? NULL : item, result,
                           xmpp_stanza_get_attribute(e, "plugin"), reason);
     }

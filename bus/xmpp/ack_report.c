@@ -2,6 +2,7 @@
  * 11.4): tracking, progress, summaries and status.  Pure functions, tested
  * with ack_proto.c by tests/test_ack_proto.c. */
 #include "ack_proto.h"
+#include "stanza_build.h"
 
 #include <string.h>
 
@@ -147,7 +148,7 @@ static gboolean parse_report_client(rc_ack_report *report, xmpp_stanza_t *c, GEr
         return rc_ack_bad(error, "<summary/>: <client jid='%s'/> attribute 'result': expected "
                           "applied, failed, unsupported, dropped, gone or waiting, got '%s'",
                           jid, result_name ? result_name : "(none)");
-    g_autofree char *reason = xmpp_stanza_get_text(c);
+    g_autofree char *reason = rc_stanza_text(c);
     rc_ack_report_add_client(report, jid, result, xmpp_stanza_get_attribute(c, "plugin"),
                              reason);
     return TRUE;
@@ -331,7 +332,7 @@ static rc_client_status *parse_client_status(xmpp_stanza_t *e, GError **error)
             rc_announce_add_plugin(s->caps, xmpp_stanza_get_attribute(c, "name"),
                                    xmpp_stanza_get_attribute(c, "version"));
         else if (!strcmp(name, "failure")) {
-            g_autofree char *reason = xmpp_stanza_get_text(c);
+            g_autofree char *reason = rc_stanza_text(c);
             rc_ack_result result = RC_ACK_FAILED;
             rc_ack_result_parse(xmpp_stanza_get_attribute(c, "result"), &result);
             rc_ack *f = rc_ack_new(NULL, RC_GATE_PUBLISH, xmpp_stanza_get_attribute(c, "item"),

@@ -1,6 +1,7 @@
 /* XEP-0060 requests and the errors a moderator reads. */
 #include "pubsub.h"
 #include "stanza_build.h"
+#include "stanza_error.h"
 
 #include <string.h>
 
@@ -234,15 +235,6 @@ const char *rc_pubsub_condition(xmpp_stanza_t *reply)
     return NULL;
 }
 
-/* The server's own words, when it gave any. */
-static char *error_text(xmpp_stanza_t *reply)
-{
-    xmpp_stanza_t *error = xmpp_stanza_get_child_by_name(reply, "error");
-    xmpp_stanza_t *text = error ? xmpp_stanza_get_child_by_name_and_ns(error, "text", NS_STANZAS)
-                                : NULL;
-    return text ? xmpp_stanza_get_text(text) : NULL;
-}
-
 static const char *const op_verbs[] = {
     [RC_OP_SUBSCRIBE] = "subscribe to", [RC_OP_FETCH] = "read",
     [RC_OP_PUBLISH] = "publish to",     [RC_OP_RETRACT] = "retract items of",
@@ -258,10 +250,7 @@ gboolean rc_pubsub_check(xmpp_stanza_t *reply, rc_pubsub_op op, const char *room
     if (type && g_str_equal(type, "result"))
         return TRUE;
     const char *condition = rc_pubsub_condition(reply);
-    char *raw_text = error_text(reply);
-    g_autofree char *text = raw_text ? g_strdup(raw_text) : NULL;
-    if (raw_text)
-        xmpp_free(xmpp_stanza_get_context(reply), raw_text);
+    g_autofree char *text = rc_stanza_error_text(reply);
     g_autofree char *suffix = text ? g_strdup_printf(" (server: %s)", text) : g_strdup("");
     const char *c = condition ? condition : "undefined-condition";
 

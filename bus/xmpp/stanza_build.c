@@ -17,3 +17,13 @@ xmpp_stanza_t *rc_stanza_add_child(xmpp_stanza_t *parent, const char *name, cons
     xmpp_stanza_release(e); /* the parent holds it */
     return e;
 }
+
+char *rc_stanza_text(xmpp_stanza_t *stanza)
+{
+    char *raw = stanza ? xmpp_stanza_get_text(stanza) : NULL;
+    if (!raw)
+        return NULL;
+    char *copy = g_strdup(raw);
+    xmpp_free(xmpp_stanza_get_context(stanza), raw);
+    return copy;
+}

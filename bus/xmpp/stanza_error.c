@@ -1,5 +1,6 @@
 /* Stanza error replies: the one place that writes <error/> elements. */
 #include "stanza_error.h"
+#include "stanza_build.h"
 
 static void add_child(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 {
@@ -48,10 +49,5 @@ char *rc_stanza_error_text(xmpp_stanza_t *reply)
     xmpp_stanza_t *text = error ? xmpp_stanza_get_child_by_name_and_ns(error, "text",
                                                                        RC_NS_STANZAS)
                                 : NULL;
-    char *raw = text ? xmpp_stanza_get_text(text) : NULL;
-    if (!raw)
-        return NULL;
-    char *copy = g_strdup(raw);
-    xmpp_free(xmpp_stanza_get_context(reply), raw);
-    return copy;
+    return rc_stanza_text(text);
 }

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "stanza_error.h"
+#include "strophe_mem.h"
 #include "xmpp_loop.h"
 #include "xmpp_words.h"
 
@@ -369,7 +370,8 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     conn->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     conn->log.userdata = conn;
     update_log_handler(conn);
-    conn->ctx = xmpp_ctx_new(NULL, &conn->log);
+    conn->mem = rc_strophe_mem_new();
+    conn->ctx = xmpp_ctx_new(rc_strophe_mem_hooks(conn->mem), &conn->log);
     conn->status = status;
     conn->message = message;
     conn->user_data = user_data;
@@ -512,6 +514,7 @@ void rc_conn_free(rc_conn *conn)
     g_source_destroy(conn->source);
     g_source_unref(conn->source);
     xmpp_ctx_free(conn->ctx);
+    rc_strophe_mem_free(conn->mem);
     g_main_context_unref(conn->context);
     g_hash_table_destroy(conn->pending);
     g_source_destroy(conn->timer);
