@@ -33,7 +33,7 @@
 #define HEADER 16
 /* Per class: what a connection needs between two stanzas, with room to
  * spare, but not a large answer's whole tree kept after it is freed. */
-#define KEEP_BYTES (64 * 1024)
+#define KEEP_BYTES (16 * 1024)
 
 static const gsize class_size[CLASSES] = { 16, 32, 48, 64, 96, 128, 192, 256 };
 

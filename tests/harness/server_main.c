@@ -3,7 +3,7 @@
  *
  *   rc-test-server [--server prosody|ejabberd] --account owner:pw
  *                  [--admin owner] [--dir DIR] [--keep] [--tls]
- *                  [--component-secret SECRET]
+ *                  [--component-secret SECRET] [--pubsub-max-items N]
  *
  * --server defaults to ROOMCTL_TEST_SERVER, else prosody.  Prints one line,
  * "server=NAME port=N dir=DIR domain=localhost pubsub=pubsub.localhost
@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     g_autofree char *kind = NULL;
     g_autofree char *secret = NULL;
     gboolean keep = FALSE, tls = FALSE, websocket = FALSE;
+    gint max_items = 0;
     GOptionEntry entries[] = {
         { "server", 's', 0, G_OPTION_ARG_STRING, &kind,
           "prosody or ejabberd (default: ROOMCTL_TEST_SERVER, else prosody)", "NAME" },
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
           "Offer STARTTLS with a certificate made now (its file: cafile=)", NULL },
         { "component-secret", 0, 0, G_OPTION_ARG_STRING, &secret,
           "Accept the component gate.localhost with this secret", "SECRET" },
+        { "pubsub-max-items", 0, 0, G_OPTION_ARG_INT, &max_items,
+          "The PubSub service's cap of items per node (default: the server's)", "N" },
         { "websocket", 0, 0, G_OPTION_ARG_NONE, &websocket,
           "Also serve XMPP over WebSocket on another port of 127.0.0.1 (Prosody; browsers)",
           NULL },
@@ -60,7 +63,7 @@ int main(int argc, char **argv)
         first_admin[0] = g_strndup(accounts[0], strcspn(accounts[0], ":"));
     rc_server_options options = {
         .dir = dir, .keep = keep, .tls = tls, .component_secret = secret,
-        .websocket = websocket,
+        .websocket = websocket, .pubsub_max_items = max_items > 0 ? (guint)max_items : 0,
         .pubsub_admins = admins ? (const char *const *)admins
                                 : (const char *const *)first_admin,
     };
