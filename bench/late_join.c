@@ -3,14 +3,17 @@
  * node and publishes --max-items (default 1,000) ui.button items with
  * distinct keys; then, several times, a fresh bus connects and we time
  * roomctl_bus_join() until its synced callback, checking that every key was
- * replayed.  Prints one JSON line.  Needs a server whose pubsub_max_items
- * allows that many items (bench/prosody.cfg.lua.in).
+ * replayed.  Prints "filled" once the room is full (so that a driver can
+ * read the server's CPU from then on), then one JSON line, with this
+ * process's CPU per join.  Needs a server whose pubsub_max_items allows
+ * that many items (rc-test-prosody/rc-test-server --pubsub-max-items).
  *
  *   rc-bench-latejoin --jid MODERATOR --password PW --room ROOM --schemas DIR
  *                     [--max-items KEYS] [--host H] [--port P] [--pubsub S]
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <roomctl/roomctl.h>
 
@@ -106,6 +109,15 @@ static void on_synced(roomctl_room *room, const GError *error, void *data)
         j->error = g_error_copy(error);
 }
 
+/* This process's CPU time so far (user and system), in seconds. */
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
+           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 static int by_value(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -132,6 +144,9 @@ int main(int argc, char **argv)
         .pubsub_service = opts.pubsub, .allow_plaintext = TRUE, .request_timeout_ms = 60000,
     };
     fill_room(&opts, registry, &options, keys);
+    printf("filled\n");
+    fflush(stdout);
+    double cpu_start = cpu_seconds();
 
     double join_ms[RUNS], total_ms[RUNS];
     for (int run = 0; run < RUNS; run++) {
@@ -153,11 +168,14 @@ int main(int argc, char **argv)
         total_ms[run] = (j.synced_ns - start) / 1e6;
         roomctl_bus_free(bus);
     }
+    double cpu_per_join_ms = (cpu_seconds() - cpu_start) * 1000 / RUNS;
     qsort(join_ms, RUNS, sizeof join_ms[0], by_value);
     qsort(total_ms, RUNS, sizeof total_ms[0], by_value);
     printf("{\"keys\": %u, \"runs\": %d, \"join_ms_median\": %.2f, \"join_ms_min\": %.2f, "
-           "\"join_ms_max\": %.2f, \"connect_join_ms_median\": %.2f}\n",
-           keys, RUNS, join_ms[RUNS / 2], join_ms[0], join_ms[RUNS - 1], total_ms[RUNS / 2]);
+           "\"join_ms_max\": %.2f, \"connect_join_ms_median\": %.2f, "
+           "\"client_cpu_ms_per_join\": %.1f}\n",
+           keys, RUNS, join_ms[RUNS / 2], join_ms[0], join_ms[RUNS - 1], total_ms[RUNS / 2],
+           cpu_per_join_ms);
     roomctl_registry_free(registry);
     return 0;
 }
