@@ -298,7 +298,8 @@ prog_agent *prog_agent_start_with(prog_server *server, const char *name, const c
         "server:\n  host: 127.0.0.1\n  port: %d\n  pubsub_service: %s\n"
         "  allow_plaintext: true\n%s%s%s"
         "rooms:\n",
-        name, server->domain, password_file, server->port, server->pubsub,
+        name, server->domain, password_file,
+        server->agent_port ? server->agent_port : server->port, server->pubsub,
         server->cafile ? "  tls_ca_file: " : "", server->cafile ? server->cafile : "",
         server->cafile ? "\n" : "");
     for (const char *const *room = rooms; *room; room++)

@@ -27,6 +27,7 @@ typedef struct prog_server {
      * TLS, verified (tls_ca_file, ROOMCTL_CAFILE).  Owned by the server. */
     const char *cafile;
     GPtrArray *agents;    /* prog_agent * still running (a failed test leaves them) */
+    int agent_port;       /* where agents connect (another cluster node); 0: @port */
 } prog_server;
 
 /* Start the test server (with TLS) with the owner, the moderator and
