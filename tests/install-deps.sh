@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libyaml-dev
-          libstrophe-dev libcmocka-dev prosody prosody-modules ejabberd openssl valgrind clang
+          libstrophe-dev libssl-dev libcmocka-dev prosody prosody-modules ejabberd openssl valgrind clang
           libclang-rt-14-dev python3-slixmpp
           scdoc man-db bash-completion zsh
           dpkg-dev debhelper lintian systemd
