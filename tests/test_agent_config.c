@@ -318,7 +318,8 @@ static void test_yaml_errors(void **state)
     char *missing = g_build_filename(f->dir, "nope.yaml", NULL);
     assert_null(rc_agent_config_load(missing, NULL, NULL, &error));
     assert_non_null(strstr(error->message, missing));
-    assert_int_equal(error->code, ROOMCTL_ERR_IO);
+    /* Not readable: a bad configuration for the agent and the gate (exit 3). */
+    assert_int_equal(error->code, ROOMCTL_ERR_CONFIG);
     g_error_free(error);
     g_free(missing);
 }

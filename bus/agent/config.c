@@ -537,7 +537,14 @@ static rc_agent_config *load_tree(const char *name, roomctl_config *tree,
 rc_agent_config *rc_agent_config_load(const char *path, const char *default_schema_dir,
                                       const char *default_plugin_dir, GError **error)
 {
-    roomctl_config *tree = roomctl_config_load_file(path, error);
+    GError *unread = NULL;
+    roomctl_config *tree = roomctl_config_load_file(path, &unread);
+    /* A configuration that cannot be read is a bad configuration (exit 3
+     * for the agent and the gate), not a failure while running. */
+    if (unread && unread->code == ROOMCTL_ERR_IO)
+        unread->code = ROOMCTL_ERR_CONFIG;
+    if (unread)
+        g_propagate_error(error, unread);
     return tree ? load_tree(path, tree, default_schema_dir, default_plugin_dir, error) : NULL;
 }
 
