@@ -32,6 +32,20 @@ void faults_stop(void);
 guint16 faults_server_port(void);
 guint16 faults_proxy_port(void);
 
+/* The cmocka group setup and teardown of a program of fault tests:
+ * faults_start(@accounts) and faults_stop(). */
+#define FAULTS_GROUP_FUNCTIONS(accounts)                                        \
+    static int group_setup(void **state)                                        \
+    {                                                                           \
+        faults_start(accounts);                                                 \
+        return 0;                                                               \
+    }                                                                           \
+    static int group_teardown(void **state)                                     \
+    {                                                                           \
+        faults_stop();                                                          \
+        return 0;                                                               \
+    }
+
 /* SIGKILL Prosody, then start it again on the same port and data. */
 void faults_kill_server(void);
 void faults_restart_server(void);

@@ -582,17 +582,7 @@ static void test_soak(void **state)
     assert_int_equal(reapplied, 0);
 }
 
-static int group_setup(void **state)
-{
-    faults_start(accounts);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    faults_stop();
-    return 0;
-}
+FAULTS_GROUP_FUNCTIONS(accounts)
 
 int main(int argc, char **argv)
 {

@@ -75,17 +75,7 @@ static void test_publish_retried(void **state)
     roomctl_bus_free(mod);
 }
 
-static int group_setup(void **state)
-{
-    faults_start(accounts);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    faults_stop();
-    return 0;
-}
+FAULTS_GROUP_FUNCTIONS(accounts)
 
 int main(void)
 {

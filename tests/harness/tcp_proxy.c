@@ -365,20 +365,35 @@ void rc_tcp_proxy_refuse(rc_tcp_proxy *proxy, gboolean refusing)
     wake(proxy);
 }
 
-void rc_tcp_proxy_drop_message(rc_tcp_proxy *proxy, const char *needle)
+/* Arm @needle_field with @needle, for @times matches when @left counts them. */
+static void arm(rc_tcp_proxy *proxy, char **needle_field, const char *needle, guint *left,
+                guint times)
 {
     g_mutex_lock(&proxy->lock);
-    g_free(proxy->drop_needle);
-    proxy->drop_needle = g_strdup(needle);
+    g_free(*needle_field);
+    *needle_field = g_strdup(needle);
+    if (left)
+        *left = times;
     g_mutex_unlock(&proxy->lock);
+}
+
+/* A counter the proxy's thread writes. */
+static guint counted(rc_tcp_proxy *proxy, const guint *counter)
+{
+    g_mutex_lock(&proxy->lock);
+    guint n = *counter;
+    g_mutex_unlock(&proxy->lock);
+    return n;
+}
+
+void rc_tcp_proxy_drop_message(rc_tcp_proxy *proxy, const char *needle)
+{
+    arm(proxy, &proxy->drop_needle, needle, NULL, 0);
 }
 
 guint rc_tcp_proxy_dropped(rc_tcp_proxy *proxy)
 {
-    g_mutex_lock(&proxy->lock);
-    guint n = proxy->dropped;
-    g_mutex_unlock(&proxy->lock);
-    return n;
+    return counted(proxy, &proxy->dropped);
 }
 
 guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy)
@@ -388,17 +403,10 @@ guint rc_tcp_proxy_connections(rc_tcp_proxy *proxy)
 
 void rc_tcp_proxy_answer_wait(rc_tcp_proxy *proxy, const char *needle, guint times)
 {
-    g_mutex_lock(&proxy->lock);
-    g_free(proxy->wait_needle);
-    proxy->wait_needle = g_strdup(needle);
-    proxy->wait_left = times;
-    g_mutex_unlock(&proxy->lock);
+    arm(proxy, &proxy->wait_needle, needle, &proxy->wait_left, times);
 }
 
 guint rc_tcp_proxy_answered_wait(rc_tcp_proxy *proxy)
 {
-    g_mutex_lock(&proxy->lock);
-    guint n = proxy->waited;
-    g_mutex_unlock(&proxy->lock);
-    return n;
+    return counted(proxy, &proxy->waited);
 }
