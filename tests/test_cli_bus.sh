@@ -76,7 +76,7 @@ expect_agent() {
 }
 expect_agent 2 '--config FILE is required'
 expect_agent 2 "unknown --log-level 'loud'" --config x.yaml --log-level loud
-expect_agent 1 "$tmp/none.yaml" --config "$tmp/none.yaml"
+expect_agent 3 "$tmp/none.yaml" --config "$tmp/none.yaml"
 echo pw >"$tmp/pw" && chmod 600 "$tmp/pw"
 cat >"$tmp/agent.yaml" <<END
 account: {jid: screen@localhost, password_file: pw}

@@ -1,7 +1,7 @@
 /* The memory libstrophe uses for a connection's context (strophe_mem.c):
  * blocks keep their contents across realloc between size classes and into
  * large blocks, freed blocks are handed out again, what is kept per class
- * is bounded, and stanzas parsed, copied and written out with it are the
+ * is bounded, a block freed by another thread is fine there, and stanzas parsed, copied and written out with it are the
  * same as with the system allocator.  Under ASan nothing is kept, so that
  * it sees every block. */
 #include <setjmp.h>
@@ -37,8 +37,7 @@ static gboolean holds(const unsigned char *p, gsize n, unsigned char seed)
 
 static void test_realloc_keeps_contents(void **state)
 {
-    rc_strophe_mem *mem = rc_strophe_mem_new();
-    const xmpp_mem_t *m = rc_strophe_mem_hooks(mem);
+    const xmpp_mem_t *m = rc_strophe_mem();
     /* Grow through every class and past the largest, then shrink. */
     const gsize sizes[] = { 1, 16, 17, 40, 64, 65, 100, 129, 200, 256, 257, 1000, 70000, 300, 8 };
     unsigned char *p = m->alloc(sizes[0], m->userdata);
@@ -56,19 +55,18 @@ static void test_realloc_keeps_contents(void **state)
     unsigned char *fresh = m->realloc(NULL, 50, m->userdata);
     assert_non_null(fresh);
     m->free(fresh, m->userdata);
-    rc_strophe_mem_free(mem);
 }
 
 static void test_blocks_reused_and_bounded(void **state)
 {
-    rc_strophe_mem *mem = rc_strophe_mem_new();
-    const xmpp_mem_t *m = rc_strophe_mem_hooks(mem);
+    const xmpp_mem_t *m = rc_strophe_mem();
     void *a = m->alloc(24, m->userdata);
+    guint before = rc_strophe_mem_kept();
     m->free(a, m->userdata);
     void *b = m->alloc(30, m->userdata);   /* same class (32) */
     if (!checked()) {
         assert_ptr_equal(a, b);
-        assert_int_equal(rc_strophe_mem_kept(mem), 0);
+        assert_int_equal(rc_strophe_mem_kept(), before);
     }
     m->free(b, m->userdata);
 
@@ -82,12 +80,30 @@ static void test_blocks_reused_and_bounded(void **state)
     for (guint i = 0; i < N; i++)
         m->free(many[i], m->userdata);
     g_free(many);
-    guint kept = rc_strophe_mem_kept(mem);
+    guint kept = rc_strophe_mem_kept();
     if (checked())
         assert_int_equal(kept, 0);
     else
         assert_true(kept > 0 && kept < N / 2); /* 16 KiB of 16-byte blocks: 1,024 */
-    rc_strophe_mem_free(mem);
+}
+
+/* A block freed by another thread joins that thread's lists; each thread's
+ * lists go when it ends. */
+static gpointer free_there(gpointer block)
+{
+    const xmpp_mem_t *m = rc_strophe_mem();
+    m->free(block, m->userdata);
+    return GUINT_TO_POINTER(rc_strophe_mem_kept());
+}
+
+static void test_freed_by_another_thread(void **state)
+{
+    const xmpp_mem_t *m = rc_strophe_mem();
+    void *block = m->alloc(100, m->userdata);
+    memset(block, 1, 100);
+    GThread *other = g_thread_new("free-there", free_there, block);
+    guint kept_there = GPOINTER_TO_UINT(g_thread_join(other));
+    assert_int_equal(kept_there, checked() ? 0 : 1);
 }
 
 static char *round_trip(xmpp_ctx_t *ctx, const char *xml)
@@ -120,14 +136,12 @@ static void test_stanzas_as_with_malloc(void **state)
     g_autofree char *want = round_trip(plain, xml);
     xmpp_ctx_free(plain);
 
-    rc_strophe_mem *mem = rc_strophe_mem_new();
-    xmpp_ctx_t *ctx = xmpp_ctx_new(rc_strophe_mem_hooks(mem), NULL);
+    xmpp_ctx_t *ctx = xmpp_ctx_new(rc_strophe_mem(), NULL);
     for (guint i = 0; i < 1000; i++) {
         g_autofree char *got = round_trip(ctx, xml);
         assert_string_equal(got, want);
     }
     xmpp_ctx_free(ctx);
-    rc_strophe_mem_free(mem);
     xmpp_shutdown();
 }
 
@@ -136,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_realloc_keeps_contents),
         cmocka_unit_test(test_blocks_reused_and_bounded),
+        cmocka_unit_test(test_freed_by_another_thread),
         cmocka_unit_test(test_stanzas_as_with_malloc),
     };
     return cmocka_run_group_tests_name("strophe memory", tests, NULL, NULL);

@@ -6,7 +6,7 @@
  * the system allocator's bookkeeping was about a sixth of a bare libstrophe
  * client's instructions.  These blocks come in a few small sizes and a
  * connection reuses them at once, so freed blocks of each size are kept on
- * a list and handed out again.  Each block is still its own malloc(), so a
+ * a list (one per thread, shared by its connections) and handed out again.  Each block is still its own malloc(), so a
  * leak stays visible to valgrind and ASan.  Under memcheck a kept block
  * cannot be touched until it is handed out again; under ASan nothing is
  * kept (every free goes back to the system): both still see every misuse. */
@@ -18,16 +18,12 @@
 
 G_BEGIN_DECLS
 
-typedef struct rc_strophe_mem rc_strophe_mem;
-
-/* A new allocator; free it with rc_strophe_mem_free() after the
- * xmpp_ctx_t that uses it. */
-rc_strophe_mem *rc_strophe_mem_new(void);
-void rc_strophe_mem_free(rc_strophe_mem *mem);
-/* What to give xmpp_ctx_new(); owned by @mem, lives as long as it. */
-const xmpp_mem_t *rc_strophe_mem_hooks(rc_strophe_mem *mem);
-/* Blocks kept for reuse now (for tests and benchmarks). */
-guint rc_strophe_mem_kept(const rc_strophe_mem *mem);
+/* What to give xmpp_ctx_new(): static, for any number of contexts.  The
+ * lists of freed blocks are per thread (a context is run by one thread at
+ * a time) and freed when the thread ends. */
+const xmpp_mem_t *rc_strophe_mem(void);
+/* Blocks this thread keeps for reuse now (for tests). */
+guint rc_strophe_mem_kept(void);
 
 G_END_DECLS
 

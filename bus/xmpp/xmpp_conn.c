@@ -370,8 +370,7 @@ rc_conn *rc_conn_new(const rc_conn_options *options, GMainContext *context,
     conn->context = context ? g_main_context_ref(context) : g_main_context_ref_thread_default();
     conn->log.userdata = conn;
     update_log_handler(conn);
-    conn->mem = rc_strophe_mem_new();
-    conn->ctx = xmpp_ctx_new(rc_strophe_mem_hooks(conn->mem), &conn->log);
+    conn->ctx = xmpp_ctx_new(rc_strophe_mem(), &conn->log);
     conn->status = status;
     conn->message = message;
     conn->user_data = user_data;
@@ -514,7 +513,6 @@ void rc_conn_free(rc_conn *conn)
     g_source_destroy(conn->source);
     g_source_unref(conn->source);
     xmpp_ctx_free(conn->ctx);
-    rc_strophe_mem_free(conn->mem);
     g_main_context_unref(conn->context);
     g_hash_table_destroy(conn->pending);
     g_source_destroy(conn->timer);

@@ -16,7 +16,6 @@ struct rc_conn {
     long flags;
     GMainContext *context;
     xmpp_ctx_t *ctx;
-    struct rc_strophe_mem *mem; /* @ctx's memory (strophe_mem.c); freed after it */
     xmpp_log_t log;
     xmpp_conn_t *xconn;       /* current attempt, or NULL */
     GSource *source;
