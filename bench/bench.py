@@ -138,7 +138,8 @@ class Bench:
             # in at callgrind's full slowness takes longer than Prosody waits.
             cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=" +
                    os.path.join(self.args.logs, "callgrind-%s-%d.%%p" % (client, n))] + cmd
-        proc = subprocess.Popen(cmd, text=True,
+        env = dict(os.environ, RC_BENCH_NO_RECONCILE="1") if callgrind else None
+        proc = subprocess.Popen(cmd, text=True, env=env,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         try:
             line = read_line(proc, self.args.connect_timeout)
