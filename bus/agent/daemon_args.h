@@ -29,7 +29,8 @@ typedef struct rc_daemon_args {
  * the exit status (a bad command line said as "@program: why" and the
  * usage line).  --config is required unless @instead (may be NULL) points
  * at another option's value that was given (roomctl-agent's
- * --describe-plugin).  @args is cleared either way. */
+ * --describe-plugin).  @args is cleared either way.  Both programs are
+ * daemons: this first starts OpenSSL without its error strings. */
 int rc_daemon_args_parse(const char *program, GOptionContext *context, rc_daemon_args *args,
                          int *argc, char ***argv, char *const *config_path,
                          char *const *instead, gboolean *overrides);

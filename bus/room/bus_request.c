@@ -20,15 +20,14 @@ typedef struct {
     char *detail;
     rc_reply_fn fn;
     void *user_data;
-    xmpp_stanza_t *iq;   /* a copy to send again; NULL once no retry is left */
+    xmpp_stanza_t *iq;   /* the request, held to be sent again */
     guint attempts;
     GSource *retry;      /* the next attempt's timer, while waiting for it */
 } rc_request;
 
 static void request_free(rc_request *req)
 {
-    if (req->iq)
-        xmpp_stanza_release(req->iq);
+    xmpp_stanza_release(req->iq);
     g_free(req->room);
     g_free(req->detail);
     g_free(req);
@@ -81,12 +80,11 @@ static void on_reply(rc_conn *conn, xmpp_stanza_t *reply, const GError *error, v
 
 static void request_send(rc_request *req)
 {
-    req->attempts++;
-    /* A fresh id each time: the connection pairs answers by id. */
-    xmpp_stanza_t *iq = xmpp_stanza_copy(req->iq);
-    xmpp_stanza_del_attribute(iq, "id");
-    rc_conn_send_iq(req->bus->conn, iq, req->bus->timeout_ms, on_reply, req);
-    xmpp_stanza_release(iq);
+    /* A fresh id each time: the connection pairs answers by id.  The stanza
+     * itself is reused: libstrophe writes it out as it is sent. */
+    if (req->attempts++)
+        xmpp_stanza_del_attribute(req->iq, "id");
+    rc_conn_send_iq(req->bus->conn, req->iq, req->bus->timeout_ms, on_reply, req);
 }
 
 void rc_bus_request(roomctl_bus *bus, xmpp_stanza_t *iq, rc_pubsub_op op, const char *room,
